@@ -1,0 +1,11 @@
+package run.alchemy.api;
+
+/** What a run does with the declared resources, as Alchemy's {@code phase} option. */
+public enum Phase {
+    /** Create, update or skip every declared resource; delete what is no longer declared. */
+    UP,
+    /** Delete every resource of the stage, in reverse declaration order. */
+    DESTROY,
+    /** Only read stored outputs; fail when a resource has no state. Nothing is written. */
+    READ
+}

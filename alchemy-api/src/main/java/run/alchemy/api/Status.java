@@ -1,0 +1,36 @@
+package run.alchemy.api;
+
+/** The {@code status} field of a state record, spelled as Alchemy writes it. */
+public enum Status {
+    CREATING("creating"),
+    CREATED("created"),
+    UPDATING("updating"),
+    UPDATED("updated"),
+    DELETING("deleting"),
+    DELETED("deleted");
+
+    private final String wireName;
+
+    Status(String wireName) {
+        this.wireName = wireName;
+    }
+
+    /** The string stored in the {@code status} field. */
+    public String wireName() {
+        return wireName;
+    }
+
+    /** Only records that finished a create or an update may be skipped. */
+    public boolean isSettled() {
+        return this == CREATED || this == UPDATED;
+    }
+
+    public static Status fromWireName(String name) {
+        for (Status s : values()) {
+            if (s.wireName.equals(name)) {
+                return s;
+            }
+        }
+        throw new IllegalArgumentException("unknown status \"" + name + "\"");
+    }
+}

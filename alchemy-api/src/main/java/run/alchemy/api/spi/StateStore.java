@@ -1,0 +1,53 @@
+package run.alchemy.api.spi;
+
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Where state records live. A store moves finished bytes: the engine serializes, encrypts and
+ * compares; the store only reads and writes documents with the right atomicity, addressed by a
+ * scope chain ({@code [app, stage, …]}) and a resource id, laid out as Alchemy lays them out.
+ *
+ * <p>Implementations are thread-safe. Ids and chain elements reaching a store were validated by
+ * the engine (non-empty, no {@code :}, no {@code .}/{@code ..} segments, no control characters);
+ * stores still refuse anything that would leave their root.
+ */
+public interface StateStore extends AutoCloseable {
+
+    /** The record's bytes, or empty when there is none. */
+    Optional<byte[]> get(List<String> chain, String id);
+
+    /** The records that exist among {@code ids}; missing ones are left out. */
+    default Map<String, byte[]> getBatch(List<String> chain, Collection<String> ids) {
+        Map<String, byte[]> found = new LinkedHashMap<>();
+        for (String id : ids) {
+            get(chain, id).ifPresent(bytes -> found.put(id, bytes));
+        }
+        return found;
+    }
+
+    /** Replaces the record atomically: a reader sees the old bytes or the new, never a mix. */
+    void put(List<String> chain, String id, byte[] json);
+
+    /** Removes the record; a missing record is not an error. */
+    void delete(List<String> chain, String id);
+
+    /** Ids of the records directly in this scope (ids containing {@code /} restored). */
+    List<String> list(List<String> chain);
+
+    /** Names of the child scopes that have a container here. */
+    List<String> listScopes(List<String> chain);
+
+    /** Removes the scope's container if it holds no records; otherwise leaves it. */
+    void deleteScope(List<String> chain);
+
+    /** Where a record lives, for messages: a file path, a URL, an object key. */
+    String locate(List<String> chain, String id);
+
+    @Override
+    default void close() {
+    }
+}

@@ -1,0 +1,260 @@
+package run.alchemy.engine;
+
+import run.alchemy.api.AlchemyException;
+import run.alchemy.api.ApplyOptions;
+import run.alchemy.api.ConfigurationException;
+import run.alchemy.api.Phase;
+import run.alchemy.api.ResourceProvider;
+import run.alchemy.api.RunListener;
+import run.alchemy.api.Scope;
+import run.alchemy.api.spi.StateStore;
+import run.alchemy.engine.internal.Engine;
+import run.alchemy.engine.internal.ProviderRegistry;
+import run.alchemy.engine.internal.StateRepository;
+import run.alchemy.engine.internal.StateSerde;
+import run.alchemy.engine.internal.secrets.SecretCodec;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * One run of an app's stage: Alchemy's {@code await alchemy(app, opts)} … {@code app.finalize()}.
+ *
+ * <pre>{@code
+ * try (Alchemy app = Alchemy.app("my-app").stage("dev").open()) {
+ *     FileOutput f = app.apply("config", Files.FILE, new FileProps("out/a.txt", "hello"));
+ * } // close() finalizes: resources no longer declared are deleted
+ * }</pre>
+ *
+ * <p>The app is the stage scope: {@link #apply}, {@link #applyAsync} and {@link #scope} declare
+ * resources in it. {@link #close()} waits for async applies and finalizes; if any apply failed,
+ * the failed scopes are not cleaned up. In {@link Phase#DESTROY} the stage is destroyed by
+ * {@link Builder#open()} and nothing may be declared.
+ */
+public final class Alchemy implements Scope, AutoCloseable {
+    private final Engine engine;
+    private final Scope stage;
+
+    private Alchemy(Engine engine) {
+        this.engine = engine;
+        this.stage = engine.stage();
+    }
+
+    /** Starts configuring a run of the app named {@code name}. */
+    public static Builder app(String name) {
+        return new Builder(name);
+    }
+
+    @Override
+    public String app() {
+        return stage.app();
+    }
+
+    @Override
+    public String stage() {
+        return stage.stage();
+    }
+
+    @Override
+    public List<String> chain() {
+        return stage.chain();
+    }
+
+    @Override
+    public Phase phase() {
+        return stage.phase();
+    }
+
+    @Override
+    public <P, O> O apply(String id, ResourceProvider<P, O> provider, P props, ApplyOptions options) {
+        return stage.apply(id, provider, props, options);
+    }
+
+    @Override
+    public <P, O> CompletableFuture<O> applyAsync(String id, ResourceProvider<P, O> provider, P props,
+                                                  ApplyOptions options) {
+        return stage.applyAsync(id, provider, props, options);
+    }
+
+    @Override
+    public Scope scope(String name, Consumer<Scope> body) {
+        return stage.scope(name, body);
+    }
+
+    /** Finalizes the run (waits for async applies, deletes orphans and replaced copies) and closes the store. */
+    @Override
+    public void close() {
+        try {
+            engine.finish();
+        } finally {
+            engine.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Alchemy(" + String.join("/", chain()) + ", " + phase() + ")";
+    }
+
+    /** Options of a run; defaults as Alchemy's. Not thread-safe; {@link #open()} makes an independent app. */
+    public static final class Builder {
+        private final String app;
+        private String stage;
+        private Phase phase = Phase.UP;
+        private String password;
+        private boolean force;
+        private int concurrency = Math.max(2, Runtime.getRuntime().availableProcessors());
+        private Function<Scope, StateStore> storeFactory;
+        private final List<ResourceProvider<?, ?>> providers = new ArrayList<>();
+        private RunListener listener = o -> { };
+        private Map<String, String> environment = System.getenv();
+
+        private Builder(String app) {
+            this.app = Objects.requireNonNull(app, "app");
+        }
+
+        /** The stage; default {@code STAGE}, {@code ALCHEMY_STAGE}, {@code USER}, {@code USERNAME}, then {@code dev}. */
+        public Builder stage(String stage) {
+            this.stage = stage;
+            return this;
+        }
+
+        public Builder phase(Phase phase) {
+            this.phase = Objects.requireNonNull(phase, "phase");
+            return this;
+        }
+
+        /** The password that encrypts secrets; default {@code ALCHEMY_PASSWORD}. */
+        public Builder password(String password) {
+            this.password = password;
+            return this;
+        }
+
+        /** Update every resource even when its props are unchanged (Alchemy's {@code --force}). */
+        public Builder force(boolean force) {
+            this.force = force;
+            return this;
+        }
+
+        /** At most this many {@code applyAsync} provider calls at once (default: cores, at least 2). */
+        public Builder concurrency(int concurrency) {
+            if (concurrency < 1) {
+                throw new ConfigurationException("concurrency must be at least 1, was " + concurrency);
+            }
+            this.concurrency = concurrency;
+            return this;
+        }
+
+        /** The state store by URI, found through ServiceLoader; default {@code fs:.alchemy}. */
+        public Builder stateStore(String uri) {
+            Objects.requireNonNull(uri, "uri");
+            this.storeFactory = scope -> StateStores.open(uri);
+            return this;
+        }
+
+        /** A store instance; it is closed with the app. */
+        public Builder stateStore(StateStore store) {
+            Objects.requireNonNull(store, "store");
+            this.storeFactory = scope -> store;
+            return this;
+        }
+
+        /**
+         * A store made from the stage scope, like Alchemy's {@code stateStore: (scope) => …}. The
+         * scope passed in tells app, stage and chain; it cannot apply resources yet.
+         */
+        public Builder stateStore(Function<Scope, StateStore> factory) {
+            this.storeFactory = Objects.requireNonNull(factory, "factory");
+            return this;
+        }
+
+        /** A provider to delete records of its kind that are no longer declared; ServiceLoader finds the rest. */
+        public Builder provider(ResourceProvider<?, ?> provider) {
+            providers.add(Objects.requireNonNull(provider, "provider"));
+            return this;
+        }
+
+        /** Told what happens to each resource. */
+        public Builder listener(RunListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /** The environment the defaults are read from (stage, password); default {@link System#getenv()}. */
+        public Builder environment(Map<String, String> environment) {
+            this.environment = Map.copyOf(environment);
+            return this;
+        }
+
+        /** Opens the store; in {@link Phase#DESTROY} also destroys the stage before returning. */
+        public Alchemy open() {
+            String stageName = stage != null ? stage : firstSet("STAGE", "ALCHEMY_STAGE", "USER", "USERNAME");
+            String pw = password != null ? password : environment.get("ALCHEMY_PASSWORD");
+            Function<Scope, StateStore> factory = storeFactory != null ? storeFactory
+                    : scope -> StateStores.open("fs:.alchemy");
+            StateStore store = factory.apply(new StoreScope(app, stageName, phase));
+            StateSerde serde = new StateSerde();
+            Engine engine;
+            try {
+                engine = new Engine(app, stageName, phase, force, concurrency, serde,
+                        new StateRepository(store, serde, new SecretCodec(pw)), new ProviderRegistry(providers),
+                        listener);
+            } catch (RuntimeException e) {
+                store.close();
+                throw e;
+            }
+            if (phase == Phase.DESTROY) {
+                try {
+                    engine.destroyStage();
+                } catch (RuntimeException e) {
+                    engine.close();
+                    throw e;
+                }
+            }
+            return new Alchemy(engine);
+        }
+
+        private String firstSet(String... names) {
+            for (String name : names) {
+                String v = environment.get(name);
+                if (v != null && !v.isEmpty()) {
+                    return v;
+                }
+            }
+            return "dev";
+        }
+    }
+
+    /** The stage as seen by a store factory: names only. */
+    private record StoreScope(String app, String stage, Phase phase) implements Scope {
+        @Override
+        public List<String> chain() {
+            return List.of(app, stage);
+        }
+
+        @Override
+        public <P, O> O apply(String id, ResourceProvider<P, O> provider, P props, ApplyOptions options) {
+            throw notOpen();
+        }
+
+        @Override
+        public <P, O> CompletableFuture<O> applyAsync(String id, ResourceProvider<P, O> provider, P props,
+                                                      ApplyOptions options) {
+            throw notOpen();
+        }
+
+        @Override
+        public Scope scope(String name, Consumer<Scope> body) {
+            throw notOpen();
+        }
+
+        private static AlchemyException notOpen() {
+            return new AlchemyException("the app is not open yet: a store factory cannot apply resources");
+        }
+    }
+}

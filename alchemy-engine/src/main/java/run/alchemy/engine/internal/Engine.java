@@ -1,0 +1,379 @@
+package run.alchemy.engine.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import run.alchemy.api.Action;
+import run.alchemy.api.AlchemyException;
+import run.alchemy.api.ApplyOptions;
+import run.alchemy.api.ConfigurationException;
+import run.alchemy.api.DestroyStrategy;
+import run.alchemy.api.LifecyclePhase;
+import run.alchemy.api.Outcome;
+import run.alchemy.api.Phase;
+import run.alchemy.api.ProviderException;
+import run.alchemy.api.ResourceProvider;
+import run.alchemy.api.RunListener;
+import run.alchemy.api.StateCorruptedException;
+import run.alchemy.api.StateNotFoundException;
+import run.alchemy.api.Status;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ForkJoinPool;
+import java.util.function.Supplier;
+
+/**
+ * Alchemy 0.94's lifecycle (spec §7): apply (create / skip / update / replace), finalize
+ * (pending deletions, orphans) and destroy. Thread-safe; provider calls of {@code applyAsync}
+ * run on a pool of {@code concurrency} threads.
+ */
+public final class Engine implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger("run.alchemy.engine");
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private final Phase phase;
+    private final boolean force;
+    private final StateSerde serde;
+    private final StateRepository repo;
+    private final ProviderRegistry providers;
+    private final RunListener listener;
+    private final ForkJoinPool pool;
+    private final ConcurrentLinkedQueue<CompletableFuture<?>> outstanding = new ConcurrentLinkedQueue<>();
+    private final ScopeImpl stage;
+
+    public Engine(String app, String stage, Phase phase, boolean force, int concurrency, StateSerde serde,
+                  StateRepository repo, ProviderRegistry providers, RunListener listener) {
+        Ids.check(app, "the app name");
+        Ids.check(stage, "the stage name of app " + app);
+        this.phase = phase;
+        this.force = force;
+        this.serde = serde;
+        this.repo = repo;
+        this.providers = providers;
+        this.listener = listener;
+        this.pool = new ForkJoinPool(concurrency);
+        this.stage = new ScopeImpl(this, List.of(app, stage), ScopeImpl.Type.STAGE);
+    }
+
+    public ScopeImpl stage() {
+        return stage;
+    }
+
+    Phase phase() {
+        return phase;
+    }
+
+    StateRepository repository() {
+        return repo;
+    }
+
+    <T> CompletableFuture<T> submit(Supplier<T> task) {
+        CompletableFuture<T> f = CompletableFuture.supplyAsync(task, pool);
+        outstanding.add(f);
+        return f;
+    }
+
+    // ------------------------------------------------------------------ apply
+
+    <P, O> O apply(ScopeImpl scope, String id, int seq, ResourceProvider<P, O> provider, P props,
+                   ApplyOptions options) {
+        providers.register(provider);
+        List<String> chain = scope.chain();
+        String fqn = StateRepository.fqn(chain, id);
+        String kind = provider.kind();
+        Optional<ObjectNode> stored = repo.read(chain, id);
+        if (phase == Phase.READ) {
+            ObjectNode record = stored.orElseThrow(() -> new StateNotFoundException(fqn, repo.locate(chain, id)));
+            report(chain, id, kind, Action.READ);
+            return typed(record.get("output"), provider.outputType(), fqn, "output");
+        }
+        if (phase == Phase.DESTROY) {
+            throw new IllegalStateException("phase DESTROY: the stage was destroyed when the app was opened;"
+                    + " the program does not declare resources in this phase (Alchemy exits there)");
+        }
+        JsonNode newProps = serde.toTree(props);
+        ObjectNode record;
+        if (stored.isEmpty()) {
+            record = Records.initial(kind, id, fqn, seq, provider.destroyStrategy());
+            repo.write(chain, id, record);
+        } else {
+            record = stored.get();
+            Status status = Records.status(record, repo.locate(chain, id));
+            if (status.isSettled() && !force && !options.alwaysUpdate() && !provider.alwaysUpdate()
+                    && Objects.equals(serde.canonical(record.get("props"), fqn), serde.canonical(newProps, fqn))) {
+                report(chain, id, kind, Action.SKIPPED);
+                return typed(record.get("output"), provider.outputType(), fqn, "output");
+            }
+        }
+        LifecyclePhase lifecycle = Records.status(record, repo.locate(chain, id)) == Status.CREATING
+                ? LifecyclePhase.CREATE : LifecyclePhase.UPDATE;
+        JsonNode previousProps = record.get("props");
+        JsonNode previousOutput = record.get("output");
+        record.put("status", (lifecycle == LifecyclePhase.CREATE ? Status.CREATING : Status.UPDATING).wireName());
+        setOrRemove(record, "props", newProps);
+        setOrRemove(record, "oldProps", previousProps);
+        repo.write(chain, id, record);
+        scope.appliedAnything = true;
+
+        ScopeImpl own = scope.resourceScope(id);
+        P oldProps = lifecycle == LifecyclePhase.UPDATE ? typed(previousProps, provider.propsType(), fqn, "props") : null;
+        O oldOutput = lifecycle == LifecyclePhase.UPDATE ? typed(previousOutput, provider.outputType(), fqn, "output") : null;
+        O output;
+        Action action = lifecycle == LifecyclePhase.CREATE ? Action.CREATED : Action.UPDATED;
+        try {
+            output = call(fqn, lifecycle, () -> lifecycle == LifecyclePhase.CREATE
+                    ? provider.create(new ResourceContext<>(id, fqn, lifecycle, null, null, false, own), props)
+                    : provider.update(new ResourceContext<>(id, fqn, lifecycle, oldProps, oldOutput, false, own), props));
+        } catch (ReplaceSignal replace) {
+            output = replace(scope, own, id, fqn, provider, props, replace.force, oldProps, oldOutput,
+                    previousProps, previousOutput);
+            action = Action.REPLACED;
+        }
+        finalizeScope(own, false);
+        own.orphansDone = true;
+
+        JsonNode data = repo.read(chain, id).map(r -> r.get("data")).orElse(null);
+        JsonNode outputTree = serde.toTree(output);
+        if (outputTree != null && !outputTree.isObject()) {
+            throw new AlchemyException("the provider of " + kind + " returned " + outputTree.getNodeType()
+                    + " for " + fqn + "; an output must be an object (a record or a map)");
+        }
+        Status settled = lifecycle == LifecyclePhase.CREATE ? Status.CREATED : Status.UPDATED;
+        repo.write(chain, id, Records.settled(kind, id, fqn, seq, data, settled, outputTree, newProps));
+        report(chain, id, kind, action);
+        return output;
+    }
+
+    private <P, O> O replace(ScopeImpl scope, ScopeImpl own, String id, String fqn, ResourceProvider<P, O> provider,
+                             P props, boolean forced, P oldProps, O oldOutput, JsonNode previousProps,
+                             JsonNode previousOutput) {
+        if (forced) {
+            call(fqn, LifecyclePhase.DELETE, () -> {
+                provider.delete(new ResourceContext<>(id, fqn, LifecyclePhase.DELETE, oldProps, oldOutput, false, own),
+                        oldProps, oldOutput);
+                return null;
+            });
+        } else {
+            if (own.appliedAnything) {
+                throw new AlchemyException("cannot replace " + fqn + ": it already applied child resources or"
+                        + " scopes in this update; use replace(true) to delete the old copy first");
+            }
+            ObjectNode entry = NODES.objectNode();
+            entry.set("resource", previousOutput);
+            if (previousProps != null) {
+                entry.set("oldProps", previousProps);
+            }
+            repo.update(scope.ownerChain(), scope.ownerId(), owner -> {
+                ObjectNode rec = owner != null ? owner : scope.synthesizeOwnRecord();
+                JsonNode data = rec.get("data");
+                ObjectNode dataObj = data instanceof ObjectNode o ? o : rec.putObject("data");
+                JsonNode list = dataObj.get("pendingDeletions");
+                ArrayNode pending = list instanceof ArrayNode a ? a : dataObj.putArray("pendingDeletions");
+                pending.add(entry);
+                return rec;
+            });
+        }
+        return call(fqn, LifecyclePhase.CREATE, () ->
+                provider.create(new ResourceContext<>(id, fqn, LifecyclePhase.CREATE, oldProps, forced ? null : oldOutput,
+                        true, own), props));
+    }
+
+    private interface ProviderCall<T> {
+        T run() throws Exception;
+    }
+
+    private static <T> T call(String fqn, LifecyclePhase phase, ProviderCall<T> body) {
+        try {
+            return body.run();
+        } catch (ReplaceSignal | AlchemyException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new ProviderException(fqn, phase, e);
+        }
+    }
+
+    private static void setOrRemove(ObjectNode record, String field, JsonNode value) {
+        if (value == null) {
+            record.remove(field);
+        } else {
+            record.set(field, value);
+        }
+    }
+
+    private <T> T typed(JsonNode tree, Class<T> type, String fqn, String field) {
+        try {
+            return serde.fromTree(tree, type);
+        } catch (JsonProcessingException e) {
+            String path = e instanceof JsonMappingException m ? m.getPathReference() : "";
+            throw new StateCorruptedException(fqn, "stored " + field + " does not map to " + type.getSimpleName()
+                    + (path.isEmpty() ? "" : " (at " + path + ")"));
+        }
+    }
+
+    private void report(List<String> chain, String id, String kind, Action action) {
+        LOG.log(System.Logger.Level.DEBUG, () -> action.tag() + " " + StateRepository.fqn(chain, id));
+        listener.onOutcome(new Outcome(chain, id, kind, action));
+    }
+
+    // ------------------------------------------------------------------ finalize
+
+    /** Waits for async applies, then finalizes the stage with force (Alchemy's {@code app.finalize()}). */
+    public void finish() {
+        List<Throwable> failures = new ArrayList<>();
+        CompletableFuture<?> f;
+        while ((f = outstanding.poll()) != null) {
+            try {
+                f.join();
+            } catch (CompletionException e) {
+                failures.add(e.getCause());
+            }
+        }
+        if (phase == Phase.UP) {
+            finalizeScope(stage, true);
+        }
+        if (!failures.isEmpty()) {
+            AlchemyException summary = new AlchemyException(failures.size() + " resource(s) failed; their scopes"
+                    + " were not cleaned up. First: " + failures.get(0).getMessage(), failures.get(0));
+            failures.stream().skip(1).forEach(summary::addSuppressed);
+            throw summary;
+        }
+    }
+
+    private void finalizeScope(ScopeImpl scope, boolean forced) {
+        if (scope.failed) {
+            return;
+        }
+        if (forced) {
+            drainPendingDeletions(scope);
+        }
+        if (forced) {
+            for (ScopeImpl child : scope.children) {
+                finalizeScope(child, true);
+            }
+        }
+        if (scope.orphansDone) {
+            return;
+        }
+        List<String> orphans = new ArrayList<>();
+        for (String id : repo.list(scope.chain())) {
+            if (!scope.declared.containsKey(id)) {
+                orphans.add(id);
+            }
+        }
+        if (!orphans.isEmpty()) {
+            destroyRecords(scope.chain(), repo.readBatch(scope.chain(), orphans), DestroyStrategy.SEQUENTIAL);
+        }
+    }
+
+    /** Deletes the old copies of replaced resources queued in the scope's record. */
+    private void drainPendingDeletions(ScopeImpl scope) {
+        Optional<ObjectNode> owner = repo.read(scope.ownerChain(), scope.ownerId());
+        JsonNode pending = owner.map(r -> r.path("data").path("pendingDeletions")).orElse(null);
+        if (pending == null || !pending.isArray() || pending.isEmpty()) {
+            return;
+        }
+        int done = 0;
+        try {
+            for (JsonNode entry : pending) {
+                JsonNode resource = entry.path("resource");
+                String kind = resource.path(Records.KIND).asText();
+                String id = resource.path(Records.ID).asText();
+                String fqn = resource.path(Records.FQN).asText(StateRepository.fqn(scope.chain(), id));
+                deleteWithProvider(providers.require(kind, fqn), id, fqn, entry.get("oldProps"), resource, scope);
+                done++;
+            }
+        } finally {
+            int processed = done;
+            if (processed > 0) {
+                repo.update(scope.ownerChain(), scope.ownerId(), rec -> {
+                    if (rec == null) {
+                        return null;
+                    }
+                    ArrayNode list = (ArrayNode) rec.path("data").path("pendingDeletions");
+                    for (int i = 0; i < processed && !list.isEmpty(); i++) {
+                        list.remove(0);
+                    }
+                    return rec;
+                });
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ destroy
+
+    /** Phase DESTROY: pending deletions, every record of the stage, then the stage record and directory. */
+    public void destroyStage() {
+        drainPendingDeletions(stage);
+        destroyContents(stage.chain(), DestroyStrategy.SEQUENTIAL);
+        repo.delete(stage.ownerChain(), stage.ownerId());
+        repo.deleteScope(stage.chain());
+    }
+
+    private void destroyContents(List<String> chain, DestroyStrategy strategy) {
+        List<String> ids = repo.list(chain);
+        if (!ids.isEmpty()) {
+            destroyRecords(chain, repo.readBatch(chain, ids), strategy);
+        }
+    }
+
+    private void destroyRecords(List<String> chain, Map<String, ObjectNode> records, DestroyStrategy strategy) {
+        List<Map.Entry<String, ObjectNode>> ordered = new ArrayList<>(records.entrySet());
+        ordered.sort(Comparator.comparingDouble((Map.Entry<String, ObjectNode> e) -> Records.destroySeq(e.getValue()))
+                .reversed());
+        if (strategy == DestroyStrategy.PARALLEL && ordered.size() > 1) {
+            CompletableFuture.allOf(ordered.stream()
+                    .map(e -> CompletableFuture.runAsync(() -> destroyRecord(chain, e.getKey(), e.getValue()), pool))
+                    .toArray(CompletableFuture[]::new)).join();
+            return;
+        }
+        for (Map.Entry<String, ObjectNode> e : ordered) {
+            destroyRecord(chain, e.getKey(), e.getValue());
+        }
+    }
+
+    private void destroyRecord(List<String> chain, String id, ObjectNode record) {
+        String location = repo.locate(chain, id);
+        String kind = Records.text(record, "kind", location);
+        List<String> own = StateRepository.child(chain, id);
+        String fqn = StateRepository.fqn(chain, id);
+        DestroyStrategy strategy = DestroyStrategy.SEQUENTIAL;
+        if (!Records.SCOPE_KIND.equals(kind)) {
+            ResourceProvider<?, ?> provider = providers.require(kind, fqn);
+            deleteWithProvider(provider, id, fqn, record.get("props"), record.get("output"),
+                    new ScopeImpl(this, own, ScopeImpl.Type.RESOURCE));
+            strategy = provider.destroyStrategy();
+        }
+        destroyContents(own, strategy);
+        repo.delete(chain, id);
+        repo.deleteScope(own);
+        report(chain, id, kind, Action.DELETED);
+    }
+
+    private <P, O> void deleteWithProvider(ResourceProvider<P, O> provider, String id, String fqn, JsonNode props,
+                                           JsonNode output, ScopeImpl own) {
+        P p = typed(props, provider.propsType(), fqn, "props");
+        O o = typed(output, provider.outputType(), fqn, "output");
+        call(fqn, LifecyclePhase.DELETE, () -> {
+            provider.delete(new ResourceContext<>(id, fqn, LifecyclePhase.DELETE, p, o, false, own), p, o);
+            return null;
+        });
+    }
+
+    @Override
+    public void close() {
+        pool.shutdown();
+        repo.store().close();
+    }
+
+}

@@ -1,0 +1,36 @@
+package run.alchemy.engine.internal;
+
+import run.alchemy.api.ConfigurationException;
+import run.alchemy.api.ResourceProvider;
+
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Providers by kind: those on the class or module path, those given to the builder, and those
+ * used in {@code apply} — so that records whose resources are no longer declared can be deleted.
+ */
+public final class ProviderRegistry {
+    private final Map<String, ResourceProvider<?, ?>> byKind = new ConcurrentHashMap<>();
+
+    public ProviderRegistry(Iterable<ResourceProvider<?, ?>> explicit) {
+        for (ResourceProvider<?, ?> p : ServiceLoader.load(ResourceProvider.class)) {
+            byKind.put(p.kind(), p);
+        }
+        explicit.forEach(this::register);
+    }
+
+    void register(ResourceProvider<?, ?> provider) {
+        byKind.put(provider.kind(), provider);
+    }
+
+    ResourceProvider<?, ?> require(String kind, String fqn) {
+        ResourceProvider<?, ?> p = byKind.get(kind);
+        if (p == null) {
+            throw new ConfigurationException("no provider for kind \"" + kind + "\" to delete " + fqn
+                    + ": declare it, pass it to the builder's provider(...), or put its module on the path");
+        }
+        return p;
+    }
+}

@@ -1,0 +1,37 @@
+package run.alchemy.engine.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import run.alchemy.api.Secret;
+import run.alchemy.engine.internal.secrets.SecretCodec;
+
+/**
+ * A secret read from state, remembering the v1 envelope it came in and the codec that opened it,
+ * so that writing an unchanged secret back keeps the same bytes (no re-encryption, no noise in
+ * {@code git diff}). Legacy envelopes are never kept: writes always use v1.
+ */
+final class SealedSecret {
+    final Secret secret;
+    final JsonNode envelope; // null when it must be sealed anew
+    final SecretCodec codec;
+
+    SealedSecret(Secret secret, JsonNode envelope, SecretCodec codec) {
+        this.secret = secret;
+        this.envelope = envelope;
+        this.codec = codec;
+    }
+
+    static Secret unwrap(Object pojo) {
+        if (pojo instanceof Secret s) {
+            return s;
+        }
+        if (pojo instanceof SealedSecret s) {
+            return s.secret;
+        }
+        throw new IllegalArgumentException("not a secret: " + (pojo == null ? "null" : pojo.getClass().getName()));
+    }
+
+    @Override
+    public String toString() {
+        return "SealedSecret(******)";
+    }
+}

@@ -1,0 +1,400 @@
+package run.alchemy.engine.internal;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.POJONode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
+import run.alchemy.api.JsSymbol;
+import run.alchemy.api.Schema;
+import run.alchemy.api.Secret;
+import run.alchemy.api.SecretException;
+import run.alchemy.api.StateCorruptedException;
+import run.alchemy.engine.internal.json.JsBase64;
+import run.alchemy.engine.internal.json.JsDates;
+import run.alchemy.engine.internal.json.JsKeys;
+import run.alchemy.engine.internal.json.JsonWriter;
+import run.alchemy.engine.internal.secrets.SecretCodec;
+import run.alchemy.engine.internal.secrets.SecretFailure;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+
+/**
+ * Alchemy's {@code serialize}/{@code deserialize} (spec §3) over Jackson trees.
+ *
+ * <p>In memory a value is a tree in its serialized shape — tags such as {@code @date} stay as
+ * tagged objects, keys are in JS order — except that secrets are POJO nodes holding the plain
+ * value ({@link Secret}, or {@link SealedSecret} when read from state). Reading a record
+ * ({@link #readRecord}) is {@code deserialize}; writing one ({@link #writeRecord}) is
+ * {@code serialize} with encryption; {@link #canonical} is {@code serialize} without it, the
+ * text Alchemy compares to decide whether to skip.
+ */
+public final class StateSerde {
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final String SECRET = "@secret";
+
+    private final ObjectMapper mapper;
+
+    public StateSerde() {
+        SimpleModule tags = new SimpleModule("alchemy-tags");
+        tags.addSerializer(Secret.class, new StdSerializer<>(Secret.class) {
+            @Override
+            public void serialize(Secret value, JsonGenerator gen, SerializerProvider p) throws IOException {
+                gen.writeEmbeddedObject(value);
+            }
+        });
+        tags.addSerializer(Instant.class, new StdSerializer<>(Instant.class) {
+            @Override
+            public void serialize(Instant value, JsonGenerator gen, SerializerProvider p) throws IOException {
+                tagged(gen, "@date", JsDates.iso(value.toEpochMilli()));
+            }
+        });
+        tags.addSerializer(Date.class, new StdSerializer<>(Date.class) {
+            @Override
+            public void serialize(Date value, JsonGenerator gen, SerializerProvider p) throws IOException {
+                tagged(gen, "@date", JsDates.iso(value.getTime()));
+            }
+        });
+        tags.addSerializer(byte[].class, new StdSerializer<>(byte[].class) {
+            @Override
+            public void serialize(byte[] value, JsonGenerator gen, SerializerProvider p) throws IOException {
+                tagged(gen, "@buffer", JsBase64.encode(value));
+            }
+        });
+        tags.addSerializer(JsSymbol.class, new StdSerializer<>(JsSymbol.class) {
+            @Override
+            public void serialize(JsSymbol value, JsonGenerator gen, SerializerProvider p) throws IOException {
+                tagged(gen, "@symbol", value.toString());
+            }
+        });
+        tags.addSerializer(Schema.class, new StdSerializer<>(Schema.class) {
+            @Override
+            public void serialize(Schema value, JsonGenerator gen, SerializerProvider p) throws IOException {
+                gen.writeStartObject();
+                gen.writeFieldName("@schema");
+                p.defaultSerializeValue(value.value(), gen);
+                gen.writeEndObject();
+            }
+        });
+        tags.addDeserializer(Secret.class, new StdDeserializer<>(Secret.class) {
+            @Override
+            public Secret deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
+                if (p.currentToken() == JsonToken.VALUE_EMBEDDED_OBJECT) {
+                    return SealedSecret.unwrap(p.getEmbeddedObject());
+                }
+                return (Secret) ctx.handleUnexpectedToken(Secret.class, p);
+            }
+        });
+        tags.addDeserializer(Instant.class, new StdDeserializer<>(Instant.class) {
+            @Override
+            public Instant deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
+                String text = taggedText(p, ctx, "@date");
+                OptionalLong millis = JsDates.parse(text);
+                if (millis.isEmpty()) {
+                    return (Instant) ctx.handleWeirdStringValue(Instant.class, text, "not an ISO date");
+                }
+                return Instant.ofEpochMilli(millis.getAsLong());
+            }
+        });
+        tags.addDeserializer(byte[].class, new StdDeserializer<>(byte[].class) {
+            @Override
+            public byte[] deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
+                return JsBase64.decodeLenient(taggedText(p, ctx, "@buffer"));
+            }
+        });
+        tags.addDeserializer(JsSymbol.class, new StdDeserializer<>(JsSymbol.class) {
+            @Override
+            public JsSymbol deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
+                String text = taggedText(p, ctx, "@symbol");
+                return new JsSymbol(JsKeys.isSymbol(text) ? JsKeys.symbolDescription(text) : text);
+            }
+        });
+        tags.addDeserializer(Schema.class, new StdDeserializer<>(Schema.class) {
+            @Override
+            public Schema deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
+                JsonNode node = ctx.readTree(p);
+                JsonNode inner = node.isObject() && node.has("@schema") ? node.get("@schema") : node;
+                return new Schema(ctx.readTreeAsValue(inner, Object.class));
+            }
+        });
+        this.mapper = new ObjectMapper()
+                .registerModule(tags)
+                .setDefaultPropertyInclusion(JsonInclude.Value.construct(JsonInclude.Include.NON_NULL,
+                        JsonInclude.Include.NON_NULL))
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    }
+
+    private static void tagged(JsonGenerator gen, String tag, String value) throws IOException {
+        gen.writeStartObject();
+        gen.writeStringField(tag, value);
+        gen.writeEndObject();
+    }
+
+    private static String taggedText(JsonParser p, DeserializationContext ctx, String tag) throws IOException {
+        JsonNode node = ctx.readTree(p);
+        JsonNode inner = node.isObject() ? node.get(tag) : node;
+        if (inner == null || !inner.isTextual()) {
+            throw ctx.weirdStringException(node.toString(), String.class, "expected {\"" + tag + "\": string}");
+        }
+        return inner.textValue();
+    }
+
+    public ObjectMapper mapper() {
+        return mapper;
+    }
+
+    // ---------------------------------------------------------------- program values
+
+    /** A program value (record, map, JsonNode…) as a tree in serialized shape; null stays null. */
+    public JsonNode toTree(Object value) {
+        if (value == null) {
+            return null;
+        }
+        JsonNode tree = value instanceof JsonNode node ? node : mapper.valueToTree(value);
+        return jsOrder(tree, false);
+    }
+
+    /** A tree back to a program type; secrets arrive as {@link Secret}. */
+    public <T> T fromTree(JsonNode tree, Class<T> type) throws JsonProcessingException {
+        if (tree == null || tree.isMissingNode()) {
+            return null;
+        }
+        if (type.isInstance(tree)) {
+            return type.cast(tree);
+        }
+        return mapper.treeToValue(tree, type);
+    }
+
+    /** Puts array-index keys first (and, for values read from state, {@code Symbol(…)} keys before them). */
+    private static JsonNode jsOrder(JsonNode node, boolean symbolsFirst) {
+        if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                JsonNode child = node.get(i);
+                JsonNode ordered = jsOrder(child, symbolsFirst);
+                if (ordered != child) {
+                    ((ArrayNode) node).set(i, ordered);
+                }
+            }
+            return node;
+        }
+        if (!node.isObject()) {
+            return node;
+        }
+        boolean reorder = false;
+        Iterator<Map.Entry<String, JsonNode>> it = node.fields();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> e = it.next();
+            JsonNode v = e.getValue();
+            JsonNode ordered = jsOrder(v, symbolsFirst);
+            if (ordered != v) {
+                e.setValue(ordered);
+            }
+            String k = e.getKey();
+            reorder |= JsKeys.isIndex(k) || (symbolsFirst && JsKeys.isSymbol(k));
+        }
+        return reorder ? reordered((ObjectNode) node, symbolsFirst) : node;
+    }
+
+    private static ObjectNode reordered(ObjectNode node, boolean symbolsFirst) {
+        ObjectNode out = NODES.objectNode();
+        if (symbolsFirst) {
+            node.fields().forEachRemaining(e -> {
+                if (JsKeys.isSymbol(e.getKey())) {
+                    out.set(e.getKey(), e.getValue());
+                }
+            });
+        }
+        List<String> indexes = new ArrayList<>();
+        node.fieldNames().forEachRemaining(k -> {
+            if (JsKeys.isIndex(k)) {
+                indexes.add(k);
+            }
+        });
+        indexes.sort((a, b) -> Long.compare(Long.parseLong(a), Long.parseLong(b)));
+        indexes.forEach(k -> out.set(k, node.get(k)));
+        node.fields().forEachRemaining(e -> {
+            String k = e.getKey();
+            if (!JsKeys.isIndex(k) && !(symbolsFirst && JsKeys.isSymbol(k))) {
+                out.set(k, e.getValue());
+            }
+        });
+        return out;
+    }
+
+    // ---------------------------------------------------------------- records
+
+    /**
+     * Parses a stored record and deserializes it: tags normalised, keys in JS order, secrets
+     * decrypted with {@code codec}. Errors name {@code location} (and the JSON path for secrets).
+     */
+    public ObjectNode readRecord(byte[] bytes, String location, SecretCodec codec) {
+        JsonNode root;
+        if (bytes.length == 0) {
+            throw new StateCorruptedException(location, "the file is empty");
+        }
+        try {
+            root = mapper.readTree(bytes);
+        } catch (JsonProcessingException e) {
+            String where = e.getLocation() == null ? ""
+                    : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+            throw new StateCorruptedException(location, "invalid JSON" + where + ": " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new StateCorruptedException(location, "cannot parse: " + e.getMessage(), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new StateCorruptedException(location, "expected a JSON object, found "
+                    + (root == null ? "nothing" : root.getNodeType().name().toLowerCase()));
+        }
+        JsonNode revived = revive(root, "", location, codec);
+        return (ObjectNode) revived;
+    }
+
+    private JsonNode revive(JsonNode node, String pointer, String location, SecretCodec codec) {
+        if (node.isArray()) {
+            ArrayNode out = NODES.arrayNode(node.size());
+            for (int i = 0; i < node.size(); i++) {
+                JsonNode v = revive(node.get(i), pointer + "/" + i, location, codec);
+                out.add(v.isMissingNode() ? NODES.nullNode() : v);
+            }
+            return out;
+        }
+        if (!node.isObject()) {
+            return node;
+        }
+        JsonNode secret = node.get(SECRET);
+        if (secret != null && truthy(secret)) {
+            return NODES.pojoNode(openSecret(secret, pointer, location, codec));
+        }
+        if (node.has("@schema")) {
+            return node.get("@schema");
+        }
+        JsonNode date = node.get("@date");
+        if (date != null) {
+            OptionalLong millis = date.isNumber() ? OptionalLong.of(date.longValue())
+                    : date.isTextual() ? JsDates.parse(date.textValue()) : OptionalLong.empty();
+            if (millis.isEmpty()) {
+                throw new StateCorruptedException(location, "invalid date " + date + " at " + pointer);
+            }
+            return tag("@date", JsDates.iso(millis.getAsLong()));
+        }
+        JsonNode symbol = node.get("@symbol");
+        if (symbol != null) {
+            String text = symbol.asText();
+            return JsKeys.isSymbol(text) ? tag("@symbol", text) : MissingNode.getInstance();
+        }
+        if (node.has("@scope")) {
+            ObjectNode scope = NODES.objectNode();
+            scope.putNull("@scope");
+            return scope;
+        }
+        JsonNode buffer = node.get("@buffer");
+        if (buffer != null) {
+            if (!buffer.isTextual()) {
+                throw new StateCorruptedException(location, "@buffer at " + pointer + " is not a string");
+            }
+            return tag("@buffer", JsBase64.encode(JsBase64.decodeLenient(buffer.textValue())));
+        }
+        ObjectNode out = NODES.objectNode();
+        Iterator<Map.Entry<String, JsonNode>> it = node.fields();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> e = it.next();
+            JsonNode v = revive(e.getValue(), pointer + "/" + e.getKey(), location, codec);
+            if (!v.isMissingNode()) {
+                out.set(e.getKey(), v);
+            }
+        }
+        return jsOrder(out, true) == out ? out : reordered(out, true);
+    }
+
+    private static ObjectNode tag(String tag, String value) {
+        ObjectNode n = NODES.objectNode();
+        n.put(tag, value);
+        return n;
+    }
+
+    private static boolean truthy(JsonNode v) {
+        return switch (v.getNodeType()) {
+            case NULL, MISSING -> false;
+            case BOOLEAN -> v.booleanValue();
+            case NUMBER -> v.doubleValue() != 0 && !Double.isNaN(v.doubleValue());
+            case STRING -> !v.textValue().isEmpty();
+            default -> true;
+        };
+    }
+
+    private static SealedSecret openSecret(JsonNode envelope, String pointer, String location, SecretCodec codec) {
+        try {
+            SecretCodec.Opened opened = codec.open(envelope);
+            Secret secret = opened.jsonValued() ? Secret.ofJson(opened.plaintext()) : Secret.of(opened.plaintext());
+            return new SealedSecret(secret, opened.legacy() ? null : envelope, codec);
+        } catch (SecretFailure f) {
+            throw new SecretException(location, pointer, f.getMessage());
+        }
+    }
+
+    /** A record as Alchemy's FileSystem store writes it: 2-space JSON, secrets sealed, UTF-8. */
+    public byte[] writeRecord(ObjectNode record, String resource, SecretCodec codec) {
+        String text = JsonWriter.pretty(record, (pojo, pointer) -> {
+            if (pojo instanceof SealedSecret sealed && sealed.codec == codec && sealed.envelope != null) {
+                return sealed.envelope;
+            }
+            Secret secret = SealedSecret.unwrap(pojo);
+            try {
+                return codec.seal(secret.isJson() ? normalizeJson(secret, resource, pointer) : secret.reveal(),
+                        secret.isJson());
+            } catch (SecretFailure f) {
+                throw new SecretException(resource, pointer, f.getMessage());
+            }
+        });
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The exact text Alchemy compares to decide "skip" (spec §3.4); null for absent props. */
+    public String canonical(JsonNode props, String resource) {
+        if (props == null || props.isMissingNode()) {
+            return null;
+        }
+        return JsonWriter.compact(props, (pojo, pointer) -> {
+            Secret secret = SealedSecret.unwrap(pojo);
+            return secret.isJson() ? parseSecretJson(secret, resource, pointer) : TextNode.valueOf(secret.reveal());
+        });
+    }
+
+    private String normalizeJson(Secret secret, String resource, String pointer) {
+        return JsonWriter.compact(parseSecretJson(secret, resource, pointer), (p, ptr) -> {
+            throw new SecretException(resource, ptr, "a secret cannot contain another secret");
+        });
+    }
+
+    private JsonNode parseSecretJson(Secret secret, String resource, String pointer) {
+        try {
+            return jsOrder(mapper.readTree(secret.reveal()), false);
+        } catch (JsonProcessingException e) {
+            // Never include the parser's message: it quotes the secret's text.
+            throw new SecretException(resource, pointer, "JSON-valued secret is not valid JSON");
+        }
+    }
+}

@@ -1,0 +1,171 @@
+package run.alchemy.engine.internal.json;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.POJONode;
+
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * Writes JSON exactly as {@code JSON.stringify(value)} or {@code JSON.stringify(value, null, 2)}:
+ * JS number text, JS string escaping, keys in tree order, missing values omitted. Secrets (POJO
+ * nodes) are handed to a {@link SecretSink}, which decides what stands inside {@code "@secret"}.
+ */
+public final class JsonWriter {
+
+    /** Decides what a secret is written as: its envelope, or its plain value for comparison. */
+    public interface SecretSink {
+        JsonNode secretValue(Object secret, String pointer);
+    }
+
+    private final StringBuilder out;
+    private final boolean pretty;
+    private final SecretSink secrets;
+
+    private JsonWriter(boolean pretty, SecretSink secrets, int capacity) {
+        this.out = new StringBuilder(capacity);
+        this.pretty = pretty;
+        this.secrets = secrets;
+    }
+
+    /** Two-space indented text, as Alchemy's FileSystem and S3 stores write. */
+    public static String pretty(JsonNode node, SecretSink secrets) {
+        JsonWriter w = new JsonWriter(true, secrets, 512);
+        w.value(node, 0, "");
+        return w.out.toString();
+    }
+
+    /** Compact text, as {@code JSON.stringify(value)}. */
+    public static String compact(JsonNode node, SecretSink secrets) {
+        JsonWriter w = new JsonWriter(false, secrets, 128);
+        w.value(node, 0, "");
+        return w.out.toString();
+    }
+
+    private void value(JsonNode node, int depth, String pointer) {
+        switch (node.getNodeType()) {
+            case OBJECT -> object(node, depth, pointer);
+            case ARRAY -> array(node, depth, pointer);
+            case STRING -> string(node.textValue());
+            case NUMBER -> out.append(JsNumbers.format(node));
+            case BOOLEAN -> out.append(node.booleanValue() ? "true" : "false");
+            case NULL, MISSING -> out.append("null");
+            case POJO -> secret(((POJONode) node).getPojo(), depth, pointer);
+            case BINARY -> throw new IllegalArgumentException("binary node at " + pointer + " (expected @buffer)");
+        }
+    }
+
+    private void secret(Object pojo, int depth, String pointer) {
+        JsonNode inner = secrets.secretValue(pojo, pointer);
+        if (pretty) {
+            out.append("{\n");
+            indent(depth + 1);
+            out.append("\"@secret\": ");
+            value(inner, depth + 1, pointer + "/@secret");
+            out.append('\n');
+            indent(depth);
+            out.append('}');
+        } else {
+            out.append("{\"@secret\":");
+            value(inner, depth + 1, pointer + "/@secret");
+            out.append('}');
+        }
+    }
+
+    private void object(JsonNode node, int depth, String pointer) {
+        boolean first = true;
+        Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+        out.append('{');
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> e = fields.next();
+            JsonNode v = e.getValue();
+            if (v.isMissingNode()) {
+                continue;
+            }
+            if (!first) {
+                out.append(',');
+            }
+            first = false;
+            if (pretty) {
+                out.append('\n');
+                indent(depth + 1);
+            }
+            string(e.getKey());
+            out.append(pretty ? ": " : ":");
+            value(v, depth + 1, pointer + "/" + e.getKey());
+        }
+        if (!first && pretty) {
+            out.append('\n');
+            indent(depth);
+        }
+        out.append('}');
+    }
+
+    private void array(JsonNode node, int depth, String pointer) {
+        out.append('[');
+        int n = node.size();
+        for (int i = 0; i < n; i++) {
+            if (i > 0) {
+                out.append(',');
+            }
+            if (pretty) {
+                out.append('\n');
+                indent(depth + 1);
+            }
+            value(node.get(i), depth + 1, pointer + "/" + i);
+        }
+        if (n > 0 && pretty) {
+            out.append('\n');
+            indent(depth);
+        }
+        out.append(']');
+    }
+
+    private void indent(int depth) {
+        for (int i = 0; i < depth; i++) {
+            out.append("  ");
+        }
+    }
+
+    private void string(String s) {
+        out.append('"');
+        int len = s.length();
+        for (int i = 0; i < len; i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\b' -> out.append("\\b");
+                case '\f' -> out.append("\\f");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        hexEscape(c);
+                    } else if (Character.isHighSurrogate(c)) {
+                        if (i + 1 < len && Character.isLowSurrogate(s.charAt(i + 1))) {
+                            out.append(c).append(s.charAt(++i));
+                        } else {
+                            hexEscape(c);
+                        }
+                    } else if (Character.isLowSurrogate(c)) {
+                        hexEscape(c);
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        out.append('"');
+    }
+
+    private void hexEscape(char c) {
+        String hex = Integer.toHexString(c);
+        out.append("\\u");
+        for (int p = hex.length(); p < 4; p++) {
+            out.append('0');
+        }
+        out.append(hex);
+    }
+}

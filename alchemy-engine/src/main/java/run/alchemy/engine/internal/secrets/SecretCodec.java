@@ -1,0 +1,217 @@
+package run.alchemy.engine.internal.secrets;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import org.bouncycastle.crypto.digests.Blake2bDigest;
+import org.bouncycastle.crypto.engines.XSalsa20Engine;
+import org.bouncycastle.crypto.generators.SCrypt;
+import org.bouncycastle.crypto.macs.Poly1305;
+import org.bouncycastle.crypto.params.KeyParameter;
+import org.bouncycastle.crypto.params.ParametersWithIV;
+
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.Base64;
+
+/**
+ * Alchemy's secret formats for one password (spec §5): v1 (scrypt N=16384 r=8 p=1 → AES-256-GCM)
+ * both ways, and the legacy libsodium secretbox (BLAKE2b-256 key, XSalsa20-Poly1305) for reading.
+ *
+ * <p>Derived keys are cached by salt; a codec belongs to one password, so another password never
+ * hits. New encryptions reuse one random salt (and so one scrypt) per codec with a fresh IV per
+ * value: Alchemy derives the key from each value's stored salt, so it still decrypts them.
+ */
+public final class SecretCodec {
+    private static final int SCRYPT_N = 16384;
+    private static final int SCRYPT_R = 8;
+    private static final int SCRYPT_P = 1;
+    private static final int KEY_BYTES = 32;
+    private static final int SALT_BYTES = 16;
+    private static final int IV_BYTES = 12;
+    private static final int TAG_BYTES = 16;
+
+    private final byte[] password; // null: no password configured
+    private final SecureRandom random = new SecureRandom();
+    private final Cache<String, byte[]> keysBySalt = Caffeine.newBuilder().maximumSize(4096).build();
+    private volatile SealingKey sealingKey;
+
+    private record SealingKey(byte[] salt, byte[] key) {
+    }
+
+    public SecretCodec(String password) {
+        this.password = password == null ? null : password.getBytes(StandardCharsets.UTF_8);
+    }
+
+    public boolean hasPassword() {
+        return password != null;
+    }
+
+    /** The {@code @secret} value for a plaintext: a v1 object, wrapped in {@code data} for JSON values. */
+    public JsonNode seal(String plaintext, boolean jsonValued) throws SecretFailure {
+        requirePassword("encrypt");
+        SealingKey sk = sealingKey();
+        byte[] iv = new byte[IV_BYTES];
+        random.nextBytes(iv);
+        byte[] sealed;
+        try {
+            Cipher gcm = Cipher.getInstance("AES/GCM/NoPadding");
+            gcm.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(sk.key(), "AES"), new GCMParameterSpec(TAG_BYTES * 8, iv));
+            sealed = gcm.doFinal(plaintext.getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new SecretFailure("AES-GCM encryption failed: " + e.getClass().getSimpleName());
+        }
+        Base64.Encoder b64 = Base64.getEncoder();
+        ObjectNode v1 = JsonNodeFactory.instance.objectNode();
+        v1.put("version", "v1");
+        v1.put("ciphertext", b64.encodeToString(Arrays.copyOf(sealed, sealed.length - TAG_BYTES)));
+        v1.put("iv", b64.encodeToString(iv));
+        v1.put("salt", b64.encodeToString(sk.salt()));
+        v1.put("tag", b64.encodeToString(Arrays.copyOfRange(sealed, sealed.length - TAG_BYTES, sealed.length)));
+        if (!jsonValued) {
+            return v1;
+        }
+        ObjectNode wrapper = JsonNodeFactory.instance.objectNode();
+        wrapper.set("data", v1);
+        return wrapper;
+    }
+
+    /** Opened secret: the plaintext, and whether it is JSON text from a {@code data} envelope. */
+    public record Opened(String plaintext, boolean jsonValued, boolean legacy) {
+        @Override
+        public String toString() {
+            return "Opened(******)";
+        }
+    }
+
+    /** Decrypts the value of an {@code @secret} key, choosing the format by its JSON type. */
+    public Opened open(JsonNode envelope) throws SecretFailure {
+        requirePassword("decrypt");
+        if (envelope.isObject() && envelope.has("data")) {
+            JsonNode data = envelope.get("data");
+            return new Opened(openOne(data), true, data.isTextual());
+        }
+        return new Opened(openOne(envelope), false, envelope.isTextual());
+    }
+
+    private String openOne(JsonNode envelope) throws SecretFailure {
+        if (envelope.isTextual()) {
+            return openLegacy(envelope.textValue());
+        }
+        if (envelope.isObject()) {
+            return openV1(envelope);
+        }
+        throw new SecretFailure("not a secret envelope (expected a v1 object or a legacy base64 string)");
+    }
+
+    private String openV1(JsonNode v1) throws SecretFailure {
+        byte[] ciphertext = field(v1, "ciphertext");
+        byte[] iv = field(v1, "iv");
+        byte[] salt = field(v1, "salt");
+        byte[] tag = field(v1, "tag");
+        if (tag.length != TAG_BYTES) {
+            throw new SecretFailure("v1 tag is " + tag.length + " bytes, expected " + TAG_BYTES);
+        }
+        if (iv.length == 0) {
+            throw new SecretFailure("v1 iv is empty");
+        }
+        byte[] key = keyFor(salt);
+        try {
+            Cipher gcm = Cipher.getInstance("AES/GCM/NoPadding");
+            gcm.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(TAG_BYTES * 8, iv));
+            gcm.update(ciphertext);
+            return new String(gcm.doFinal(tag), StandardCharsets.UTF_8);
+        } catch (AEADBadTagException e) {
+            throw new SecretFailure("wrong password or tampered ciphertext (AES-GCM authentication failed)");
+        } catch (GeneralSecurityException e) {
+            throw new SecretFailure("AES-GCM decryption failed: " + e.getClass().getSimpleName());
+        }
+    }
+
+    private String openLegacy(String text) throws SecretFailure {
+        byte[] box;
+        try {
+            box = Base64.getDecoder().decode(text);
+        } catch (IllegalArgumentException e) {
+            throw new SecretFailure("legacy secret is not valid base64");
+        }
+        if (box.length < 24 + 16) {
+            throw new SecretFailure("legacy secret is too short (" + box.length + " bytes)");
+        }
+        byte[] key = new byte[32];
+        Blake2bDigest blake = new Blake2bDigest(256);
+        blake.update(password, 0, password.length);
+        blake.doFinal(key, 0);
+        XSalsa20Engine salsa = new XSalsa20Engine();
+        salsa.init(false, new ParametersWithIV(new KeyParameter(key), box, 0, 24));
+        byte[] polyKey = new byte[32];
+        salsa.processBytes(new byte[32], 0, 32, polyKey, 0);
+        int ctOffset = 24 + 16;
+        int ctLength = box.length - ctOffset;
+        Poly1305 poly = new Poly1305();
+        poly.init(new KeyParameter(polyKey));
+        poly.update(box, ctOffset, ctLength);
+        byte[] mac = new byte[16];
+        poly.doFinal(mac, 0);
+        if (!MessageDigest.isEqual(mac, Arrays.copyOfRange(box, 24, 40))) {
+            throw new SecretFailure("wrong password or tampered ciphertext (legacy secretbox MAC check failed)");
+        }
+        byte[] plain = new byte[ctLength];
+        salsa.processBytes(box, ctOffset, ctLength, plain, 0);
+        return new String(plain, StandardCharsets.UTF_8);
+    }
+
+    private static byte[] field(JsonNode v1, String name) throws SecretFailure {
+        JsonNode f = v1.get(name);
+        if (f == null || !f.isTextual()) {
+            throw new SecretFailure("v1 secret has no string field \"" + name + "\"");
+        }
+        try {
+            return Base64.getDecoder().decode(f.textValue());
+        } catch (IllegalArgumentException e) {
+            throw new SecretFailure("v1 field \"" + name + "\" is not valid base64");
+        }
+    }
+
+    private byte[] keyFor(byte[] salt) {
+        return keysBySalt.get(Base64.getEncoder().encodeToString(salt),
+                s -> SCrypt.generate(password, salt, SCRYPT_N, SCRYPT_R, SCRYPT_P, KEY_BYTES));
+    }
+
+    private SealingKey sealingKey() {
+        SealingKey sk = sealingKey;
+        if (sk == null) {
+            synchronized (this) {
+                sk = sealingKey;
+                if (sk == null) {
+                    byte[] salt = new byte[SALT_BYTES];
+                    random.nextBytes(salt);
+                    sk = new SealingKey(salt, keyFor(salt));
+                    sealingKey = sk;
+                }
+            }
+        }
+        return sk;
+    }
+
+    private void requirePassword(String what) throws SecretFailure {
+        if (password == null) {
+            throw new SecretFailure("cannot " + what + " without a password: set ALCHEMY_PASSWORD or call"
+                    + " password(...) on the app builder");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SecretCodec(" + (password == null ? "no password" : "password set") + ")";
+    }
+}

@@ -1,0 +1,220 @@
+package run.alchemy.store.fs;
+
+import run.alchemy.api.StateCorruptedException;
+import run.alchemy.api.StoreException;
+import run.alchemy.api.spi.StateStore;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * State in a directory tree, exactly as Alchemy's {@code FileSystemStateStore} lays it out:
+ * {@code <root>/<app>/<stage>/…/<id>.json}, with {@code /} in ids stored as {@code :} and
+ * children of resource {@code p} in {@code p/}. Files are written whole to a temporary file,
+ * fsync'd and renamed over the old one, so a reader never sees half a record.
+ */
+public final class FileSystemStateStore implements StateStore {
+    private static final String SUFFIX = ".json";
+    private static final String TEMP_SUFFIX = ".tmp";
+
+    private final Path root;
+
+    /** A store rooted at {@code root} (Alchemy's {@code .alchemy} directory). */
+    public FileSystemStateStore(Path root) {
+        this.root = root.toAbsolutePath().normalize();
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    @Override
+    public Optional<byte[]> get(List<String> chain, String id) {
+        Path file = file(chain, id);
+        try {
+            return Optional.of(Files.readAllBytes(file));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            if (Files.isDirectory(file)) {
+                throw new StateCorruptedException(file.toString(), "is a directory, expected a JSON file");
+            }
+            throw failure("cannot read " + file, e);
+        }
+    }
+
+    @Override
+    public void put(List<String> chain, String id, byte[] json) {
+        Path file = file(chain, id);
+        Path dir = file.getParent();
+        Path temp = dir.resolve("." + file.getFileName() + "." + UUID.randomUUID() + TEMP_SUFFIX);
+        try {
+            Files.createDirectories(dir);
+            if (Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
+                throw new StateCorruptedException(file.toString(), "is a directory, expected a JSON file");
+            }
+            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                ByteBuffer buf = ByteBuffer.wrap(json);
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
+                }
+                ch.force(true);
+            }
+            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            syncDirectory(dir);
+        } catch (FileAlreadyExistsException e) {
+            throw failure("cannot write " + file + ": " + e.getFile() + " exists and is not a directory", e);
+        } catch (IOException e) {
+            throw failure("cannot write " + file, e);
+        } finally {
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException ignored) {
+                // the temp file is invisible to list(); a later write replaces nothing of it
+            }
+        }
+    }
+
+    @Override
+    public void delete(List<String> chain, String id) {
+        Path file = file(chain, id);
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw failure("cannot delete " + file, e);
+        }
+    }
+
+    @Override
+    public List<String> list(List<String> chain) {
+        Path dir = dir(chain);
+        List<String> ids = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
+            for (Path p : entries) {
+                if (Files.isRegularFile(p)) {
+                    String name = p.getFileName().toString();
+                    ids.add(name.substring(0, name.length() - SUFFIX.length()).replace(':', '/'));
+                }
+            }
+        } catch (NoSuchFileException e) {
+            return List.of();
+        } catch (IOException e) {
+            throw failure("cannot list " + dir, e);
+        }
+        Collections.sort(ids);
+        return ids;
+    }
+
+    @Override
+    public List<String> listScopes(List<String> chain) {
+        Path dir = dir(chain);
+        List<String> names = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, Files::isDirectory)) {
+            entries.forEach(p -> names.add(p.getFileName().toString()));
+        } catch (NoSuchFileException e) {
+            return List.of();
+        } catch (IOException e) {
+            throw failure("cannot list " + dir, e);
+        }
+        Collections.sort(names);
+        return names;
+    }
+
+    /** Removes the scope's directory when no record (no regular file) is left anywhere below it. */
+    @Override
+    public void deleteScope(List<String> chain) {
+        Path dir = dir(chain);
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try {
+            List<Path> all;
+            try (Stream<Path> walk = Files.walk(dir)) {
+                all = walk.toList();
+            }
+            for (Path p : all) {
+                BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                if (!a.isDirectory()) {
+                    return;
+                }
+            }
+            for (int i = all.size() - 1; i >= 0; i--) {
+                Files.deleteIfExists(all.get(i));
+            }
+        } catch (NoSuchFileException e) {
+            // removed meanwhile: nothing to do
+        } catch (IOException e) {
+            throw failure("cannot remove " + dir, e);
+        }
+    }
+
+    @Override
+    public String locate(List<String> chain, String id) {
+        return file(chain, id).toString();
+    }
+
+    /** Chain elements are path segments, unescaped as in Alchemy; anything resolving outside the root is refused. */
+    private Path dir(List<String> chain) {
+        Path dir = root;
+        for (String name : chain) {
+            dir = dir.resolve(name);
+        }
+        return inside(dir.normalize(), String.join("/", chain));
+    }
+
+    private Path file(List<String> chain, String id) {
+        if (id.isEmpty() || id.indexOf(':') >= 0) {
+            throw new StoreException("cannot store id \"" + id + "\": ids must be non-empty and contain no ':'");
+        }
+        Path dir = dir(chain);
+        Path file = dir.resolve(id.replace('/', ':') + SUFFIX).normalize();
+        if (!dir.equals(file.getParent())) {
+            throw new StoreException("refusing id \"" + id + "\": it would leave " + dir);
+        }
+        return file;
+    }
+
+    private Path inside(Path p, String what) {
+        if (!p.startsWith(root)) {
+            throw new StoreException("refusing scope \"" + what + "\": it would leave the state directory " + root);
+        }
+        return p;
+    }
+
+    private static void syncDirectory(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException e) {
+            // Some file systems cannot fsync a directory; the rename is still atomic.
+        }
+    }
+
+    private static StoreException failure(String what, IOException e) {
+        String reason = e instanceof AccessDeniedException ? "permission denied"
+                : e instanceof NoSuchFileException ? "no such file " + e.getMessage()
+                : e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        return new StoreException(what + ": " + reason, e);
+    }
+
+    @Override
+    public String toString() {
+        return "FileSystemStateStore(" + root + ")";
+    }
+}
