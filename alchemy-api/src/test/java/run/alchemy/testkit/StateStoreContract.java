@@ -1,0 +1,148 @@
+package run.alchemy.testkit;
+
+import run.alchemy.api.spi.StateStore;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The conformance suite every {@link StateStore} passes, in the manner of Terraform's backend
+ * tests: extend it, return a fresh empty store from {@link #newStore()}, and it runs unchanged.
+ */
+public abstract class StateStoreContract {
+    protected static final List<String> STAGE = List.of("app", "dev");
+
+    protected StateStore store;
+
+    /** A new, empty store; called before each test. */
+    protected abstract StateStore newStore() throws Exception;
+
+    @BeforeEach
+    void open() throws Exception {
+        store = newStore();
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+    }
+
+    protected static byte[] json(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void missingRecordIsEmpty() {
+        assertTrue(store.get(STAGE, "nothing").isEmpty());
+        assertEquals(List.of(), store.list(STAGE));
+        assertEquals(List.of(), store.listScopes(STAGE));
+    }
+
+    @Test
+    void putThenGetReturnsTheSameBytes() {
+        byte[] doc = json("{\n  \"kind\": \"t\",\n  \"text\": \"é ☃ \\u0000\"\n}");
+        store.put(STAGE, "a", doc);
+        assertArrayEquals(doc, store.get(STAGE, "a").orElseThrow());
+    }
+
+    @Test
+    void putReplacesTheWholeRecord() {
+        store.put(STAGE, "a", json("{\"long\": \"" + "x".repeat(10_000) + "\"}"));
+        byte[] shorter = json("{}");
+        store.put(STAGE, "a", shorter);
+        assertArrayEquals(shorter, store.get(STAGE, "a").orElseThrow());
+    }
+
+    @Test
+    void idsWithSlashesAndStarsListAsWritten() {
+        store.put(STAGE, "api/v1/route", json("{}"));
+        store.put(STAGE, "glob*", json("{}"));
+        store.put(STAGE, "plain", json("{}"));
+        assertEquals(Set.of("api/v1/route", "glob*", "plain"), Set.copyOf(store.list(STAGE)));
+        assertTrue(store.get(STAGE, "api/v1/route").isPresent());
+    }
+
+    @Test
+    void listShowsOnlyDirectRecordsAndListScopesTheChildren() {
+        store.put(STAGE, "parent", json("{}"));
+        store.put(List.of("app", "dev", "parent"), "child", json("{}"));
+        assertEquals(List.of("parent"), store.list(STAGE));
+        assertEquals(List.of("parent"), store.listScopes(STAGE));
+        assertEquals(List.of("child"), store.list(List.of("app", "dev", "parent")));
+    }
+
+    @Test
+    void deleteRemovesAndToleratesMissing() {
+        store.put(STAGE, "a", json("{}"));
+        store.delete(STAGE, "a");
+        store.delete(STAGE, "a");
+        store.delete(STAGE, "never-there");
+        assertTrue(store.get(STAGE, "a").isEmpty());
+        assertEquals(List.of(), store.list(STAGE));
+    }
+
+    @Test
+    void getBatchReturnsOnlyExistingRecords() {
+        store.put(STAGE, "a", json("{\"n\":1}"));
+        store.put(STAGE, "b", json("{\"n\":2}"));
+        Map<String, byte[]> found = store.getBatch(STAGE, List.of("a", "missing", "b"));
+        assertEquals(Set.of("a", "b"), found.keySet());
+        assertArrayEquals(json("{\"n\":2}"), found.get("b"));
+    }
+
+    @Test
+    void deleteScopeRemovesAnEmptyScopeButKeepsOneWithRecords() {
+        List<String> child = List.of("app", "dev", "parent");
+        store.put(child, "kid", json("{}"));
+        store.deleteScope(child);
+        assertEquals(List.of("kid"), store.list(child));
+        store.delete(child, "kid");
+        store.deleteScope(child);
+        assertFalse(store.listScopes(STAGE).contains("parent"));
+    }
+
+    @Test
+    void stagesAndAppsAreIndependent() {
+        store.put(List.of("app", "dev"), "x", json("{\"stage\":\"dev\"}"));
+        store.put(List.of("app", "prod"), "x", json("{\"stage\":\"prod\"}"));
+        store.put(List.of("other", "dev"), "x", json("{\"app\":\"other\"}"));
+        assertArrayEquals(json("{\"stage\":\"prod\"}"), store.get(List.of("app", "prod"), "x").orElseThrow());
+        store.delete(List.of("app", "dev"), "x");
+        assertTrue(store.get(List.of("app", "prod"), "x").isPresent());
+        assertTrue(store.get(List.of("other", "dev"), "x").isPresent());
+    }
+
+    @Test
+    void concurrentWritersToDifferentRecordsLoseNothing() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                int n = i;
+                futures.add(pool.submit(() -> store.put(STAGE, "r" + n, json("{\"n\":" + n + "}"))));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        assertEquals(100, store.list(STAGE).size());
+        assertArrayEquals(json("{\"n\":42}"), store.get(STAGE, "r42").orElseThrow());
+    }
+}
