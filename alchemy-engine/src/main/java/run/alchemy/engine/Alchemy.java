@@ -219,6 +219,22 @@ public final class Alchemy implements Scope, AutoCloseable {
             return new Alchemy(engine);
         }
 
+        /**
+         * Opens the app, runs {@code program} and finalizes — only if the program returns normally.
+         * A program that throws leaves every record as it is (Alchemy's {@code finalize()} is never
+         * reached either), which try-with-resources cannot promise.
+         */
+        public void run(Consumer<Alchemy> program) {
+            Alchemy app = open();
+            try {
+                program.accept(app);
+            } catch (RuntimeException | Error e) {
+                app.engine.close();
+                throw e;
+            }
+            app.close();
+        }
+
         private String firstSet(String... names) {
             for (String name : names) {
                 String v = environment.get(name);

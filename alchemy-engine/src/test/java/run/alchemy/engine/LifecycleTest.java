@@ -458,4 +458,21 @@ class LifecycleTest {
                 () -> Alchemy.app("app").stage("dev").stateStore("nope:x").open());
         assertTrue(e.getMessage().contains("nope") && e.getMessage().contains("fs"), e.getMessage());
     }
+
+    @Test
+    void runFinalizesOnlyWhenTheProgramReturnsNormally() {
+        Runs runs = new Runs(dir);
+        Thing thing = new Thing();
+        runs.builder("dev", Phase.UP).run(app -> {
+            app.apply("a", thing, new Thing.Props("a"));
+            app.apply("b", thing, new Thing.Props("b"));
+        });
+        assertThrows(IllegalArgumentException.class, () -> runs.builder("dev", Phase.UP).run(app -> {
+            app.apply("a", thing, new Thing.Props("a"));
+            throw new IllegalArgumentException("program bug before 'b' is declared");
+        }));
+        assertTrue(Files.exists(runs.file("app/dev/b.json")), "an aborted program deletes nothing");
+        runs.builder("dev", Phase.UP).run(app -> app.apply("a", thing, new Thing.Props("a")));
+        assertFalse(Files.exists(runs.file("app/dev/b.json")), "a finished program deletes orphans");
+    }
 }
