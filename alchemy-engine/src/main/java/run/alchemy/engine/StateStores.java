@@ -24,7 +24,7 @@ public final class StateStores {
         }
         String scheme = parsed.getScheme();
         TreeSet<String> known = new TreeSet<>();
-        for (StateStoreProvider p : ServiceLoader.load(StateStoreProvider.class)) {
+        for (StateStoreProvider p : ServiceLoader.load(StateStoreProvider.class, StateStores.class.getClassLoader())) {
             if (p.scheme().equalsIgnoreCase(scheme == null ? "" : scheme)) {
                 return p.open(parsed);
             }

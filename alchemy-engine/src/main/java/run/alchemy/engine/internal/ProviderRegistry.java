@@ -15,7 +15,7 @@ public final class ProviderRegistry {
     private final Map<String, ResourceProvider<?, ?>> byKind = new ConcurrentHashMap<>();
 
     public ProviderRegistry(Iterable<ResourceProvider<?, ?>> explicit) {
-        for (ResourceProvider<?, ?> p : ServiceLoader.load(ResourceProvider.class)) {
+        for (ResourceProvider<?, ?> p : ServiceLoader.load(ResourceProvider.class, ProviderRegistry.class.getClassLoader())) {
             byKind.put(p.kind(), p);
         }
         explicit.forEach(this::register);

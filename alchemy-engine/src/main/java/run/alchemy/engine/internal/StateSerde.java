@@ -182,10 +182,44 @@ public final class StateSerde {
         if (tree == null || tree.isMissingNode()) {
             return null;
         }
-        if (type.isInstance(tree)) {
-            return type.cast(tree);
+        JsonNode exposed = withPlainSecrets(tree);
+        if (type.isInstance(exposed)) {
+            return type.cast(exposed);
         }
-        return mapper.treeToValue(tree, type);
+        return mapper.treeToValue(exposed, type);
+    }
+
+    /** The tree with secrets read from state as {@link Secret}s (copied only where one is found). */
+    private static JsonNode withPlainSecrets(JsonNode node) {
+        if (node.isPojo()) {
+            Object pojo = ((POJONode) node).getPojo();
+            return pojo instanceof SealedSecret sealed ? NODES.pojoNode(sealed.secret) : node;
+        }
+        if (!node.isContainerNode()) {
+            return node;
+        }
+        JsonNode copy = null;
+        if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                JsonNode child = node.get(i);
+                JsonNode plain = withPlainSecrets(child);
+                if (plain != child) {
+                    copy = copy == null ? node.deepCopy() : copy;
+                    ((ArrayNode) copy).set(i, plain);
+                }
+            }
+        } else {
+            Iterator<Map.Entry<String, JsonNode>> it = node.fields();
+            while (it.hasNext()) {
+                Map.Entry<String, JsonNode> e = it.next();
+                JsonNode plain = withPlainSecrets(e.getValue());
+                if (plain != e.getValue()) {
+                    copy = copy == null ? node.deepCopy() : copy;
+                    ((ObjectNode) copy).set(e.getKey(), plain);
+                }
+            }
+        }
+        return copy == null ? node : copy;
     }
 
     /** Puts array-index keys first (and, for values read from state, {@code Symbol(…)} keys before them). */
