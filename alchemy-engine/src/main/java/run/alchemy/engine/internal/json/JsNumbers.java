@@ -3,6 +3,10 @@ package run.alchemy.engine.internal.json;
 import com.fasterxml.jackson.core.io.NumberOutput;
 import com.fasterxml.jackson.databind.JsonNode;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
+
 /** Numbers as JavaScript's {@code Number.prototype.toString} prints them (ECMA-262 Number::toString). */
 public final class JsNumbers {
     private static final long MAX_SAFE = 1L << 53;
@@ -36,14 +40,14 @@ public final class JsNumbers {
             return Long.toString((long) v);
         }
         // Shortest round-trip digits (Schubfach, as in JDK 19+ Double.toString), re-laid out the JS way.
-        String java = NumberOutput.toString(v, true);
-        boolean negative = java.charAt(0) == '-';
+        String shortest = NumberOutput.toString(v, true);
+        boolean negative = shortest.charAt(0) == '-';
         if (negative) {
-            java = java.substring(1);
+            shortest = shortest.substring(1);
         }
-        int e = java.indexOf('E');
-        int exponent = e < 0 ? 0 : Integer.parseInt(java.substring(e + 1));
-        String mantissa = e < 0 ? java : java.substring(0, e);
+        int e = shortest.indexOf('E');
+        int exponent = e < 0 ? 0 : Integer.parseInt(shortest.substring(e + 1));
+        String mantissa = e < 0 ? shortest : shortest.substring(0, e);
         int dot = mantissa.indexOf('.');
         String intPart = dot < 0 ? mantissa : mantissa.substring(0, dot);
         String fracPart = dot < 0 ? "" : mantissa.substring(dot + 1);
@@ -59,6 +63,15 @@ public final class JsNumbers {
             end--;
         }
         digits = digits.substring(start, end);
+        if (digits.length() == 2) {
+            // Java prints at least "d.d"; JS uses one digit when one digit round-trips (5e-324).
+            BigDecimal one = new BigDecimal(Math.abs(v))
+                    .round(new MathContext(1, RoundingMode.HALF_EVEN));
+            if (Double.parseDouble(one.toString()) == Math.abs(v)) {
+                digits = one.unscaledValue().toString();
+                n = one.precision() - one.scale();
+            }
+        }
         int k = digits.length();
         StringBuilder out = new StringBuilder(24);
         if (negative) {
