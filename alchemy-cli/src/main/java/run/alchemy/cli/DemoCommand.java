@@ -39,29 +39,24 @@ final class DemoCommand implements Callable<Integer> {
         Path state = work.resolve(".alchemy");
         out.println("alchemy demo: files in " + site + ", state in " + state);
 
-        step("1. deploy", state, Phase.UP, app -> {
-            app.apply("site", Files.FOLDER, new FolderProps(site.toString(), null, true));
-            app.apply("index", Files.FILE, new FileProps(site.resolve("index.html").toString(), "<h1>Hello</h1>"));
-            app.apply("about", Files.FILE, new FileProps(site.resolve("about.html").toString(), "<p>v1</p>"));
-            app.scope("config", s -> s.apply("robots", Files.FILE,
-                    new FileProps(site.resolve("robots.txt").toString(), "User-agent: *")));
-        });
-        step("2. redeploy, nothing changed", state, Phase.UP, app -> {
-            app.apply("site", Files.FOLDER, new FolderProps(site.toString(), null, true));
-            app.apply("index", Files.FILE, new FileProps(site.resolve("index.html").toString(), "<h1>Hello</h1>"));
-            app.apply("about", Files.FILE, new FileProps(site.resolve("about.html").toString(), "<p>v1</p>"));
-            app.scope("config", s -> s.apply("robots", Files.FILE,
-                    new FileProps(site.resolve("robots.txt").toString(), "User-agent: *")));
-        });
-        step("3. change 'about', drop the 'config' scope", state, Phase.UP, app -> {
-            app.apply("site", Files.FOLDER, new FolderProps(site.toString(), null, true));
-            app.apply("index", Files.FILE, new FileProps(site.resolve("index.html").toString(), "<h1>Hello</h1>"));
-            app.apply("about", Files.FILE, new FileProps(site.resolve("about.html").toString(), "<p>v2</p>"));
-        });
+        step("1. deploy", state, Phase.UP, app -> stack(app, site, "<p>v1</p>", true));
+        step("2. redeploy, nothing changed", state, Phase.UP, app -> stack(app, site, "<p>v1</p>", true));
+        step("3. change 'about', drop the 'config' scope", state, Phase.UP, app -> stack(app, site, "<p>v2</p>", false));
         step("4. destroy", state, Phase.DESTROY, app -> { });
         out.println(paint("done", "1") + ": stage demo/dev destroyed; " + (java.nio.file.Files.exists(site)
                 ? site + " is still there" : "its files are gone"));
         return 0;
+    }
+
+    /** The demo's program: a folder, two pages and, optionally, a scope holding robots.txt. */
+    private static void stack(Alchemy app, Path site, String about, boolean withConfig) {
+        app.apply("site", Files.FOLDER, new FolderProps(site.toString(), null, true));
+        app.apply("index", Files.FILE, new FileProps(site.resolve("index.html").toString(), "<h1>Hello</h1>"));
+        app.apply("about", Files.FILE, new FileProps(site.resolve("about.html").toString(), about));
+        if (withConfig) {
+            app.scope("config", s -> s.apply("robots", Files.FILE,
+                    new FileProps(site.resolve("robots.txt").toString(), "User-agent: *")));
+        }
     }
 
     private void step(String title, Path state, Phase phase, java.util.function.Consumer<Alchemy> program) {
