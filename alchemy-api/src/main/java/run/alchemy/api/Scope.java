@@ -48,5 +48,10 @@ public interface Scope {
      * resources are stored under {@code name/}, and a scope no longer declared is deleted with
      * everything in it when the app finishes.
      */
-    Scope scope(String name, Consumer<Scope> body);
+    default Scope scope(String name, Consumer<Scope> body) {
+        return scope(name, ScopeOptions.INHERIT, body);
+    }
+
+    /** As {@link #scope(String, Consumer)}, with options such as the scope's own password. */
+    Scope scope(String name, ScopeOptions options, Consumer<Scope> body);
 }

@@ -7,8 +7,10 @@ import run.alchemy.api.Phase;
 import run.alchemy.api.ResourceProvider;
 import run.alchemy.api.RunListener;
 import run.alchemy.api.Scope;
+import run.alchemy.api.ScopeOptions;
 import run.alchemy.api.spi.StateStore;
 import run.alchemy.engine.internal.Engine;
+import run.alchemy.engine.internal.PasswordRotation;
 import run.alchemy.engine.internal.ProviderRegistry;
 import run.alchemy.engine.internal.StateRepository;
 import run.alchemy.engine.internal.StateSerde;
@@ -82,8 +84,8 @@ public final class Alchemy implements Scope, AutoCloseable {
     }
 
     @Override
-    public Scope scope(String name, Consumer<Scope> body) {
-        return stage.scope(name, body);
+    public Scope scope(String name, ScopeOptions options, Consumer<Scope> body) {
+        return stage.scope(name, options, body);
     }
 
     /** Finalizes the run (waits for async applies, deletes orphans and replaced copies) and closes the store. */
@@ -108,6 +110,7 @@ public final class Alchemy implements Scope, AutoCloseable {
         private Phase phase = Phase.UP;
         private String password;
         private boolean force;
+        private boolean eraseSecrets;
         private int concurrency = Math.max(2, Runtime.getRuntime().availableProcessors());
         private Function<Scope, StateStore> storeFactory;
         private final List<ResourceProvider<?, ?>> providers = new ArrayList<>();
@@ -138,6 +141,15 @@ public final class Alchemy implements Scope, AutoCloseable {
         /** Update every resource even when its props are unchanged (Alchemy's {@code --force}). */
         public Builder force(boolean force) {
             this.force = force;
+            return this;
+        }
+
+        /**
+         * Alchemy's {@code eraseSecrets}: stored secrets are dropped instead of decrypted (for a lost
+         * password), so they vanish from state as resources are rewritten. Requires {@link #force}.
+         */
+        public Builder eraseSecrets(boolean eraseSecrets) {
+            this.eraseSecrets = eraseSecrets;
             return this;
         }
 
@@ -193,17 +205,18 @@ public final class Alchemy implements Scope, AutoCloseable {
 
         /** Opens the store; in {@link Phase#DESTROY} also destroys the stage before returning. */
         public Alchemy open() {
-            String stageName = stage != null ? stage : firstSet("STAGE", "ALCHEMY_STAGE", "USER", "USERNAME");
-            String pw = password != null ? password : environment.get("ALCHEMY_PASSWORD");
-            Function<Scope, StateStore> factory = storeFactory != null ? storeFactory
-                    : scope -> StateStores.open("fs:.alchemy");
-            StateStore store = factory.apply(new StoreScope(app, stageName, phase));
+            if (eraseSecrets && !force) {
+                throw new ConfigurationException("eraseSecrets needs force(true): every resource must be rewritten"
+                        + " for its secrets to be erased (as Alchemy's --erase-secrets needs --force)");
+            }
+            String stageName = stageName();
+            StateStore store = openStore(stageName);
             StateSerde serde = new StateSerde();
             Engine engine;
             try {
                 engine = new Engine(app, stageName, phase, force, concurrency, serde,
-                        new StateRepository(store, serde, new SecretCodec(pw)), new ProviderRegistry(providers),
-                        listener);
+                        new StateRepository(store, serde), new ProviderRegistry(providers), listener,
+                        password(), eraseSecrets);
             } catch (RuntimeException e) {
                 store.close();
                 throw e;
@@ -233,6 +246,46 @@ public final class Alchemy implements Scope, AutoCloseable {
                 throw e;
             }
             app.close();
+        }
+
+        /**
+         * Re-encrypts every secret of the stage (the configured password, or {@code ALCHEMY_PASSWORD},
+         * is the old one) under {@code newPassword}. Everything is read and decrypted first, so a
+         * wrong password changes nothing; then each record is rewritten atomically. With
+         * {@code dryRun} nothing is written. Run it while no deploy of the stage is running.
+         */
+        public RotationReport rotatePassword(String newPassword, boolean dryRun) {
+            if (newPassword == null || newPassword.isEmpty()) {
+                throw new ConfigurationException("the new password must not be empty");
+            }
+            String old = password();
+            if (old == null) {
+                throw new ConfigurationException("rotating needs the current password: set ALCHEMY_PASSWORD or"
+                        + " call password(...)");
+            }
+            String stageName = stageName();
+            int[] scanned = new int[1];
+            try (StateStore store = openStore(stageName)) {
+                StateSerde serde = new StateSerde();
+                List<PasswordRotation.Rotated> rotated = PasswordRotation.rotate(new StateRepository(store, serde),
+                        List.of(app, stageName), new SecretCodec(old), new SecretCodec(newPassword), dryRun, scanned);
+                return new RotationReport(scanned[0], rotated.stream().map(PasswordRotation.Rotated::location).toList(),
+                        rotated.stream().mapToInt(PasswordRotation.Rotated::secrets).sum(), dryRun);
+            }
+        }
+
+        private String stageName() {
+            return stage != null ? stage : firstSet("STAGE", "ALCHEMY_STAGE", "USER", "USERNAME");
+        }
+
+        private String password() {
+            return password != null ? password : environment.get("ALCHEMY_PASSWORD");
+        }
+
+        private StateStore openStore(String stageName) {
+            Function<Scope, StateStore> factory = storeFactory != null ? storeFactory
+                    : scope -> StateStores.open("fs:.alchemy");
+            return factory.apply(new StoreScope(app, stageName, phase));
         }
 
         private String firstSet(String... names) {
@@ -265,7 +318,7 @@ public final class Alchemy implements Scope, AutoCloseable {
         }
 
         @Override
-        public Scope scope(String name, Consumer<Scope> body) {
+        public Scope scope(String name, ScopeOptions options, Consumer<Scope> body) {
             throw notOpen();
         }
 

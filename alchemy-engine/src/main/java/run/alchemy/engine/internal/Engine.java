@@ -20,6 +20,7 @@ import run.alchemy.api.RunListener;
 import run.alchemy.api.StateCorruptedException;
 import run.alchemy.api.StateNotFoundException;
 import run.alchemy.api.Status;
+import run.alchemy.engine.internal.secrets.SecretCodec;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -29,6 +30,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ForkJoinPool;
 import java.util.function.Supplier;
@@ -51,9 +53,12 @@ public final class Engine implements AutoCloseable {
     private final ForkJoinPool pool;
     private final ConcurrentLinkedQueue<CompletableFuture<?>> outstanding = new ConcurrentLinkedQueue<>();
     private final ScopeImpl stage;
+    private final boolean eraseSecrets;
+    private final Map<String, SecretCodec> codecs = new ConcurrentHashMap<>();
 
     public Engine(String app, String stage, Phase phase, boolean force, int concurrency, StateSerde serde,
-                  StateRepository repo, ProviderRegistry providers, RunListener listener) {
+                  StateRepository repo, ProviderRegistry providers, RunListener listener, String password,
+                  boolean eraseSecrets) {
         Ids.check(app, "the app name");
         Ids.check(stage, "the stage name of app " + app);
         this.phase = phase;
@@ -63,7 +68,9 @@ public final class Engine implements AutoCloseable {
         this.providers = providers;
         this.listener = listener;
         this.pool = new ForkJoinPool(concurrency);
-        this.stage = new ScopeImpl(this, List.of(app, stage), ScopeImpl.Type.STAGE);
+        this.eraseSecrets = eraseSecrets;
+        SecretCodec codec = codecFor(password);
+        this.stage = new ScopeImpl(this, List.of(app, stage), ScopeImpl.Type.STAGE, codec, codec);
     }
 
     public ScopeImpl stage() {
@@ -72,6 +79,12 @@ public final class Engine implements AutoCloseable {
 
     Phase phase() {
         return phase;
+    }
+
+    /** One codec per password, so that derived keys are shared and unchanged secrets keep their bytes. */
+    SecretCodec codecFor(String password) {
+        return codecs.computeIfAbsent(password == null ? "\u0000none" : "=" + password,
+                k -> new SecretCodec(password, eraseSecrets));
     }
 
     StateRepository repository() {
@@ -92,7 +105,8 @@ public final class Engine implements AutoCloseable {
         List<String> chain = scope.chain();
         String fqn = StateRepository.fqn(chain, id);
         String kind = provider.kind();
-        Optional<ObjectNode> stored = repo.read(chain, id);
+        SecretCodec codec = scope.codec;
+        Optional<ObjectNode> stored = repo.read(chain, id, codec);
         if (phase == Phase.READ) {
             ObjectNode record = stored.orElseThrow(() -> new StateNotFoundException(fqn, repo.locate(chain, id)));
             report(chain, id, kind, Action.READ);
@@ -106,7 +120,7 @@ public final class Engine implements AutoCloseable {
         ObjectNode record;
         if (stored.isEmpty()) {
             record = Records.initial(kind, id, fqn, seq, provider.destroyStrategy());
-            repo.write(chain, id, record);
+            repo.write(chain, id, record, codec);
         } else {
             record = stored.get();
             Status status = Records.status(record, repo.locate(chain, id));
@@ -123,7 +137,7 @@ public final class Engine implements AutoCloseable {
         record.put("status", (lifecycle == LifecyclePhase.CREATE ? Status.CREATING : Status.UPDATING).wireName());
         setOrRemove(record, "props", newProps);
         setOrRemove(record, "oldProps", previousProps);
-        repo.write(chain, id, record);
+        repo.write(chain, id, record, codec);
         scope.appliedAnything = true;
 
         ScopeImpl own = scope.resourceScope(id);
@@ -143,14 +157,14 @@ public final class Engine implements AutoCloseable {
         finalizeScope(own, false);
         own.orphansDone = true;
 
-        JsonNode data = repo.read(chain, id).map(r -> r.get("data")).orElse(null);
+        JsonNode data = repo.read(chain, id, codec).map(r -> r.get("data")).orElse(null);
         JsonNode outputTree = serde.toTree(output);
         if (outputTree != null && !outputTree.isObject()) {
             throw new AlchemyException("the provider of " + kind + " returned " + outputTree.getNodeType()
                     + " for " + fqn + "; an output must be an object (a record or a map)");
         }
         Status settled = lifecycle == LifecyclePhase.CREATE ? Status.CREATED : Status.UPDATED;
-        repo.write(chain, id, Records.settled(kind, id, fqn, seq, data, settled, outputTree, newProps));
+        repo.write(chain, id, Records.settled(kind, id, fqn, seq, data, settled, outputTree, newProps), codec);
         report(chain, id, kind, action);
         return output;
     }
@@ -174,7 +188,7 @@ public final class Engine implements AutoCloseable {
             if (previousProps != null) {
                 entry.set("oldProps", previousProps);
             }
-            repo.update(scope.ownerChain(), scope.ownerId(), owner -> {
+            repo.update(scope.ownerChain(), scope.ownerId(), scope.ownerCodec, owner -> {
                 ObjectNode rec = owner != null ? owner : scope.synthesizeOwnRecord();
                 JsonNode data = rec.get("data");
                 ObjectNode dataObj = data instanceof ObjectNode o ? o : rec.putObject("data");
@@ -272,13 +286,14 @@ public final class Engine implements AutoCloseable {
             }
         }
         if (!orphans.isEmpty()) {
-            destroyRecords(scope.chain(), repo.readBatch(scope.chain(), orphans), DestroyStrategy.SEQUENTIAL);
+            destroyRecords(scope.chain(), repo.readBatch(scope.chain(), orphans, scope.codec),
+                    DestroyStrategy.SEQUENTIAL, scope.codec);
         }
     }
 
     /** Deletes the old copies of replaced resources queued in the scope's record. */
     private void drainPendingDeletions(ScopeImpl scope) {
-        Optional<ObjectNode> owner = repo.read(scope.ownerChain(), scope.ownerId());
+        Optional<ObjectNode> owner = repo.read(scope.ownerChain(), scope.ownerId(), scope.ownerCodec);
         JsonNode pending = owner.map(r -> r.path("data").path("pendingDeletions")).orElse(null);
         if (pending == null || !pending.isArray() || pending.isEmpty()) {
             return;
@@ -296,7 +311,7 @@ public final class Engine implements AutoCloseable {
         } finally {
             int processed = done;
             if (processed > 0) {
-                repo.update(scope.ownerChain(), scope.ownerId(), rec -> {
+                repo.update(scope.ownerChain(), scope.ownerId(), scope.ownerCodec, rec -> {
                     if (rec == null) {
                         return null;
                     }
@@ -315,34 +330,35 @@ public final class Engine implements AutoCloseable {
     /** Phase DESTROY: pending deletions, every record of the stage, then the stage record and directory. */
     public void destroyStage() {
         drainPendingDeletions(stage);
-        destroyContents(stage.chain(), DestroyStrategy.SEQUENTIAL);
+        destroyContents(stage.chain(), DestroyStrategy.SEQUENTIAL, stage.codec);
         repo.delete(stage.ownerChain(), stage.ownerId());
         repo.deleteScope(stage.chain());
     }
 
-    private void destroyContents(List<String> chain, DestroyStrategy strategy) {
+    private void destroyContents(List<String> chain, DestroyStrategy strategy, SecretCodec codec) {
         List<String> ids = repo.list(chain);
         if (!ids.isEmpty()) {
-            destroyRecords(chain, repo.readBatch(chain, ids), strategy);
+            destroyRecords(chain, repo.readBatch(chain, ids, codec), strategy, codec);
         }
     }
 
-    private void destroyRecords(List<String> chain, Map<String, ObjectNode> records, DestroyStrategy strategy) {
+    private void destroyRecords(List<String> chain, Map<String, ObjectNode> records, DestroyStrategy strategy,
+                                SecretCodec codec) {
         List<Map.Entry<String, ObjectNode>> ordered = new ArrayList<>(records.entrySet());
         ordered.sort(Comparator.comparingDouble((Map.Entry<String, ObjectNode> e) -> Records.destroySeq(e.getValue()))
                 .reversed());
         if (strategy == DestroyStrategy.PARALLEL && ordered.size() > 1) {
             CompletableFuture.allOf(ordered.stream()
-                    .map(e -> CompletableFuture.runAsync(() -> destroyRecord(chain, e.getKey(), e.getValue()), pool))
+                    .map(e -> CompletableFuture.runAsync(() -> destroyRecord(chain, e.getKey(), e.getValue(), codec), pool))
                     .toArray(CompletableFuture[]::new)).join();
             return;
         }
         for (Map.Entry<String, ObjectNode> e : ordered) {
-            destroyRecord(chain, e.getKey(), e.getValue());
+            destroyRecord(chain, e.getKey(), e.getValue(), codec);
         }
     }
 
-    private void destroyRecord(List<String> chain, String id, ObjectNode record) {
+    private void destroyRecord(List<String> chain, String id, ObjectNode record, SecretCodec codec) {
         String location = repo.locate(chain, id);
         String kind = Records.text(record, "kind", location);
         List<String> own = StateRepository.child(chain, id);
@@ -351,10 +367,10 @@ public final class Engine implements AutoCloseable {
         if (!Records.SCOPE_KIND.equals(kind)) {
             ResourceProvider<?, ?> provider = providers.require(kind, fqn);
             deleteWithProvider(provider, id, fqn, record.get("props"), record.get("output"),
-                    new ScopeImpl(this, own, ScopeImpl.Type.RESOURCE));
+                    new ScopeImpl(this, own, ScopeImpl.Type.RESOURCE, codec, codec));
             strategy = provider.destroyStrategy();
         }
-        destroyContents(own, strategy);
+        destroyContents(own, strategy, codec);
         repo.delete(chain, id);
         repo.deleteScope(own);
         report(chain, id, kind, Action.DELETED);

@@ -7,6 +7,8 @@ import run.alchemy.api.ConfigurationException;
 import run.alchemy.api.Phase;
 import run.alchemy.api.ResourceProvider;
 import run.alchemy.api.Scope;
+import run.alchemy.api.ScopeOptions;
+import run.alchemy.engine.internal.secrets.SecretCodec;
 
 import java.util.List;
 import java.util.Map;
@@ -25,6 +27,10 @@ public final class ScopeImpl implements Scope {
     private final Engine engine;
     private final List<String> chain;
     private final Type type;
+    /** Opens and seals the secrets of records in this scope. */
+    final SecretCodec codec;
+    /** The codec of the scope holding this scope's own record (the parent's). */
+    final SecretCodec ownerCodec;
     private final AtomicInteger seq = new AtomicInteger();
     final Map<String, String> declared = new ConcurrentHashMap<>();
     final List<ScopeImpl> children = new CopyOnWriteArrayList<>();
@@ -34,10 +40,12 @@ public final class ScopeImpl implements Scope {
     /** Orphans already cleaned by the non-forced finalize that follows a provider call. */
     volatile boolean orphansDone;
 
-    ScopeImpl(Engine engine, List<String> chain, Type type) {
+    ScopeImpl(Engine engine, List<String> chain, Type type, SecretCodec codec, SecretCodec ownerCodec) {
         this.engine = engine;
         this.chain = List.copyOf(chain);
         this.type = type;
+        this.codec = codec;
+        this.ownerCodec = ownerCodec;
     }
 
     @Override
@@ -103,12 +111,13 @@ public final class ScopeImpl implements Scope {
     }
 
     @Override
-    public Scope scope(String name, Consumer<Scope> body) {
+    public Scope scope(String name, ScopeOptions options, Consumer<Scope> body) {
         int s = declare(name, Records.SCOPE_KIND);
-        ScopeImpl child = new ScopeImpl(engine, StateRepository.child(chain, name), Type.NAMED);
+        SecretCodec childCodec = options.password() == null ? codec : engine.codecFor(options.password());
+        ScopeImpl child = new ScopeImpl(engine, StateRepository.child(chain, name), Type.NAMED, childCodec, codec);
         try {
             if (engine.phase() == Phase.UP) {
-                engine.repository().update(chain, name, existing -> {
+                engine.repository().update(chain, name, codec, existing -> {
                     if (existing == null) {
                         return Records.runScope(name, s);
                     }
@@ -143,7 +152,7 @@ public final class ScopeImpl implements Scope {
     }
 
     ScopeImpl resourceScope(String id) {
-        ScopeImpl child = new ScopeImpl(engine, StateRepository.child(chain, id), Type.RESOURCE);
+        ScopeImpl child = new ScopeImpl(engine, StateRepository.child(chain, id), Type.RESOURCE, codec, codec);
         children.add(child);
         return child;
     }

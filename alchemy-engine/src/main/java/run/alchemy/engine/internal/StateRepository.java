@@ -20,32 +20,31 @@ import java.util.function.UnaryOperator;
 public final class StateRepository {
     private final StateStore store;
     private final StateSerde serde;
-    private final SecretCodec codec;
     private final Map<String, Object> recordLocks = new ConcurrentHashMap<>();
 
-    public StateRepository(StateStore store, StateSerde serde, SecretCodec codec) {
+    public StateRepository(StateStore store, StateSerde serde) {
         this.store = store;
         this.serde = serde;
-        this.codec = codec;
     }
 
     public StateStore store() {
         return store;
     }
 
-    public Optional<ObjectNode> read(List<String> chain, String id) {
+    /** The record, deserialized with secrets opened by {@code codec} (the password of its scope). */
+    public Optional<ObjectNode> read(List<String> chain, String id, SecretCodec codec) {
         return store.get(chain, id).map(bytes -> serde.readRecord(bytes, store.locate(chain, id), codec));
     }
 
     /** The records that exist among {@code ids}, read in one batch. */
-    public Map<String, ObjectNode> readBatch(List<String> chain, Collection<String> ids) {
+    public Map<String, ObjectNode> readBatch(List<String> chain, Collection<String> ids, SecretCodec codec) {
         Map<String, ObjectNode> out = new LinkedHashMap<>();
         store.getBatch(chain, ids).forEach((id, bytes) ->
                 out.put(id, serde.readRecord(bytes, store.locate(chain, id), codec)));
         return out;
     }
 
-    public void write(List<String> chain, String id, ObjectNode record) {
+    public void write(List<String> chain, String id, ObjectNode record, SecretCodec codec) {
         store.put(chain, id, serde.writeRecord(record, fqn(chain, id), codec));
     }
 
@@ -58,14 +57,18 @@ public final class StateRepository {
      * this process. {@code change} gets the current record (or null) and returns the new one, or
      * null to write nothing.
      */
-    public void update(List<String> chain, String id, UnaryOperator<ObjectNode> change) {
+    public void update(List<String> chain, String id, SecretCodec codec, UnaryOperator<ObjectNode> change) {
         Object lock = recordLocks.computeIfAbsent(fqn(chain, id), k -> new Object());
         synchronized (lock) {
-            ObjectNode next = change.apply(read(chain, id).orElse(null));
+            ObjectNode next = change.apply(read(chain, id, codec).orElse(null));
             if (next != null) {
-                write(chain, id, next);
+                write(chain, id, next, codec);
             }
         }
+    }
+
+    public List<String> listScopes(List<String> chain) {
+        return store.listScopes(chain);
     }
 
     public List<String> list(List<String> chain) {

@@ -320,7 +320,7 @@ public final class StateSerde {
         }
         JsonNode secret = node.get(SECRET);
         if (secret != null && truthy(secret)) {
-            return NODES.pojoNode(openSecret(secret, pointer, location, codec));
+            return codec.erases() ? MissingNode.getInstance() : NODES.pojoNode(openSecret(secret, pointer, location, codec));
         }
         if (node.has("@schema")) {
             return node.get("@schema");

@@ -41,19 +41,34 @@ public final class SecretCodec {
     private static final int TAG_BYTES = 16;
 
     private final byte[] password; // null: no password configured
+    private final boolean erase;
     private final SecureRandom random = new SecureRandom();
     private final Cache<String, byte[]> keysBySalt = Caffeine.newBuilder().maximumSize(4096).build();
+    private final Cache<String, Opened> openedByEnvelope = Caffeine.newBuilder().maximumSize(65_536).build();
     private volatile SealingKey sealingKey;
 
     private record SealingKey(byte[] salt, byte[] key) {
     }
 
     public SecretCodec(String password) {
+        this(password, false);
+    }
+
+    /**
+     * @param erase Alchemy's {@code eraseSecrets}: stored secrets are not decrypted but dropped, so
+     *              their keys vanish from props and outputs on the next write
+     */
+    public SecretCodec(String password, boolean erase) {
         this.password = password == null ? null : password.getBytes(StandardCharsets.UTF_8);
+        this.erase = erase;
     }
 
     public boolean hasPassword() {
         return password != null;
+    }
+
+    public boolean erases() {
+        return erase;
     }
 
     /** The {@code @secret} value for a plaintext: a v1 object, wrapped in {@code data} for JSON values. */
@@ -63,12 +78,15 @@ public final class SecretCodec {
         byte[] iv = new byte[IV_BYTES];
         random.nextBytes(iv);
         byte[] sealed;
+        byte[] plain = plaintext.getBytes(StandardCharsets.UTF_8);
         try {
             Cipher gcm = Cipher.getInstance("AES/GCM/NoPadding");
             gcm.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(sk.key(), "AES"), new GCMParameterSpec(TAG_BYTES * 8, iv));
-            sealed = gcm.doFinal(plaintext.getBytes(StandardCharsets.UTF_8));
+            sealed = gcm.doFinal(plain);
         } catch (GeneralSecurityException e) {
             throw new SecretFailure("AES-GCM encryption failed: " + e.getClass().getSimpleName());
+        } finally {
+            Arrays.fill(plain, (byte) 0);
         }
         Base64.Encoder b64 = Base64.getEncoder();
         ObjectNode v1 = JsonNodeFactory.instance.objectNode();
@@ -93,9 +111,23 @@ public final class SecretCodec {
         }
     }
 
-    /** Decrypts the value of an {@code @secret} key, choosing the format by its JSON type. */
+    /**
+     * Decrypts the value of an {@code @secret} key, choosing the format by its JSON type. Results
+     * are cached by envelope: a redeploy that reads the same ciphertext again pays no crypto.
+     */
     public Opened open(JsonNode envelope) throws SecretFailure {
         requirePassword("decrypt");
+        String cacheKey = envelope.toString();
+        Opened cached = openedByEnvelope.getIfPresent(cacheKey);
+        if (cached != null) {
+            return cached;
+        }
+        Opened opened = openUncached(envelope);
+        openedByEnvelope.put(cacheKey, opened);
+        return opened;
+    }
+
+    private Opened openUncached(JsonNode envelope) throws SecretFailure {
         if (envelope.isObject() && envelope.has("data")) {
             JsonNode data = envelope.get("data");
             return new Opened(openOne(data), true, data.isTextual());
@@ -128,8 +160,14 @@ public final class SecretCodec {
         try {
             Cipher gcm = Cipher.getInstance("AES/GCM/NoPadding");
             gcm.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(TAG_BYTES * 8, iv));
-            gcm.update(ciphertext);
-            return new String(gcm.doFinal(tag), StandardCharsets.UTF_8);
+            byte[] sealed = Arrays.copyOf(ciphertext, ciphertext.length + TAG_BYTES);
+            System.arraycopy(tag, 0, sealed, ciphertext.length, TAG_BYTES);
+            byte[] plain = gcm.doFinal(sealed);
+            try {
+                return new String(plain, StandardCharsets.UTF_8);
+            } finally {
+                Arrays.fill(plain, (byte) 0);
+            }
         } catch (AEADBadTagException e) {
             throw new SecretFailure("wrong password or tampered ciphertext (AES-GCM authentication failed)");
         } catch (GeneralSecurityException e) {
@@ -167,7 +205,12 @@ public final class SecretCodec {
         }
         byte[] plain = new byte[ctLength];
         salsa.processBytes(box, ctOffset, ctLength, plain, 0);
-        return new String(plain, StandardCharsets.UTF_8);
+        try {
+            return new String(plain, StandardCharsets.UTF_8);
+        } finally {
+            Arrays.fill(plain, (byte) 0);
+            Arrays.fill(key, (byte) 0);
+        }
     }
 
     private static byte[] field(JsonNode v1, String name) throws SecretFailure {
@@ -212,6 +255,6 @@ public final class SecretCodec {
 
     @Override
     public String toString() {
-        return "SecretCodec(" + (password == null ? "no password" : "password set") + ")";
+        return "SecretCodec(" + (erase ? "erasing" : password == null ? "no password" : "password set") + ")";
     }
 }
