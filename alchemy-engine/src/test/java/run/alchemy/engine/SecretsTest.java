@@ -1,0 +1,206 @@
+package run.alchemy.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import run.alchemy.api.ConfigurationException;
+import run.alchemy.api.Phase;
+import run.alchemy.api.ProviderException;
+import run.alchemy.api.ScopeOptions;
+import run.alchemy.api.Secret;
+import run.alchemy.api.SecretException;
+import run.alchemy.engine.internal.StateSerde;
+import run.alchemy.engine.internal.secrets.SecretCodec;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SecretsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    private static String decryptedProp(Runs runs, String relative, String password, String field) throws Exception {
+        byte[] bytes = Files.readAllBytes(runs.file(relative));
+        JsonNode record = new StateSerde().readRecord(bytes, relative, new SecretCodec(password));
+        return ((Secret) new StateSerde().fromTree(record.get("props"), Map.class).get(field)).reveal();
+    }
+
+    @Test
+    void aScopeCanCarryItsOwnPassword() throws Exception {
+        Runs runs = new Runs(dir);
+        Thing thing = new Thing();
+        try (Alchemy app = runs.up()) {
+            app.apply("outer", thing, new Thing.Props("o", null, Secret.of("outer-secret")));
+            app.scope("vault", ScopeOptions.password("vault-password"),
+                    s -> s.apply("inner", thing, new Thing.Props("i", null, Secret.of("inner-secret"))));
+        }
+        assertEquals("inner-secret", decryptedProp(runs, "app/dev/vault/inner.json", "vault-password", "token"));
+        assertEquals("outer-secret", decryptedProp(runs, "app/dev/outer.json", Runs.PASSWORD, "token"));
+        assertThrows(SecretException.class,
+                () -> decryptedProp(runs, "app/dev/vault/inner.json", Runs.PASSWORD, "token"));
+
+        Map<String, String> before = runs.snapshot();
+        try (Alchemy app = runs.up()) {
+            app.apply("outer", thing, new Thing.Props("o", null, Secret.of("outer-secret")));
+            app.scope("vault", ScopeOptions.password("vault-password"),
+                    s -> s.apply("inner", thing, new Thing.Props("i", null, Secret.of("inner-secret"))));
+        }
+        assertEquals(List.of("[skipped] app/dev/outer", "[skipped] app/dev/vault/inner"), runs.actions());
+        assertEquals(before, runs.snapshot(), "unchanged secrets are not re-encrypted");
+    }
+
+    @Test
+    void eraseSecretsNeedsForceAndLetsALostPasswordBeReplaced() throws Exception {
+        Runs runs = new Runs(dir);
+        Thing thing = new Thing();
+        try (Alchemy app = runs.up()) {
+            app.apply("s", thing, new Thing.Props("s", null, Secret.of("old-value")));
+            app.apply("gone", thing, new Thing.Props("g", null, Secret.of("orphan-value")));
+        }
+        assertThrows(ConfigurationException.class,
+                () -> runs.builder("dev", Phase.UP).password("new-password").eraseSecrets(true).open());
+        try (Alchemy app = runs.builder("dev", Phase.UP).password("new-password").force(true).eraseSecrets(true).open()) {
+            Thing.Output out = app.apply("s", thing, new Thing.Props("s", null, Secret.of("new-value")));
+            assertEquals("new-value", out.token().reveal());
+        }
+        assertEquals(List.of("[updated] app/dev/s", "[deleted] app/dev/gone"), runs.actions());
+        assertTrue(thing.calls.get(thing.calls.size() - 1).props().token() == null,
+                "the orphan was deleted with its erased secret absent");
+        assertEquals("new-value", decryptedProp(runs, "app/dev/s.json", "new-password", "token"));
+    }
+
+    @Test
+    void rotationReEncryptsEverySecretOfTheStageAndADryRunChangesNothing() throws Exception {
+        Runs runs = new Runs(dir);
+        Thing thing = new Thing();
+        thing.bodies.put("parent", (ctx, p) -> ctx.scope().apply("kid", thing,
+                new Thing.Props("k", null, Secret.of("kid-secret"))));
+        thing.replaceOn.put("svc", false);
+        try (Alchemy app = runs.up()) {
+            app.apply("plain", thing, new Thing.Props("no secrets"));
+            app.apply("parent", thing, new Thing.Props("p", null, Secret.of("parent-secret")));
+            app.apply("svc", thing, new Thing.Props("v1", null, Secret.of("svc-secret")));
+            app.scope("group", s -> s.apply("member", thing, new Thing.Props("m", null, Secret.of("member-secret"))));
+        }
+        try (Alchemy app = runs.up()) { // queue a pending deletion holding a secret, left unprocessed below
+            app.apply("plain", thing, new Thing.Props("no secrets"));
+            app.apply("parent", thing, new Thing.Props("p", null, Secret.of("parent-secret")));
+            app.apply("svc", thing, new Thing.Props("v2", null, Secret.of("svc-secret")));
+            app.scope("group", s -> s.apply("member", thing, new Thing.Props("m", null, Secret.of("member-secret"))));
+            thing.failOn.add("stop-finalize");
+            assertThrows(ProviderException.class, () -> app.apply("stop-finalize", thing, new Thing.Props("x")));
+        }
+        assertEquals(1, JSON.readTree(runs.read("app/dev.json")).get("data").get("pendingDeletions").size());
+        Map<String, String> before = runs.snapshot();
+
+        RotationReport dry = runs.builder("dev", Phase.UP).rotatePassword("rotated-password", true);
+        assertTrue(dry.dryRun());
+        assertEquals(before, runs.snapshot());
+        assertEquals(List.of("app/dev.json", "app/dev/group/member.json", "app/dev/parent.json",
+                        "app/dev/parent/kid.json", "app/dev/svc.json"),
+                dry.rotated().stream().map(l -> runs.root.relativize(Path.of(l)).toString()).sorted().toList());
+        assertEquals(8, dry.recordsScanned(), "stage record, group scope record, 6 resource records");
+
+        assertThrows(SecretException.class,
+                () -> runs.builder("dev", Phase.UP).password("wrong").rotatePassword("x", false));
+        assertEquals(before, runs.snapshot(), "a wrong old password changes nothing");
+
+        RotationReport done = runs.builder("dev", Phase.UP).rotatePassword("rotated-password", false);
+        assertEquals(dry.rotated(), done.rotated());
+        assertEquals(dry.secrets(), done.secrets());
+        assertEquals("kid-secret", decryptedProp(runs, "app/dev/parent/kid.json", "rotated-password", "token"));
+        assertThrows(SecretException.class, () -> decryptedProp(runs, "app/dev/svc.json", Runs.PASSWORD, "token"));
+        assertEquals(before.get("app/dev/plain.json"), runs.snapshot().get("app/dev/plain.json"));
+
+        thing.failOn.clear();
+        thing.calls.clear();
+        try (Alchemy app = runs.builder("dev", Phase.UP).password("rotated-password").open()) {
+            app.apply("plain", thing, new Thing.Props("no secrets"));
+            app.apply("parent", thing, new Thing.Props("p", null, Secret.of("parent-secret")));
+            app.apply("svc", thing, new Thing.Props("v2", null, Secret.of("svc-secret")));
+            app.scope("group", s -> s.apply("member", thing, new Thing.Props("m", null, Secret.of("member-secret"))));
+        }
+        assertEquals(List.of("delete app/dev/svc"), thing.briefs(),
+                "after rotation everything skips; the queued old copy is deleted with its decrypted props");
+        assertEquals("svc-secret", thing.calls.get(0).props().token().reveal());
+    }
+
+    @Test
+    void plaintextNeverReachesFilesLogsMessagesOrToString() throws Exception {
+        String plain = "pl41n-t3xt-" + System.nanoTime();
+        Logger engineLog = Logger.getLogger("run.alchemy");
+        List<String> logged = new ArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                logged.add(r.getMessage() + " " + (r.getThrown() == null ? "" : r.getThrown()));
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Level previous = engineLog.getLevel();
+        engineLog.setLevel(Level.ALL);
+        engineLog.addHandler(capture);
+        PrintStream err = System.err;
+        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(stderr, true, StandardCharsets.UTF_8));
+        List<String> seen = new ArrayList<>();
+        try {
+            Runs runs = new Runs(dir);
+            Thing thing = new Thing();
+            thing.replaceOn.put("svc", false);
+            try (Alchemy app = runs.up()) {
+                Thing.Output out = app.apply("svc", thing, new Thing.Props("a", null, Secret.of(plain)));
+                seen.add(out.toString());
+                seen.add(app.apply("json", thing, new Thing.Props("j", null, Secret.ofJson("{\"k\":\"" + plain + "\"}")))
+                        .toString());
+            }
+            try (Alchemy app = runs.up()) {
+                seen.add(app.apply("svc", thing, new Thing.Props("b", null, Secret.of(plain))).toString());
+                thing.failOn.add("json");
+                seen.add(assertThrows(ProviderException.class,
+                        () -> app.apply("json", thing, new Thing.Props("k", null, Secret.of(plain)))).getMessage());
+            }
+            seen.add(assertThrows(SecretException.class, () -> runs.builder("dev", Phase.UP).password("bad")
+                    .rotatePassword("x", false)).getMessage());
+            seen.add(Secret.of(plain).toString() + Secret.of(plain).hashCode());
+            seen.add(thing.calls.toString());
+            runs.snapshot().values().forEach(seen::add);
+            assertTrue(runs.snapshot().size() >= 3);
+        } finally {
+            System.setErr(err);
+            engineLog.removeHandler(capture);
+            engineLog.setLevel(previous);
+        }
+        assertFalse(logged.isEmpty(), "the engine logged at debug level");
+        seen.addAll(logged);
+        seen.add(stderr.toString(StandardCharsets.UTF_8));
+        for (String text : seen) {
+            assertFalse(text.contains(plain), "plaintext leaked into: " + text);
+        }
+    }
+}
