@@ -138,8 +138,9 @@ class SecretsTest {
             app.apply("svc", thing, new Thing.Props("v2", null, Secret.of("svc-secret")));
             app.scope("group", s -> s.apply("member", thing, new Thing.Props("m", null, Secret.of("member-secret"))));
         }
-        assertEquals(List.of("delete app/dev/svc"), thing.briefs(),
-                "after rotation everything skips; the queued old copy is deleted with its decrypted props");
+        assertEquals(List.of("delete app/dev/svc", "delete app/dev/stop-finalize"), thing.briefs(),
+                "after rotation everything skips; the queued old copy is deleted with its decrypted props,"
+                        + " then the orphan left by the failed run");
         assertEquals("svc-secret", thing.calls.get(0).props().token().reveal());
     }
 
