@@ -4,5 +4,6 @@
  */
 module run.alchemy.api {
     exports run.alchemy.api;
+    exports run.alchemy.api.event;
     exports run.alchemy.api.spi;
 }

@@ -9,17 +9,24 @@ import run.alchemy.api.RunListener;
 import run.alchemy.api.Scope;
 import run.alchemy.api.ScopeOptions;
 import run.alchemy.api.spi.StateStore;
+import run.alchemy.api.spi.EventLog;
+import run.alchemy.api.spi.LockHolder;
 import run.alchemy.engine.internal.Engine;
+import run.alchemy.engine.internal.Ids;
+import run.alchemy.engine.internal.StageLease;
 import run.alchemy.engine.internal.PasswordRotation;
 import run.alchemy.engine.internal.ProviderRegistry;
 import run.alchemy.engine.internal.StateRepository;
 import run.alchemy.engine.internal.StateSerde;
 import run.alchemy.engine.internal.secrets.SecretCodec;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -116,6 +123,9 @@ public final class Alchemy implements Scope, AutoCloseable {
         private final List<ResourceProvider<?, ?>> providers = new ArrayList<>();
         private RunListener listener = o -> { };
         private Map<String, String> environment = System.getenv();
+        private Duration lockTimeout = Duration.ZERO;
+        private Duration lease = Duration.ofSeconds(30);
+        private String program;
 
         private Builder(String app) {
             this.app = Objects.requireNonNull(app, "app");
@@ -197,6 +207,30 @@ public final class Alchemy implements Scope, AutoCloseable {
             return this;
         }
 
+        /**
+         * How long to wait for another run of the stage to finish (as Terraform's {@code -lock-timeout});
+         * default zero: fail at once with a {@link run.alchemy.api.StageLockedException} naming the holder.
+         */
+        public Builder lockTimeout(Duration timeout) {
+            this.lockTimeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /** How long the stage lock lasts unless renewed (renewed every third of it); default 30 s. */
+        public Builder lease(Duration lease) {
+            if (lease.isNegative() || lease.isZero()) {
+                throw new ConfigurationException("the lease must be positive, was " + lease);
+            }
+            this.lease = lease;
+            return this;
+        }
+
+        /** What is running, recorded in the run events; default the Java command. */
+        public Builder program(String program) {
+            this.program = program;
+            return this;
+        }
+
         /** The environment the defaults are read from (stage, password); default {@link System#getenv()}. */
         public Builder environment(Map<String, String> environment) {
             this.environment = Map.copyOf(environment);
@@ -209,27 +243,85 @@ public final class Alchemy implements Scope, AutoCloseable {
                 throw new ConfigurationException("eraseSecrets needs force(true): every resource must be rewritten"
                         + " for its secrets to be erased (as Alchemy's --erase-secrets needs --force)");
             }
+            Session session = openSession(phase != Phase.READ);
+            Engine engine;
+            try {
+                engine = new Engine(app, session.stage, phase, force, concurrency, session.serde, session.repo,
+                        new ProviderRegistry(providers), listener, password(), eraseSecrets, session.lease);
+            } catch (RuntimeException e) {
+                session.close();
+                throw e;
+            }
+            try {
+                engine.open();
+                if (phase == Phase.DESTROY) {
+                    engine.destroyStage();
+                }
+            } catch (RuntimeException e) {
+                engine.close();
+                throw e;
+            }
+            return new Alchemy(engine);
+        }
+
+        /** The store, and — when it keeps an event log and the run writes — the log and the stage lock. */
+        private Session openSession(boolean writes) {
             String stageName = stageName();
             StateStore store = openStore(stageName);
             StateSerde serde = new StateSerde();
-            Engine engine;
             try {
-                engine = new Engine(app, stageName, phase, force, concurrency, serde,
-                        new StateRepository(store, serde), new ProviderRegistry(providers), listener,
-                        password(), eraseSecrets);
+                Ids.check(stageName, "the stage name of app " + app);
+                Ids.check(app, "the app name");
+                EventLog log = writes ? store.eventLog(app, stageName).orElse(null) : null;
+                String runId = UUID.randomUUID().toString();
+                String user = System.getProperty("user.name", "unknown");
+                String host = hostName();
+                long pid = ProcessHandle.current().pid();
+                StageLease stageLease = null;
+                if (log != null) {
+                    Instant now = Instant.now();
+                    stageLease = StageLease.acquire(log, new LockHolder(UUID.randomUUID().toString(), runId, user, host,
+                            pid, now, now.plus(lease)), lease, lockTimeout, app + "/" + stageName);
+                }
+                StateRepository repo = new StateRepository(store, serde, log, new StateRepository.RunInfo(runId,
+                        user + "@" + host, pid, phase, program != null ? program : defaultProgram(), Instant.now()));
+                return new Session(stageName, store, serde, repo, stageLease);
             } catch (RuntimeException e) {
                 store.close();
                 throw e;
             }
-            if (phase == Phase.DESTROY) {
+        }
+
+        private record Session(String stage, StateStore store, StateSerde serde, StateRepository repo,
+                               StageLease lease) implements AutoCloseable {
+            @Override
+            public void close() {
                 try {
-                    engine.destroyStage();
-                } catch (RuntimeException e) {
-                    engine.close();
-                    throw e;
+                    repo.flush();
+                } finally {
+                    try {
+                        if (lease != null) {
+                            lease.release();
+                        }
+                    } finally {
+                        repo.log().ifPresent(EventLog::close);
+                        store.close();
+                    }
                 }
             }
-            return new Alchemy(engine);
+        }
+
+        private static String defaultProgram() {
+            String command = System.getProperty("sun.java.command", "");
+            return command.isEmpty() ? "java" : command.split(" ")[0];
+        }
+
+        private static String hostName() {
+            try {
+                return java.net.InetAddress.getLocalHost().getHostName();
+            } catch (java.io.IOException e) {
+                return "localhost";
+            }
         }
 
         /**
@@ -263,12 +355,12 @@ public final class Alchemy implements Scope, AutoCloseable {
                 throw new ConfigurationException("rotating needs the current password: set ALCHEMY_PASSWORD or"
                         + " call password(...)");
             }
-            String stageName = stageName();
             int[] scanned = new int[1];
-            try (StateStore store = openStore(stageName)) {
-                StateSerde serde = new StateSerde();
-                List<PasswordRotation.Rotated> rotated = PasswordRotation.rotate(new StateRepository(store, serde),
-                        List.of(app, stageName), new SecretCodec(old), new SecretCodec(newPassword), dryRun, scanned);
+            try (Session session = openSession(!dryRun)) {
+                session.repo.open(List.of(app, session.stage));
+                List<PasswordRotation.Rotated> rotated = PasswordRotation.rotate(session.repo,
+                        List.of(app, session.stage), new SecretCodec(old), new SecretCodec(newPassword), dryRun, scanned);
+                session.repo.finishRun(true, Map.of(run.alchemy.api.Action.UPDATED, rotated.size()), 0);
                 return new RotationReport(scanned[0], rotated.stream().map(PasswordRotation.Rotated::location).toList(),
                         rotated.stream().mapToInt(PasswordRotation.Rotated::secrets).sum(), dryRun);
             }

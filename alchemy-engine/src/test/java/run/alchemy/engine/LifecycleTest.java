@@ -36,6 +36,14 @@ class LifecycleTest {
         return JSON.readTree(runs.read(relative));
     }
 
+    /** Snapshots are projected a few milliseconds after a write (group commit); wait for one mid-run. */
+    private JsonNode awaitJson(Runs runs, String relative) throws Exception {
+        for (int i = 0; i < 400 && !Files.exists(runs.file(relative)); i++) {
+            Thread.sleep(5);
+        }
+        return json(runs, relative);
+    }
+
     private static List<String> keys(JsonNode node) {
         List<String> keys = new ArrayList<>();
         node.fieldNames().forEachRemaining(keys::add);
@@ -164,7 +172,7 @@ class LifecycleTest {
         thing.calls.clear();
         try (Alchemy app = runs.up()) {
             app.apply("svc", thing, new Thing.Props("gen2"));
-            JsonNode stage = json(runs, "app/dev.json");
+            JsonNode stage = awaitJson(runs, "app/dev.json");
             JsonNode pending = stage.get("data").get("pendingDeletions");
             assertEquals(1, pending.size(), "queued in the stage record before finalize");
             assertEquals("gen1", pending.get(0).get("resource").get("name").asText());

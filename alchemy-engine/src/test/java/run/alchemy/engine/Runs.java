@@ -52,14 +52,15 @@ final class Runs {
         }
     }
 
-    /** Every file under the root with its content, for before/after comparisons. */
+    /** Every file of Alchemy's state (not alchemy-java's event log) with its content, for comparisons. */
     Map<String, String> snapshot() {
         Map<String, String> files = new TreeMap<>();
         if (!Files.exists(root)) {
             return files;
         }
         try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.filter(Files::isRegularFile).toList()) {
+            for (Path p : walk.filter(Files::isRegularFile).filter(p -> !root.relativize(p).startsWith(".alchemy-java"))
+                    .toList()) {
                 files.put(root.relativize(p).toString(), Files.readString(p));
             }
         } catch (IOException e) {

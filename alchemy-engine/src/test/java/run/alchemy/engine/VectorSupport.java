@@ -177,7 +177,12 @@ public final class VectorSupport {
         }
     }
 
-    /** Every regular file below {@code stateDir/.alchemy}, by path relative to {@code stateDir} ('/'-separated). */
+    /** The event log's directory inside {@code .alchemy}: alchemy-java's own, never part of Alchemy's state. */
+    static boolean isAlchemyState(Path alchemy, Path p) {
+        return !alchemy.relativize(p).startsWith(".alchemy-java");
+    }
+
+    /** Every regular file of Alchemy's state below {@code stateDir/.alchemy}, by path relative to {@code stateDir}. */
     public static Map<String, byte[]> snapshot(Path stateDir) {
         Map<String, byte[]> out = new TreeMap<>();
         Path alchemy = stateDir.resolve(".alchemy");
@@ -185,7 +190,8 @@ public final class VectorSupport {
             return out;
         }
         try (Stream<Path> walk = Files.walk(alchemy)) {
-            walk.filter(Files::isRegularFile).forEach(p -> out.put(relative(stateDir, p), readBytes(p)));
+            walk.filter(Files::isRegularFile).filter(p -> isAlchemyState(alchemy, p))
+                    .forEach(p -> out.put(relative(stateDir, p), readBytes(p)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -199,7 +205,8 @@ public final class VectorSupport {
             return List.of();
         }
         try (Stream<Path> walk = Files.walk(alchemy)) {
-            return walk.filter(Files::isDirectory).map(p -> relative(stateDir, p)).sorted().toList();
+            return walk.filter(Files::isDirectory).filter(p -> isAlchemyState(alchemy, p))
+                    .map(p -> relative(stateDir, p)).sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

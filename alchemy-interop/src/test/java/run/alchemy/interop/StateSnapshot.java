@@ -9,7 +9,10 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
-/** Every regular file under a directory: relative path ('/'-separated) → its bytes as UTF-8 text. */
+/**
+ * Every regular file of Alchemy's state under a {@code .alchemy} directory: relative path ('/'-separated)
+ * → its bytes as UTF-8 text. alchemy-java's own event log ({@code .alchemy-java/}) is not Alchemy's state.
+ */
 final class StateSnapshot {
     private StateSnapshot() {
     }
@@ -20,7 +23,8 @@ final class StateSnapshot {
             return files;
         }
         try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.filter(Files::isRegularFile).toList()) {
+            for (Path p : walk.filter(Files::isRegularFile).filter(p -> !dir.relativize(p).startsWith(".alchemy-java"))
+                    .toList()) {
                 String rel = dir.relativize(p).toString().replace('\\', '/');
                 // byte-exact: decoding is lossless for the UTF-8 JSON both sides write; compare the raw bytes too
                 byte[] bytes = Files.readAllBytes(p);

@@ -47,6 +47,15 @@ public interface StateStore extends AutoCloseable {
     /** Where a record lives, for messages: a file path, a URL, an object key. */
     String locate(List<String> chain, String id);
 
+    /**
+     * The event log of a stage, kept where Alchemy never looks, or empty when this store has none
+     * (then snapshots are the only state, written durably one by one). Once a store hands out a
+     * log, snapshot writes need not be synced: the log is the durability point.
+     */
+    default Optional<EventLog> eventLog(String app, String stage) {
+        return Optional.empty();
+    }
+
     @Override
     default void close() {
     }

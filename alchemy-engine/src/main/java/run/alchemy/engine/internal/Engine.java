@@ -20,6 +20,7 @@ import run.alchemy.api.RunListener;
 import run.alchemy.api.StateCorruptedException;
 import run.alchemy.api.StateNotFoundException;
 import run.alchemy.api.Status;
+import run.alchemy.engine.internal.log.EventCodec.Type;
 import run.alchemy.engine.internal.secrets.SecretCodec;
 
 import java.util.ArrayList;
@@ -32,7 +33,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -55,10 +60,14 @@ public final class Engine implements AutoCloseable {
     private final ScopeImpl stage;
     private final boolean eraseSecrets;
     private final Map<String, SecretCodec> codecs = new ConcurrentHashMap<>();
+    private final Map<Action, AtomicInteger> counts = new ConcurrentHashMap<>();
+    private final AtomicInteger failed = new AtomicInteger();
+    private final ScheduledExecutorService housekeeping;
+    private final StageLease lease;
 
     public Engine(String app, String stage, Phase phase, boolean force, int concurrency, StateSerde serde,
                   StateRepository repo, ProviderRegistry providers, RunListener listener, String password,
-                  boolean eraseSecrets) {
+                  boolean eraseSecrets, StageLease lease) {
         Ids.check(app, "the app name");
         Ids.check(stage, "the stage name of app " + app);
         this.phase = phase;
@@ -71,6 +80,20 @@ public final class Engine implements AutoCloseable {
         this.eraseSecrets = eraseSecrets;
         SecretCodec codec = codecFor(password);
         this.stage = new ScopeImpl(this, List.of(app, stage), ScopeImpl.Type.STAGE, codec, codec);
+        this.lease = lease;
+        this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "alchemy-state-committer");
+            t.setDaemon(true);
+            return t;
+        });
+        if (repo.log().isPresent()) {
+            // Group commit: queued writes reach the log (one fsync) within a few milliseconds.
+            housekeeping.scheduleWithFixedDelay(this::flushQuietly, 5, 5, TimeUnit.MILLISECONDS);
+        }
+        if (lease != null) {
+            long every = Math.max(1, lease.duration().toMillis() / 3);
+            housekeeping.scheduleWithFixedDelay(lease::renewQuietly, every, every, TimeUnit.MILLISECONDS);
+        }
     }
 
     public ScopeImpl stage() {
@@ -89,6 +112,19 @@ public final class Engine implements AutoCloseable {
 
     StateRepository repository() {
         return repo;
+    }
+
+    private void flushQuietly() {
+        try {
+            repo.flush();
+        } catch (RuntimeException e) {
+            // kept by the repository; the next write or the end of the run reports it
+        }
+    }
+
+    /** Re-projects what a crash left unprojected and adopts state written without a log. */
+    public int open() {
+        return repo.open(stage.chain());
     }
 
     <T> CompletableFuture<T> submit(Supplier<T> task) {
@@ -120,7 +156,7 @@ public final class Engine implements AutoCloseable {
         ObjectNode record;
         if (stored.isEmpty()) {
             record = Records.initial(kind, id, fqn, seq, provider.destroyStrategy());
-            repo.write(chain, id, record, codec);
+            repo.write(chain, id, record, codec, Type.CREATING);
         } else {
             record = stored.get();
             Status status = Records.status(record, repo.locate(chain, id));
@@ -137,7 +173,7 @@ public final class Engine implements AutoCloseable {
         record.put("status", (lifecycle == LifecyclePhase.CREATE ? Status.CREATING : Status.UPDATING).wireName());
         setOrRemove(record, "props", newProps);
         setOrRemove(record, "oldProps", previousProps);
-        repo.write(chain, id, record, codec);
+        repo.write(chain, id, record, codec, lifecycle == LifecyclePhase.CREATE ? Type.CREATING : Type.UPDATING);
         scope.appliedAnything = true;
 
         ScopeImpl own = scope.resourceScope(id);
@@ -164,7 +200,8 @@ public final class Engine implements AutoCloseable {
                     + " for " + fqn + "; an output must be an object (a record or a map)");
         }
         Status settled = lifecycle == LifecyclePhase.CREATE ? Status.CREATED : Status.UPDATED;
-        repo.write(chain, id, Records.settled(kind, id, fqn, seq, data, settled, outputTree, newProps), codec);
+        repo.write(chain, id, Records.settled(kind, id, fqn, seq, data, settled, outputTree, newProps), codec,
+                action == Action.REPLACED ? Type.REPLACED : settled == Status.CREATED ? Type.CREATED : Type.UPDATED);
         report(chain, id, kind, action);
         return output;
     }
@@ -188,7 +225,7 @@ public final class Engine implements AutoCloseable {
             if (previousProps != null) {
                 entry.set("oldProps", previousProps);
             }
-            repo.update(scope.ownerChain(), scope.ownerId(), scope.ownerCodec, owner -> {
+            repo.update(scope.ownerChain(), scope.ownerId(), scope.ownerCodec, Type.UPDATED, owner -> {
                 ObjectNode rec = owner != null ? owner : scope.synthesizeOwnRecord();
                 JsonNode data = rec.get("data");
                 ObjectNode dataObj = data instanceof ObjectNode o ? o : rec.putObject("data");
@@ -207,12 +244,18 @@ public final class Engine implements AutoCloseable {
         T run() throws Exception;
     }
 
-    private static <T> T call(String fqn, LifecyclePhase phase, ProviderCall<T> body) {
+    private <T> T call(String fqn, LifecyclePhase phase, ProviderCall<T> body) {
         try {
             return body.run();
-        } catch (ReplaceSignal | AlchemyException e) {
+        } catch (ReplaceSignal e) {
+            throw e;
+        } catch (AlchemyException e) {
+            if (!(e instanceof ProviderException)) {
+                failed.incrementAndGet();
+            }
             throw e;
         } catch (Exception e) {
+            failed.incrementAndGet();
             throw new ProviderException(fqn, phase, e);
         }
     }
@@ -236,6 +279,7 @@ public final class Engine implements AutoCloseable {
     }
 
     private void report(List<String> chain, String id, String kind, Action action) {
+        counts.computeIfAbsent(action, a -> new AtomicInteger()).incrementAndGet();
         LOG.log(System.Logger.Level.DEBUG, () -> action.tag() + " " + StateRepository.fqn(chain, id));
         listener.onOutcome(new Outcome(chain, id, kind, action));
     }
@@ -253,8 +297,16 @@ public final class Engine implements AutoCloseable {
                 failures.add(e.getCause());
             }
         }
-        if (phase == Phase.UP) {
-            finalizeScope(stage, true);
+        boolean ok = false;
+        try {
+            if (phase == Phase.UP) {
+                finalizeScope(stage, true);
+            }
+            ok = failures.isEmpty() && !stage.failed;
+        } finally {
+            Map<Action, Integer> totals = new java.util.EnumMap<>(Action.class);
+            counts.forEach((a, n) -> totals.put(a, n.get()));
+            repo.finishRun(ok, totals, failed.get() + failures.size());
         }
         if (!failures.isEmpty()) {
             AlchemyException summary = new AlchemyException(failures.size() + " resource(s) failed; their scopes"
@@ -311,7 +363,7 @@ public final class Engine implements AutoCloseable {
         } finally {
             int processed = done;
             if (processed > 0) {
-                repo.update(scope.ownerChain(), scope.ownerId(), scope.ownerCodec, rec -> {
+                repo.update(scope.ownerChain(), scope.ownerId(), scope.ownerCodec, Type.UPDATED, rec -> {
                     if (rec == null) {
                         return null;
                     }
@@ -331,7 +383,7 @@ public final class Engine implements AutoCloseable {
     public void destroyStage() {
         drainPendingDeletions(stage);
         destroyContents(stage.chain(), DestroyStrategy.SEQUENTIAL, stage.codec);
-        repo.delete(stage.ownerChain(), stage.ownerId());
+        repo.delete(stage.ownerChain(), stage.ownerId(), Records.SCOPE_KIND);
         repo.deleteScope(stage.chain());
     }
 
@@ -371,7 +423,7 @@ public final class Engine implements AutoCloseable {
             strategy = provider.destroyStrategy();
         }
         destroyContents(own, strategy, codec);
-        repo.delete(chain, id);
+        repo.delete(chain, id, kind);
         repo.deleteScope(own);
         report(chain, id, kind, Action.DELETED);
     }
@@ -386,10 +438,23 @@ public final class Engine implements AutoCloseable {
         });
     }
 
+    /** Stops background work, flushes, releases the stage lock and closes the store. */
     @Override
     public void close() {
+        housekeeping.shutdownNow();
         pool.shutdown();
-        repo.store().close();
+        try {
+            repo.flush();
+        } finally {
+            try {
+                if (lease != null) {
+                    lease.release();
+                }
+            } finally {
+                repo.log().ifPresent(run.alchemy.api.spi.EventLog::close);
+                repo.store().close();
+            }
+        }
     }
 
 }

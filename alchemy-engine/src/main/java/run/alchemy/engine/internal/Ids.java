@@ -8,11 +8,11 @@ import run.alchemy.api.InvalidIdException;
  * resource ids become directory names ({@code ..}, {@code .}, leading or doubled {@code /},
  * NUL and other control characters).
  */
-final class Ids {
+public final class Ids {
     private Ids() {
     }
 
-    static void check(String id, String where) {
+    public static void check(String id, String where) {
         if (id == null || id.isEmpty()) {
             throw new InvalidIdException(id == null ? "" : id, where, "must not be empty");
         }

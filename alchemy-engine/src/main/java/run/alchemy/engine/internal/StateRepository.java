@@ -1,55 +1,298 @@
 package run.alchemy.engine.internal;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import run.alchemy.api.Action;
+import run.alchemy.api.AlchemyException;
+import run.alchemy.api.Phase;
+import run.alchemy.api.event.Checkpoint;
+import run.alchemy.api.event.Event;
+import run.alchemy.api.event.ResourceEvent;
+import run.alchemy.api.event.RunFinished;
+import run.alchemy.api.event.RunStarted;
+import run.alchemy.api.spi.EventLog;
 import run.alchemy.api.spi.StateStore;
+import run.alchemy.engine.internal.log.EventCodec;
+import run.alchemy.engine.internal.log.EventCodec.Type;
 import run.alchemy.engine.internal.secrets.SecretCodec;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 
 /**
- * The one seam through which every state read and write passes: it turns records into bytes
- * (serialize, encrypt) and back, and talks to the store. The event log slots in here.
+ * The one seam through which every state read and write passes: records become bytes (serialize,
+ * encrypt) and back, and — when the store has an event log — every write becomes an event.
+ *
+ * <p>With a log, a write is queued: it is visible to reads at once (an overlay of pending records),
+ * appended to the log with the other queued writes in one batch (one fsync: group commit), and
+ * only then projected into the snapshots. So snapshots are never ahead of the log, and a crash
+ * loses at most the last unflushed batch; what the log holds beyond the projection mark is
+ * re-projected on the next open. Reads notice snapshots changed behind the log's back (by hand or
+ * by the TypeScript Alchemy) and adopt them with an external-change event.
  */
 public final class StateRepository {
+    private static final int BATCH_LIMIT = 1024;
+
+    /** A record's address. */
+    record Key(List<String> chain, String id) {
+    }
+
+    /** What a queued change does to the snapshots once its batch is in the log. */
+    private enum Effect { PROJECT, NONE, DELETE_SCOPE }
+
+    /** A queued change: new bytes (null: delete) and the event for it, or a scope-directory cleanup. */
+    private record Op(Key key, byte[] bytes, Event event, Effect effect) {
+    }
+
     private final StateStore store;
     private final StateSerde serde;
+    private final EventLog log; // null: snapshots only
+    private final RunInfo run;
     private final Map<String, Object> recordLocks = new ConcurrentHashMap<>();
+    private final Map<Key, Op> pending = new ConcurrentHashMap<>();
+    private final Map<Key, String> expected = new ConcurrentHashMap<>(); // sha256 of the snapshot the log ends with
+    private final Object batchLock = new Object();
+    private final Object flushLock = new Object();
+    private List<Op> batch = new ArrayList<>();
+    private long head;
+    private boolean runStarted;
+    private volatile RuntimeException failure;
+
+    /** Who is writing, for run events. */
+    public record RunInfo(String runId, String actor, long pid, Phase phase, String program,
+                          Instant started) {
+    }
 
     public StateRepository(StateStore store, StateSerde serde) {
+        this(store, serde, null, null);
+    }
+
+    public StateRepository(StateStore store, StateSerde serde, EventLog log, RunInfo run) {
         this.store = store;
         this.serde = serde;
+        this.log = log;
+        this.run = run;
     }
 
     public StateStore store() {
         return store;
     }
 
-    /** The record, deserialized with secrets opened by {@code codec} (the password of its scope). */
-    public Optional<ObjectNode> read(List<String> chain, String id, SecretCodec codec) {
-        return store.get(chain, id).map(bytes -> serde.readRecord(bytes, store.locate(chain, id), codec));
+    public Optional<EventLog> log() {
+        return Optional.ofNullable(log);
     }
 
-    /** The records that exist among {@code ids}, read in one batch. */
+    // ------------------------------------------------------------------ opening
+
+    /**
+     * Reads the log: rebuilds the expected snapshot of every record, re-projects what the
+     * snapshots miss (a crash between append and projection), and, when the log is new, imports
+     * the stage's existing state. Returns the number of records re-projected or imported.
+     */
+    public int open(List<String> stage) {
+        if (log == null) {
+            return 0;
+        }
+        long projected = log.projected();
+        Map<Key, String> latest = new LinkedHashMap<>();
+        Map<Key, String> toProject = new LinkedHashMap<>();
+        long[] last = {0};
+        log.read(0, (position, bytes) -> {
+            Event e = EventCodec.decode(position, bytes, log.describe());
+            last[0] = position;
+            if (e instanceof Checkpoint c) {
+                latest.clear();
+                c.snapshots().forEach((k, v) -> {
+                    Map.Entry<List<String>, String> parsed = EventCodec.parseKey(k);
+                    latest.put(new Key(parsed.getKey(), parsed.getValue()), v);
+                });
+            } else if (e instanceof ResourceEvent r) {
+                Key key = new Key(r.chain(), r.id());
+                latest.put(key, r.snapshot());
+                if (position > projected) {
+                    toProject.put(key, r.snapshot());
+                }
+            }
+            return true;
+        });
+        head = last[0];
+        latest.forEach((k, v) -> {
+            if (v != null) {
+                expected.put(k, sha256(v.getBytes(StandardCharsets.UTF_8)));
+            }
+        });
+        toProject.forEach((k, snapshot) -> {
+            if (snapshot == null) {
+                store.delete(k.chain(), k.id());
+            } else {
+                store.put(k.chain(), k.id(), snapshot.getBytes(StandardCharsets.UTF_8));
+            }
+        });
+        if (!toProject.isEmpty() || projected != head) {
+            log.markProjected(head);
+        }
+        if (head == 0) {
+            return toProject.size() + importExisting(stage);
+        }
+        return toProject.size();
+    }
+
+    /** Adopts state written without a log (by Alchemy, or before the log existed): one event per record. */
+    private int importExisting(List<String> stage) {
+        List<Key> keys = new ArrayList<>();
+        List<String> app = stage.subList(0, stage.size() - 1);
+        String stageName = stage.get(stage.size() - 1);
+        if (store.list(app).contains(stageName)) {
+            keys.add(new Key(List.copyOf(app), stageName));
+        }
+        walk(stage, keys);
+        for (Key k : keys) {
+            store.get(k.chain(), k.id()).ifPresent(bytes -> {
+                String text = new String(bytes, StandardCharsets.UTF_8);
+                enqueue(new Op(k, null, event(Type.IMPORTED, k, kindOf(bytes), text), Effect.NONE));
+                expected.put(k, sha256(bytes));
+            });
+        }
+        flush();
+        return keys.size();
+    }
+
+    private void walk(List<String> chain, List<Key> into) {
+        for (String id : store.list(chain)) {
+            into.add(new Key(List.copyOf(chain), id));
+        }
+        for (String child : store.listScopes(chain)) {
+            walk(child(chain, child), into);
+        }
+    }
+
+    private String kindOf(byte[] bytes) {
+        try {
+            return serde.mapper().readTree(bytes).path("kind").asText("");
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
+
+    // ------------------------------------------------------------------ reads
+
+    /** The record, deserialized with secrets opened by {@code codec} (the password of its scope). */
+    public Optional<ObjectNode> read(List<String> chain, String id, SecretCodec codec) {
+        return bytes(chain, id).map(b -> serde.readRecord(b, store.locate(chain, id), codec));
+    }
+
+    /** The records that exist among {@code ids}. */
     public Map<String, ObjectNode> readBatch(List<String> chain, Collection<String> ids, SecretCodec codec) {
         Map<String, ObjectNode> out = new LinkedHashMap<>();
-        store.getBatch(chain, ids).forEach((id, bytes) ->
-                out.put(id, serde.readRecord(bytes, store.locate(chain, id), codec)));
+        if (log == null) {
+            store.getBatch(chain, ids).forEach((id, bytes) ->
+                    out.put(id, serde.readRecord(bytes, store.locate(chain, id), codec)));
+            return out;
+        }
+        for (String id : ids) {
+            read(chain, id, codec).ifPresent(r -> out.put(id, r));
+        }
         return out;
     }
 
-    public void write(List<String> chain, String id, ObjectNode record, SecretCodec codec) {
-        store.put(chain, id, serde.writeRecord(record, fqn(chain, id), codec));
+    private Optional<byte[]> bytes(List<String> chain, String id) {
+        if (log == null) {
+            return store.get(chain, id);
+        }
+        Key key = new Key(List.copyOf(chain), id);
+        Op op = pending.get(key);
+        if (op != null) {
+            return Optional.ofNullable(op.bytes);
+        }
+        Optional<byte[]> stored = store.get(chain, id);
+        String want = expected.get(key);
+        String have = stored.map(StateRepository::sha256).orElse(null);
+        if (!java.util.Objects.equals(want, have)) {
+            adoptExternalChange(key, stored.orElse(null));
+        }
+        return stored;
     }
 
-    public void delete(List<String> chain, String id) {
-        store.delete(chain, id);
+    /** A snapshot differs from what the log says: the log adopts it, it is never silently overwritten. */
+    private void adoptExternalChange(Key key, byte[] found) {
+        String text = found == null ? null : new String(found, StandardCharsets.UTF_8);
+        String kind = found == null ? "" : kindOf(found);
+        enqueue(new Op(key, null, event(Type.EXTERNAL_CHANGE, key, kind, text), Effect.NONE));
+        if (found == null) {
+            expected.remove(key);
+        } else {
+            expected.put(key, sha256(found));
+        }
+    }
+
+    public List<String> list(List<String> chain) {
+        List<String> ids = store.list(chain);
+        if (log == null || pending.isEmpty()) {
+            return ids;
+        }
+        TreeSet<String> merged = new TreeSet<>(ids);
+        pending.forEach((key, op) -> {
+            if (key.chain().equals(chain)) {
+                if (op.bytes == null) {
+                    merged.remove(key.id());
+                } else {
+                    merged.add(key.id());
+                }
+            }
+        });
+        return new ArrayList<>(merged);
+    }
+
+    public List<String> listScopes(List<String> chain) {
+        return store.listScopes(chain);
+    }
+
+    public String locate(List<String> chain, String id) {
+        return store.locate(chain, id);
+    }
+
+    // ------------------------------------------------------------------ writes
+
+    public void write(List<String> chain, String id, ObjectNode record, SecretCodec codec, Type type) {
+        byte[] bytes = serde.writeRecord(record, fqn(chain, id), codec);
+        if (log == null) {
+            store.put(chain, id, bytes);
+            return;
+        }
+        Key key = new Key(List.copyOf(chain), id);
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        enqueue(new Op(key, bytes, event(type, key, record.path("kind").asText(""), text), Effect.PROJECT));
+        expected.put(key, sha256(bytes));
+    }
+
+    public void delete(List<String> chain, String id, String kind) {
+        if (log == null) {
+            store.delete(chain, id);
+            return;
+        }
+        Key key = new Key(List.copyOf(chain), id);
+        enqueue(new Op(key, null, event(Type.DELETED, key, kind, null), Effect.PROJECT));
+        expected.remove(key);
+    }
+
+    public void deleteScope(List<String> chain) {
+        if (log == null) {
+            store.deleteScope(chain);
+            return;
+        }
+        enqueue(new Op(new Key(List.copyOf(chain), ""), null, null, Effect.DELETE_SCOPE));
     }
 
     /**
@@ -57,30 +300,136 @@ public final class StateRepository {
      * this process. {@code change} gets the current record (or null) and returns the new one, or
      * null to write nothing.
      */
-    public void update(List<String> chain, String id, SecretCodec codec, UnaryOperator<ObjectNode> change) {
+    public void update(List<String> chain, String id, SecretCodec codec, Type type, UnaryOperator<ObjectNode> change) {
         Object lock = recordLocks.computeIfAbsent(fqn(chain, id), k -> new Object());
         synchronized (lock) {
             ObjectNode next = change.apply(read(chain, id, codec).orElse(null));
             if (next != null) {
-                write(chain, id, next, codec);
+                write(chain, id, next, codec, type);
             }
         }
     }
 
-    public List<String> listScopes(List<String> chain) {
-        return store.listScopes(chain);
+    private Event event(Type type, Key key, String kind, String snapshot) {
+        return EventCodec.resource(type, 0, Instant.now(), run.runId(), key.chain(), key.id(), kind, snapshot);
     }
 
-    public List<String> list(List<String> chain) {
-        return store.list(chain);
+    private void enqueue(Op op) {
+        rethrowFailure();
+        boolean full;
+        synchronized (batchLock) {
+            batch.add(op);
+            if (op.effect == Effect.PROJECT) {
+                pending.put(op.key, op);
+            }
+            full = batch.size() >= BATCH_LIMIT;
+        }
+        if (full) {
+            flush();
+        }
     }
 
-    public void deleteScope(List<String> chain) {
-        store.deleteScope(chain);
+    /**
+     * Appends every queued event in one batch (one fsync), then projects the final state of each
+     * touched record into the snapshots and moves the projection mark. A conflict (another run
+     * appended) fails this run: its view of the state is stale.
+     */
+    public void flush() {
+        if (log == null) {
+            return;
+        }
+        synchronized (flushLock) {
+            rethrowFailure();
+            List<Op> ops;
+            synchronized (batchLock) {
+                if (batch.isEmpty()) {
+                    return;
+                }
+                ops = batch;
+                batch = new ArrayList<>();
+            }
+            List<byte[]> lines = new ArrayList<>(ops.size() + 1);
+            if (!runStarted) {
+                lines.add(EventCodec.encode(new RunStarted(0, run.started(), run.runId(), run.actor(), run.pid(),
+                        run.phase(), run.program())));
+            }
+            for (Op op : ops) {
+                if (op.event != null) {
+                    lines.add(EventCodec.encode(op.event));
+                }
+            }
+            try {
+                head = log.append(head, lines);
+                runStarted = true;
+                project(ops);
+                log.markProjected(head);
+            } catch (RuntimeException e) {
+                failure = e instanceof AlchemyException ? e : new AlchemyException("writing state failed: " + e.getMessage(), e);
+                throw failure;
+            } finally {
+                for (Op op : ops) {
+                    if (op.effect == Effect.PROJECT) {
+                        pending.remove(op.key, op);
+                    }
+                }
+            }
+        }
     }
 
-    public String locate(List<String> chain, String id) {
-        return store.locate(chain, id);
+    /** Writes each touched record's final bytes in order; superseded intermediate writes are skipped. */
+    private void project(List<Op> ops) {
+        Map<Key, Integer> last = new HashMap<>();
+        for (int i = 0; i < ops.size(); i++) {
+            if (ops.get(i).effect == Effect.PROJECT) {
+                last.put(ops.get(i).key, i);
+            }
+        }
+        for (int i = 0; i < ops.size(); i++) {
+            Op op = ops.get(i);
+            if (op.effect == Effect.DELETE_SCOPE) {
+                store.deleteScope(op.key.chain());
+            } else if (op.effect == Effect.PROJECT && last.get(op.key) == i) {
+                if (op.bytes == null) {
+                    store.delete(op.key.chain(), op.key.id());
+                } else {
+                    store.put(op.key.chain(), op.key.id(), op.bytes);
+                }
+            }
+        }
+    }
+
+    /** Appends the run's end (only for runs that wrote something) and flushes. */
+    public void finishRun(boolean succeeded, Map<Action, Integer> counts, int failed) {
+        if (log == null) {
+            return;
+        }
+        flush();
+        if (runStarted) {
+            long duration = java.time.Duration.between(run.started(), Instant.now()).toMillis();
+            enqueue(new Op(null, null, new RunFinished(0, Instant.now(), run.runId(),
+                    succeeded ? "succeeded" : "failed", duration,
+                    counts.getOrDefault(Action.CREATED, 0),
+                    counts.getOrDefault(Action.UPDATED, 0),
+                    counts.getOrDefault(Action.REPLACED, 0),
+                    counts.getOrDefault(Action.DELETED, 0),
+                    counts.getOrDefault(Action.SKIPPED, 0), failed), Effect.NONE));
+            flush();
+        }
+    }
+
+    private void rethrowFailure() {
+        RuntimeException f = failure;
+        if (f != null) {
+            throw f;
+        }
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static String fqn(List<String> chain, String id) {

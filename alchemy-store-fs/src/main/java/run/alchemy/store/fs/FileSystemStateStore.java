@@ -2,7 +2,9 @@ package run.alchemy.store.fs;
 
 import run.alchemy.api.StateCorruptedException;
 import run.alchemy.api.StoreException;
+import run.alchemy.api.spi.EventLog;
 import run.alchemy.api.spi.StateStore;
+import run.alchemy.store.fs.internal.FileSystemEventLog;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -34,11 +36,25 @@ public final class FileSystemStateStore implements StateStore {
     private static final String SUFFIX = ".json";
     private static final String TEMP_SUFFIX = ".tmp";
 
+    /** Where the event logs live: inside the root, but not in any app's or scope's directory. */
+    private static final String LOG_DIR = ".alchemy-java";
+
     private final Path root;
+    /** Snapshots are fsync'd until an event log takes over as the durability point. */
+    private volatile boolean syncSnapshots = true;
 
     /** A store rooted at {@code root} (Alchemy's {@code .alchemy} directory). */
     public FileSystemStateStore(Path root) {
         this.root = root.toAbsolutePath().normalize();
+    }
+
+    /** The stage's log in {@code <root>/.alchemy-java/<app>/<stage>/}. */
+    @Override
+    public Optional<EventLog> eventLog(String app, String stage) {
+        Path dir = inside(root.resolve(LOG_DIR).resolve(app).resolve(stage).normalize(), app + "/" + stage);
+        EventLog log = new FileSystemEventLog(dir);
+        syncSnapshots = false;
+        return Optional.of(log);
     }
 
     public Path root() {
@@ -75,10 +91,14 @@ public final class FileSystemStateStore implements StateStore {
                 while (buf.hasRemaining()) {
                     ch.write(buf);
                 }
-                ch.force(true);
+                if (syncSnapshots) {
+                    ch.force(true);
+                }
             }
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            syncDirectory(dir);
+            if (syncSnapshots) {
+                syncDirectory(dir);
+            }
         } catch (FileAlreadyExistsException e) {
             throw failure("cannot write " + file + ": " + e.getFile() + " exists and is not a directory", e);
         } catch (IOException e) {
