@@ -366,6 +366,32 @@ public final class Alchemy implements Scope, AutoCloseable {
             }
         }
 
+        /**
+         * The stage's history from its event log (no lock is taken to read; rebuild and compaction
+         * take the stage lock, honouring {@link #lockTimeout}).
+         */
+        public History history() {
+            String stageName = stageName();
+            Ids.check(app, "the app name");
+            Ids.check(stageName, "the stage name of app " + app);
+            StateStore store = openStore(stageName);
+            EventLog log;
+            try {
+                log = store.eventLog(app, stageName).orElseThrow(() -> new ConfigurationException(
+                        "the state store " + store + " keeps no event log, so " + app + "/" + stageName + " has no history"));
+            } catch (RuntimeException e) {
+                store.close();
+                throw e;
+            }
+            return new History(List.of(app, stageName), store, log, l -> {
+                Instant now = Instant.now();
+                StageLease held = StageLease.acquire(l, new LockHolder(UUID.randomUUID().toString(), "maintenance-"
+                        + UUID.randomUUID(), System.getProperty("user.name", "unknown"), hostName(),
+                        ProcessHandle.current().pid(), now, now.plus(lease)), lease, lockTimeout, app + "/" + stageName);
+                return held::release;
+            });
+        }
+
         private String stageName() {
             return stage != null ? stage : firstSet("STAGE", "ALCHEMY_STAGE", "USER", "USERNAME");
         }
