@@ -9,7 +9,10 @@ import run.alchemy.api.Action;
 import run.alchemy.api.AlchemyException;
 import run.alchemy.api.Outcome;
 import run.alchemy.api.Secret;
+import run.alchemy.api.event.ResourceEvent;
+import run.alchemy.engine.Address;
 import run.alchemy.engine.Alchemy;
+import run.alchemy.engine.History;
 import run.alchemy.store.fs.FileSystemStateStore;
 
 import java.io.IOException;
@@ -257,6 +260,16 @@ class RealAlchemyRoundTripTest {
             } else {
                 assertEquals(beforeUpdate.get(file), afterUpdate.get(file), file + " must not change");
             }
+        }
+
+        // The log adopted Alchemy's change as an external change before Java updated the record again.
+        try (History h = Alchemy.app(original.app()).stage(original.stage()).password(PASSWORD)
+                .stateStore(new FileSystemStateStore(workdir().resolve(".alchemy"))).history()) {
+            List<ResourceEvent> readme = h.of(new Address(List.of(APP, STAGE), "readme"));
+            List<String> types = readme.stream().map(e -> e.getClass().getSimpleName()).toList();
+            assertEquals(List.of("Creating", "Creating", "Created", "ExternalChange", "Updating", "Updated"), types);
+            assertTrue(readme.get(3).snapshot().contains("changed by the real Alchemy"));
+            assertTrue(h.verify().ok(), h.verify().toString());
         }
 
         // 4. Java without docs/guide: deletes it (record and file)
