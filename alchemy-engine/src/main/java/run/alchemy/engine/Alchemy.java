@@ -334,7 +334,13 @@ public final class Alchemy implements Scope, AutoCloseable {
             try {
                 program.accept(app);
             } catch (RuntimeException | Error e) {
-                app.engine.close();
+                try {
+                    app.engine.abort();
+                } catch (RuntimeException suppressed) {
+                    e.addSuppressed(suppressed);
+                } finally {
+                    app.engine.close();
+                }
                 throw e;
             }
             app.close();

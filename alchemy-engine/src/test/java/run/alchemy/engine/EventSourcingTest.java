@@ -118,6 +118,22 @@ class EventSourcingTest {
     }
 
     @Test
+    void aProgramThatThrowsIsRecordedAsAFailedRun() {
+        Runs runs = new Runs(dir);
+        Thing thing = new Thing();
+        assertThrows(IllegalStateException.class, () -> runs.builder("dev", Phase.UP).run(app -> {
+            app.apply("a", thing, new Thing.Props("a"));
+            throw new IllegalStateException("program bug");
+        }));
+        try (History h = history(runs)) {
+            Run run = h.runs().get(0);
+            assertEquals("failed", run.outcome());
+            assertEquals(1, run.created());
+            assertInstanceOf(RunFinished.class, h.events().get(h.events().size() - 1));
+        }
+    }
+
+    @Test
     void replayingToAnyPositionGivesTheSnapshotsOfThatMoment() {
         Runs runs = new Runs(dir);
         Thing thing = new Thing();

@@ -304,9 +304,7 @@ public final class Engine implements AutoCloseable {
             }
             ok = failures.isEmpty() && !stage.failed;
         } finally {
-            Map<Action, Integer> totals = new java.util.EnumMap<>(Action.class);
-            counts.forEach((a, n) -> totals.put(a, n.get()));
-            repo.finishRun(ok, totals, failed.get() + failures.size());
+            repo.finishRun(ok, totals(), failed.get() + failures.size());
         }
         if (!failures.isEmpty()) {
             AlchemyException summary = new AlchemyException(failures.size() + " resource(s) failed; their scopes"
@@ -314,6 +312,17 @@ public final class Engine implements AutoCloseable {
             failures.stream().skip(1).forEach(summary::addSuppressed);
             throw summary;
         }
+    }
+
+    /** Ends a run whose program failed: no finalize, and the run is recorded as failed. */
+    public void abort() {
+        repo.finishRun(false, totals(), failed.get());
+    }
+
+    private Map<Action, Integer> totals() {
+        Map<Action, Integer> totals = new java.util.EnumMap<>(Action.class);
+        counts.forEach((a, n) -> totals.put(a, n.get()));
+        return totals;
     }
 
     private void finalizeScope(ScopeImpl scope, boolean forced) {
