@@ -132,45 +132,127 @@ public final class EventCodec {
         o.put("run", e.runId());
     }
 
+    private static final com.fasterxml.jackson.core.JsonFactory FACTORY = JSON.getFactory();
+
+    /**
+     * Reads one event. A streaming parse (no tree): replay and history read every event of a log,
+     * so this is the inner loop of a fold.
+     */
     public static Event decode(long position, byte[] bytes, String where) {
-        JsonNode o;
-        try {
-            o = JSON.readTree(bytes);
+        int schema = -1;
+        String type = null;
+        String time = null;
+        String run = null;
+        String id = null;
+        String kind = null;
+        String snapshot = null;
+        List<String> chain = new ArrayList<>(4);
+        Map<String, String> snapshots = null;
+        Map<String, String> fields = new LinkedHashMap<>();
+        try (com.fasterxml.jackson.core.JsonParser p = FACTORY.createParser(bytes)) {
+            if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+                throw new java.io.IOException("not an object");
+            }
+            while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                com.fasterxml.jackson.core.JsonToken t = p.nextToken();
+                switch (name) {
+                    case "v" -> schema = p.getIntValue();
+                    case "type" -> type = p.getText();
+                    case "time" -> time = p.getText();
+                    case "run" -> run = p.getText();
+                    case "id" -> id = p.getText();
+                    case "kind" -> kind = p.getText();
+                    case "snapshot" -> snapshot = p.getText();
+                    case "chain" -> {
+                        while (p.nextToken() != com.fasterxml.jackson.core.JsonToken.END_ARRAY) {
+                            chain.add(p.getText());
+                        }
+                    }
+                    case "snapshots" -> {
+                        snapshots = new LinkedHashMap<>();
+                        while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+                            String key = p.currentName();
+                            p.nextToken();
+                            snapshots.put(key, p.getText());
+                        }
+                    }
+                    default -> {
+                        if (t.isStructStart()) {
+                            p.skipChildren();
+                        } else {
+                            fields.put(name, p.getText());
+                        }
+                    }
+                }
+            }
         } catch (java.io.IOException e) {
             throw new StateCorruptedException(where + " at position " + position, "unreadable event: " + e.getMessage());
         }
-        int schema = o.path("v").asInt(-1);
         if (schema != Event.SCHEMA) {
             throw new StateCorruptedException(where + " at position " + position, "event schema " + schema
                     + " is not supported by this version (expected " + Event.SCHEMA + ")");
         }
-        String type = o.path("type").asText();
-        Instant time = Instant.parse(o.path("time").asText());
-        String run = o.path("run").asText();
+        if (type == null || time == null) {
+            throw new StateCorruptedException(where + " at position " + position, "event without type or time");
+        }
+        Instant at = parseInstant(time);
         switch (type) {
             case "run-started":
-                return new RunStarted(position, time, run, o.path("actor").asText(), o.path("pid").asLong(),
-                        Phase.valueOf(o.path("phase").asText().toUpperCase()), o.path("program").asText());
+                return new RunStarted(position, at, run, fields.get("actor"), Long.parseLong(fields.getOrDefault("pid", "0")),
+                        Phase.valueOf(fields.getOrDefault("phase", "up").toUpperCase()), fields.get("program"));
             case "run-finished":
-                return new RunFinished(position, time, run, o.path("outcome").asText(), o.path("durationMs").asLong(),
-                        o.path("created").asInt(), o.path("updated").asInt(), o.path("replaced").asInt(),
-                        o.path("deleted").asInt(), o.path("skipped").asInt(), o.path("failed").asInt());
+                return new RunFinished(position, at, run, fields.get("outcome"),
+                        Long.parseLong(fields.getOrDefault("durationMs", "0")), count(fields, "created"),
+                        count(fields, "updated"), count(fields, "replaced"), count(fields, "deleted"),
+                        count(fields, "skipped"), count(fields, "failed"));
             case "checkpoint":
-                Map<String, String> snapshots = new LinkedHashMap<>();
-                o.path("snapshots").fields().forEachRemaining(e -> snapshots.put(e.getKey(), e.getValue().asText()));
-                return new Checkpoint(position, time, run, snapshots);
+                return new Checkpoint(position, at, run, snapshots == null ? Map.of() : snapshots);
             default:
                 for (Type t : Type.values()) {
                     if (t.wire.equals(type)) {
-                        List<String> chain = new ArrayList<>();
-                        o.path("chain").forEach(n -> chain.add(n.asText()));
-                        JsonNode snapshot = o.get("snapshot");
-                        return resource(t, position, time, run, chain, o.path("id").asText(), o.path("kind").asText(),
-                                snapshot == null ? null : snapshot.asText());
+                        return resource(t, position, at, run, chain, id, kind, snapshot);
                     }
                 }
                 throw new StateCorruptedException(where + " at position " + position, "unknown event type \"" + type + "\"");
         }
+    }
+
+    /** {@code Instant.toString()} text read back; the common {@code yyyy-MM-ddTHH:mm:ss[.f…]Z} form without a formatter. */
+    static Instant parseInstant(String t) {
+        int n = t.length();
+        if (n >= 20 && t.charAt(4) == '-' && t.charAt(7) == '-' && t.charAt(10) == 'T' && t.charAt(13) == ':'
+                && t.charAt(16) == ':' && t.charAt(n - 1) == 'Z') {
+            try {
+                long day = java.time.LocalDate.of(digits(t, 0, 4), digits(t, 5, 7), digits(t, 8, 10)).toEpochDay();
+                long seconds = day * 86_400 + digits(t, 11, 13) * 3600L + digits(t, 14, 16) * 60L + digits(t, 17, 19);
+                int nanos = 0;
+                if (n > 20 && t.charAt(19) == '.') {
+                    String frac = t.substring(20, n - 1);
+                    nanos = digits(frac + "000000000".substring(frac.length()), 0, 9);
+                }
+                return Instant.ofEpochSecond(seconds, nanos);
+            } catch (RuntimeException e) {
+                // fall through to the general parser
+            }
+        }
+        return Instant.parse(t);
+    }
+
+    private static int digits(String s, int from, int to) {
+        int v = 0;
+        for (int i = from; i < to; i++) {
+            int d = s.charAt(i) - '0';
+            if (d < 0 || d > 9) {
+                throw new NumberFormatException(s);
+            }
+            v = v * 10 + d;
+        }
+        return v;
+    }
+
+    private static int count(Map<String, String> fields, String name) {
+        return Integer.parseInt(fields.getOrDefault(name, "0"));
     }
 
     /** The key of a record in checkpoints: its chain and id as a JSON array. */

@@ -26,6 +26,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
@@ -141,6 +142,8 @@ public final class FileSystemEventLog implements EventLog {
         }
     }
 
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+
     private static void writeLine(OutputStream out, long position, byte[] record) throws IOException {
         for (byte b : record) {
             if (b == '\n' || b == '\r') {
@@ -151,7 +154,14 @@ public final class FileSystemEventLog implements EventLog {
         CRC32C crc = new CRC32C();
         crc.update(pos);
         crc.update(record);
-        out.write(String.format("%08x ", crc.getValue()).getBytes(StandardCharsets.US_ASCII));
+        long value = crc.getValue();
+        byte[] head = new byte[9];
+        for (int i = 7; i >= 0; i--) {
+            head[i] = HEX[(int) (value & 0xf)];
+            value >>>= 4;
+        }
+        head[8] = ' ';
+        out.write(head);
         out.write(pos);
         out.write(record);
         out.write('\n');
@@ -176,29 +186,39 @@ public final class FileSystemEventLog implements EventLog {
 
     /** Reads a segment's complete, checksummed lines; returns false when the visitor stopped. */
     private boolean scan(Path segment, LineVisitor visitor) {
-        try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(segment), 1 << 16)) {
-            ByteArrayOutputStream line = new ByteArrayOutputStream(256);
-            long offset = 0;
+        try (InputStream in = Files.newInputStream(segment)) {
+            byte[] buf = new byte[1 << 20];
+            int filled = 0;
+            long consumed = 0; // file offset of buf[0]
             long lineNo = 0;
-            int b;
-            while ((b = in.read()) != -1) {
-                offset++;
-                if (b != '\n') {
-                    line.write(b);
-                    continue;
+            while (true) {
+                int n = in.read(buf, filled, buf.length - filled);
+                if (n < 0) {
+                    return true; // a trailing partial line is a torn tail: never visited
                 }
-                lineNo++;
-                byte[] bytes = line.toByteArray();
-                line.reset();
-                Parsed p = parse(bytes);
-                if (p == null) {
-                    throw new StateCorruptedException(segment + ":" + lineNo, "event log record fails its checksum");
+                filled += n;
+                int start = 0;
+                for (int i = 0; i < filled; i++) {
+                    if (buf[i] != '\n') {
+                        continue;
+                    }
+                    lineNo++;
+                    Parsed p = parse(buf, start, i);
+                    if (p == null) {
+                        throw new StateCorruptedException(segment + ":" + lineNo, "event log record fails its checksum");
+                    }
+                    if (!visitor.line(p.position, p.record, consumed + i + 1)) {
+                        return false;
+                    }
+                    start = i + 1;
                 }
-                if (!visitor.line(p.position, p.record, offset)) {
-                    return false;
+                System.arraycopy(buf, start, buf, 0, filled - start);
+                consumed += start;
+                filled -= start;
+                if (filled == buf.length) {
+                    buf = Arrays.copyOf(buf, buf.length * 2); // a line longer than the buffer
                 }
             }
-            return true;
         } catch (NoSuchFileException e) {
             return true; // compacted away meanwhile
         } catch (IOException e) {
@@ -209,26 +229,37 @@ public final class FileSystemEventLog implements EventLog {
     private record Parsed(long position, byte[] record) {
     }
 
-    private static Parsed parse(byte[] line) {
-        int s1 = indexOf(line, (byte) ' ', 0);
-        int s2 = s1 < 0 ? -1 : indexOf(line, (byte) ' ', s1 + 1);
-        if (s1 != 8 || s2 < 0) {
+    /** The line {@code buf[from, to)} without its newline, or null if malformed or its checksum fails. */
+    private static Parsed parse(byte[] buf, int from, int to) {
+        if (to - from < 11 || buf[from + 8] != ' ') {
             return null;
         }
-        try {
-            long crc = Long.parseLong(new String(line, 0, 8, StandardCharsets.US_ASCII), 16);
-            CRC32C check = new CRC32C();
-            check.update(line, 9, line.length - 9);
-            if (check.getValue() != crc) {
+        long crc = 0;
+        for (int i = from; i < from + 8; i++) {
+            int d = Character.digit(buf[i], 16);
+            if (d < 0) {
                 return null;
             }
-            long position = Long.parseLong(new String(line, 9, s2 - 9, StandardCharsets.US_ASCII));
-            byte[] record = new byte[line.length - s2 - 1];
-            System.arraycopy(line, s2 + 1, record, 0, record.length);
-            return new Parsed(position, record);
-        } catch (NumberFormatException e) {
+            crc = (crc << 4) | d;
+        }
+        long position = 0;
+        int i = from + 9;
+        for (; i < to && buf[i] != ' '; i++) {
+            int d = buf[i] - '0';
+            if (d < 0 || d > 9 || i - from > 9 + 18) {
+                return null;
+            }
+            position = position * 10 + d;
+        }
+        if (i >= to || i == from + 9) {
             return null;
         }
+        CRC32C check = new CRC32C();
+        check.update(buf, from + 9, to - from - 9);
+        if (check.getValue() != crc) {
+            return null;
+        }
+        return new Parsed(position, Arrays.copyOfRange(buf, i + 1, to));
     }
 
     private static int indexOf(byte[] a, byte b, int from) {
@@ -258,8 +289,7 @@ public final class FileSystemEventLog implements EventLog {
             if (content[i] != '\n') {
                 continue;
             }
-            byte[] line = java.util.Arrays.copyOfRange(content, start, i);
-            Parsed p = parse(line);
+            Parsed p = parse(content, start, i);
             if (p == null) {
                 if (indexOf(content, (byte) '\n', i + 1) >= 0) {
                     // Complete lines follow: not a torn last write but corruption; cutting would lose them.
