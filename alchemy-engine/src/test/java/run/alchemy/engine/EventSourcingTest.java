@@ -223,6 +223,33 @@ class EventSourcingTest {
     }
 
     @Test
+    void theSnapshotIndexIsOnlyACache() throws Exception {
+        Runs runs = new Runs(dir);
+        Thing thing = new Thing();
+        try (Alchemy app = runs.up()) {
+            app.apply("a", thing, new Thing.Props("a"));
+            app.apply("b", thing, new Thing.Props("b"));
+        }
+        Path index = runs.root.resolve(".alchemy-java/app/dev/index");
+        assertTrue(Files.readString(index).startsWith("alchemy-java-index 1 "), "written at the end of a run");
+        for (String damage : List.of("garbage", "alchemy-java-index 1 999999\n")) {
+            Files.writeString(index, damage);
+            String edited = runs.read("app/dev/a.json").replace("\"name\": \"a\"", "\"name\": \"x\"");
+            Files.writeString(runs.file("app/dev/a.json"), edited);
+            try (Alchemy app = runs.up()) {
+                app.apply("a", thing, new Thing.Props("a"));
+                app.apply("b", thing, new Thing.Props("b"));
+            }
+            assertEquals(List.of("[updated] app/dev/a", "[skipped] app/dev/b"), runs.actions(),
+                    "a " + damage + " index falls back to the log, which still notices the edit");
+        }
+        try (History h = history(runs)) {
+            assertEquals(2, h.events().stream().filter(e -> e instanceof ExternalChange).count());
+            assertTrue(h.verify().ok());
+        }
+    }
+
+    @Test
     void existingAlchemyStateWithoutALogIsImported() throws Exception {
         Runs runs = new Runs(dir);
         Path legacyApp = runs.root.resolve("app/dev");

@@ -63,6 +63,16 @@ public interface EventLog extends AutoCloseable {
      */
     void compact(long upTo, byte[] checkpoint);
 
+    /**
+     * A cache the engine derives from the log (which snapshot each record should hold), so that
+     * opening a stage does not read its whole history. It may be lost or stale at any time: the
+     * engine stamps it with the position it reflects and falls back to reading the log.
+     */
+    Optional<byte[]> readIndex();
+
+    /** Replaces the cache; need not be durable. */
+    void writeIndex(byte[] index);
+
     /** Where the log lives, for messages. */
     String describe();
 

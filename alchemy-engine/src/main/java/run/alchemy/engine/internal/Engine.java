@@ -454,6 +454,7 @@ public final class Engine implements AutoCloseable {
         pool.shutdown();
         try {
             repo.flush();
+            repo.saveIndex();
         } finally {
             try {
                 if (lease != null) {

@@ -67,6 +67,7 @@ public final class StateRepository {
     private final Object flushLock = new Object();
     private List<Op> batch = new ArrayList<>();
     private long head;
+    private long indexedAt;
     private boolean runStarted;
     private volatile RuntimeException failure;
 
@@ -107,20 +108,25 @@ public final class StateRepository {
         }
         long projected = log.projected();
         Map<Key, String> latest = new LinkedHashMap<>();
+        long indexed = loadIndex();
+        long from = Math.min(indexed, projected);
         Map<Key, String> toProject = new LinkedHashMap<>();
-        long[] last = {0};
-        log.read(0, (position, bytes) -> {
+        long[] last = {indexed};
+        log.read(from, (position, bytes) -> {
             Event e = EventCodec.decode(position, bytes, log.describe());
-            last[0] = position;
-            if (e instanceof Checkpoint c) {
+            last[0] = Math.max(last[0], position);
+            if (e instanceof Checkpoint c && position > indexed) {
                 latest.clear();
+                expected.clear();
                 c.snapshots().forEach((k, v) -> {
                     Map.Entry<List<String>, String> parsed = EventCodec.parseKey(k);
                     latest.put(new Key(parsed.getKey(), parsed.getValue()), v);
                 });
             } else if (e instanceof ResourceEvent r) {
                 Key key = new Key(r.chain(), r.id());
-                latest.put(key, r.snapshot());
+                if (position > indexed) {
+                    latest.put(key, r.snapshot());
+                }
                 if (position > projected) {
                     toProject.put(key, r.snapshot());
                 }
@@ -128,8 +134,11 @@ public final class StateRepository {
             return true;
         });
         head = last[0];
+        indexedAt = indexed;
         latest.forEach((k, v) -> {
-            if (v != null) {
+            if (v == null) {
+                expected.remove(k);
+            } else {
                 expected.put(k, sha256(v.getBytes(StandardCharsets.UTF_8)));
             }
         });
@@ -147,6 +156,60 @@ public final class StateRepository {
             return toProject.size() + importExisting(stage);
         }
         return toProject.size();
+    }
+
+    private static final String INDEX_MAGIC = "alchemy-java-index 1 ";
+
+    /**
+     * Loads the cached hashes of the snapshots as of some position, so that only the log after it
+     * is read; returns that position, or 0 (read everything) when there is no usable cache.
+     */
+    private long loadIndex() {
+        Optional<byte[]> bytes = log.readIndex();
+        if (bytes.isEmpty()) {
+            return 0;
+        }
+        String text = new String(bytes.get(), StandardCharsets.UTF_8);
+        try {
+            int nl = text.indexOf('\n');
+            if (!text.startsWith(INDEX_MAGIC) || nl < 0) {
+                return 0;
+            }
+            long position = Long.parseLong(text.substring(INDEX_MAGIC.length(), nl));
+            if (position > log.head()) {
+                return 0; // the log was compacted or replaced under the cache
+            }
+            Map<Key, String> loaded = new HashMap<>();
+            int at = nl + 1;
+            while (at < text.length()) {
+                int end = text.indexOf('\n', at);
+                String line = text.substring(at, end < 0 ? text.length() : end);
+                Map.Entry<List<String>, String> k = EventCodec.parseKey(line.substring(65));
+                loaded.put(new Key(k.getKey(), k.getValue()), line.substring(0, 64));
+                at = end < 0 ? text.length() : end + 1;
+            }
+            expected.putAll(loaded);
+            return position;
+        } catch (RuntimeException e) {
+            expected.clear();
+            return 0;
+        }
+    }
+
+    /** Saves the hashes as of the head, when they moved since they were loaded (after the run's last flush). */
+    public void saveIndex() {
+        if (log == null || failure != null) {
+            return;
+        }
+        synchronized (flushLock) {
+            if (head == indexedAt || !batch.isEmpty()) {
+                return;
+            }
+            StringBuilder out = new StringBuilder(INDEX_MAGIC).append(head).append('\n');
+            expected.forEach((k, sha) -> out.append(sha).append(' ').append(EventCodec.key(k.chain(), k.id())).append('\n'));
+            log.writeIndex(out.toString().getBytes(StandardCharsets.UTF_8));
+            indexedAt = head;
+        }
     }
 
     /** Adopts state written without a log (by Alchemy, or before the log existed): one event per record. */

@@ -402,6 +402,28 @@ public final class FileSystemEventLog implements EventLog {
         }
     }
 
+    // ---------------------------------------------------------------- index cache
+
+    @Override
+    public Optional<byte[]> readIndex() {
+        try {
+            return Optional.of(Files.readAllBytes(dir.resolve("index")));
+        } catch (IOException e) {
+            return Optional.empty(); // missing or unreadable: the engine reads the log instead
+        }
+    }
+
+    @Override
+    public void writeIndex(byte[] index) {
+        try {
+            Path temp = dir.resolve("index." + UUID.randomUUID() + ".tmp");
+            Files.write(temp, index);
+            Files.move(temp, dir.resolve("index"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw failure("write the index of", e);
+        }
+    }
+
     // ---------------------------------------------------------------- lease
 
     @Override
