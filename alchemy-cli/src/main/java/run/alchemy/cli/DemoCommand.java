@@ -5,6 +5,7 @@ import picocli.CommandLine.Option;
 import run.alchemy.api.Outcome;
 import run.alchemy.api.Phase;
 import run.alchemy.engine.Alchemy;
+import run.alchemy.engine.History;
 import run.alchemy.providers.fs.FileProps;
 import run.alchemy.providers.fs.Files;
 import run.alchemy.providers.fs.FolderProps;
@@ -13,27 +14,33 @@ import run.alchemy.store.fs.FileSystemStateStore;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
  * Deploys a small stack of real files on the file-system store, redeploys it unchanged, changes
- * one resource and drops another, then destroys it — printing each resource's fate as Alchemy does.
+ * one resource and drops another, then destroys it — printing each resource's fate as Alchemy does,
+ * and finally the stage's history: the runs, their counts and their positions in the event log.
  */
-@Command(name = "demo", description = "Deploy, redeploy, change and destroy a small stack of files.")
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        header = "Deploy, change and destroy a stack of files; show the history.",
+        description = "Deploy, redeploy, change and destroy a small stack of files, then show the stage's history.",
+        footerHeading = "%nExamples:%n",
+        footer = {
+                "  ./alchemy demo                  in a new temporary folder",
+                "  ./alchemy demo --dir /tmp/demo  keep it (state in /tmp/demo/.alchemy)",
+                "  NO_COLOR=1 ./alchemy demo       without colours"})
 final class DemoCommand implements Callable<Integer> {
-    @Option(names = "--dir", description = "Scratch folder (default: a new temporary folder).")
+    @Option(names = "--dir", paramLabel = "DIR", description = "Scratch folder (default: a new temporary folder).")
     Path dir;
 
-    @Option(names = "--no-color", description = "No colours, even on a terminal (NO_COLOR is respected too).")
-    boolean noColor;
-
+    private Io io;
     private PrintStream out;
-    private boolean color;
 
     @Override
     public Integer call() throws IOException {
-        out = System.out;
-        color = !noColor && System.getenv("NO_COLOR") == null && System.console() != null;
+        io = Io.current();
+        out = io.out;
         Path work = (dir != null ? dir : java.nio.file.Files.createTempDirectory("alchemy-demo")).toAbsolutePath();
         Path site = work.resolve("site");
         Path state = work.resolve(".alchemy");
@@ -43,7 +50,8 @@ final class DemoCommand implements Callable<Integer> {
         step("2. redeploy, nothing changed", state, Phase.UP, app -> stack(app, site, "<p>v1</p>", true));
         step("3. change 'about', drop the 'config' scope", state, Phase.UP, app -> stack(app, site, "<p>v2</p>", false));
         step("4. destroy", state, Phase.DESTROY, app -> { });
-        out.println(paint("done", "1") + ": stage demo/dev destroyed; " + (java.nio.file.Files.exists(site)
+        history(state);
+        out.println(io.paint("done", "1") + ": stage demo/dev destroyed; " + (java.nio.file.Files.exists(site)
                 ? site + " is still there" : "its files are gone"));
         return 0;
     }
@@ -61,29 +69,37 @@ final class DemoCommand implements Callable<Integer> {
 
     private void step(String title, Path state, Phase phase, java.util.function.Consumer<Alchemy> program) {
         out.println();
-        out.println(paint(title, "1"));
-        try (Alchemy app = Alchemy.app("demo").stage("dev").phase(phase)
-                .stateStore(new FileSystemStateStore(state))
-                .provider(Files.FILE).provider(Files.FOLDER)
-                .listener(this::print).open()) {
+        out.println(io.paint(title, "1"));
+        try (Alchemy app = builder(state).phase(phase).listener(this::print).open()) {
             if (phase == Phase.UP) {
                 program.accept(app);
             }
         }
     }
 
+    private static Alchemy.Builder builder(Path state) {
+        return Alchemy.app("demo").stage("dev").program("alchemy demo")
+                .stateStore(new FileSystemStateStore(state))
+                .provider(Files.FILE).provider(Files.FOLDER);
+    }
+
+    /** The runs the event log recorded; the no-op redeploy wrote nothing, so it has none. */
+    private void history(Path state) {
+        out.println();
+        out.println(io.paint("5. history of demo/dev (alchemy state runs --store fs:" + state
+                + " --app demo --stage dev)", "1"));
+        try (History history = builder(state).history()) {
+            List<Runs.Row> rows = Runs.of(history);
+            out.println("  " + io.paint(Runs.header(), "2"));
+            for (Runs.Row row : rows) {
+                out.println("  " + Runs.line(row, io));
+            }
+            out.println("  " + Words.count(rows.size(), "run") + " wrote " + Words.count(history.head(), "event")
+                    + "; the unchanged redeploy wrote none, so it is not listed");
+        }
+    }
+
     private void print(Outcome o) {
-        String code = switch (o.action()) {
-            case CREATED -> "32";
-            case UPDATED, REPLACED -> "33";
-            case DELETED -> "31";
-            case SKIPPED, READ -> "2";
-        };
-        out.printf("  %-10s %s (%s)%n", paint(o.action().tag(), code), o.fqn(), o.kind());
+        out.println("  " + Outcomes.line(o, io));
     }
-
-    private String paint(String text, String code) {
-        return color ? "\u001b[" + code + "m" + text + "\u001b[0m" : text;
-    }
-
 }

@@ -2,25 +2,139 @@ package run.alchemy.cli;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.ScopeType;
+import run.alchemy.api.ConfigurationException;
+import run.alchemy.api.InvalidIdException;
+import run.alchemy.api.ProviderException;
+import run.alchemy.api.SecretException;
+import run.alchemy.api.StageLockedException;
+import run.alchemy.api.StateCorruptedException;
+import run.alchemy.api.StateNotFoundException;
+import run.alchemy.api.StoreException;
+
+import java.io.PrintWriter;
 
 /** {@code alchemy <command>}: exit code 0 on success, 1 on failure, 2 on a usage error. */
-@Command(name = "alchemy", mixinStandardHelpOptions = true, version = "alchemy-java 0.1.0",
-        description = "The Alchemy state engine for the JVM.",
-        subcommands = {DemoCommand.class, CommandLine.HelpCommand.class})
+@Command(name = "alchemy", mixinStandardHelpOptions = true, version = "alchemy-java 0.1.0 (state engine of Alchemy 0.94)",
+        description = "The Alchemy state engine for the JVM: deploy stacks of files and values, inspect and repair state.",
+        subcommands = {DemoCommand.class, DeployCommand.class, StateCommand.class, CompletionCommand.class,
+                CommandLine.HelpCommand.class},
+        footerHeading = "%nExamples:%n",
+        footer = {
+                "  ./alchemy demo                      deploy, change, destroy a stack of files",
+                "  ./alchemy deploy --file stack.json  deploy a declarative stack",
+                "  ./alchemy state list --stage dev    the resources of a stage",
+                "  ./alchemy state runs --json         the runs that wrote to it, for scripts",
+                "  source <(./alchemy completion)      tab completion in bash or zsh",
+                "",
+                "Exit codes: 0 done; 1 the work failed; 2 the command line or an input it names is wrong.",
+                "Colours only on a terminal (--no-color or NO_COLOR=1 turn them off); --verbose shows stack traces."})
 public final class Main {
+    @Option(names = "--no-color", scope = ScopeType.INHERIT,
+            description = "No colours, even on a terminal (NO_COLOR is respected too).")
+    boolean noColor;
+
+    @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Show the stack trace of an error.")
+    boolean verbose;
+
     public static void main(String[] args) {
         System.exit(run(args));
     }
 
     static int run(String... args) {
-        CommandLine cli = new CommandLine(new Main());
-        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            cmd.getErr().println("error: " + e.getMessage());
-            if (System.getenv("ALCHEMY_VERBOSE") != null) {
-                e.printStackTrace(cmd.getErr());
+        return run(Io.system(), args);
+    }
+
+    static int run(Io io, String... args) {
+        Io.set(io);
+        try {
+            CommandLine cli = new CommandLine(new Main());
+            cli.setOut(new PrintWriter(io.out, true));
+            cli.setErr(new PrintWriter(io.err, true));
+            cli.setUsageHelpAutoWidth(true);
+            cli.setExecutionStrategy(parsed -> {
+                io.noColor = matched(parsed, "--no-color");
+                io.verbose = matched(parsed, "--verbose") || io.env("ALCHEMY_VERBOSE") != null;
+                return new CommandLine.RunLast().execute(parsed);
+            });
+            cli.setParameterExceptionHandler((e, arguments) -> {
+                CommandLine cmd = e.getCommandLine();
+                error(io, e.getMessage(), null);
+                if (e instanceof CommandLine.UnmatchedArgumentException u) {
+                    u.printSuggestions(new PrintWriter(io.err, true));
+                }
+                io.err.println(io.paintErr("hint:", "2") + " '" + cmd.getCommandSpec().qualifiedName() + " --help'"
+                        + " shows the options and examples");
+                return CliException.USAGE;
+            });
+            cli.setExecutionExceptionHandler((e, cmd, parsed) -> report(io, e, cmd.getCommandSpec().qualifiedName()));
+            return cli.execute(args);
+        } finally {
+            io.out.flush();
+            io.err.flush();
+            Io.set(null);
+        }
+    }
+
+    private static boolean matched(ParseResult parsed, String option) {
+        for (ParseResult p = parsed; p != null; p = p.subcommand()) {
+            if (p.hasMatchedOption(option)) {
+                return true;
             }
-            return 1;
-        });
-        return cli.execute(args);
+        }
+        return false;
+    }
+
+    /** One line saying what went wrong, one hint, the exit code; the stack trace only with --verbose. */
+    static int report(Io io, Throwable e, String command) {
+        int code = CliException.FAILURE;
+        String hint;
+        if (e instanceof CliException c) {
+            code = c.exitCode;
+            hint = c.hint != null ? c.hint : code == CliException.USAGE
+                    ? "'" + command + " --help' shows the options and examples" : "--verbose shows the stack trace";
+        } else if (e instanceof StageLockedException) {
+            hint = "wait for that run, or if it is gone: alchemy state unlock <lock id> (with the same --store/--app/--stage)";
+        } else if (e instanceof SecretException) {
+            hint = "check the password: --password-env NAME names the variable holding it (default ALCHEMY_PASSWORD)";
+        } else if (e instanceof StateCorruptedException) {
+            hint = "the file named above is damaged; 'alchemy state verify' compares the snapshots with the event log,"
+                    + " 'alchemy state rebuild' rewrites them from it";
+        } else if (e instanceof StateNotFoundException) {
+            hint = "deploy it first with --phase up";
+        } else if (e instanceof InvalidIdException) {
+            code = CliException.USAGE;
+            hint = "ids and scope names are path segments: no '.' or '..' segments, no leading '/', no control characters";
+        } else if (e instanceof ProviderException) {
+            hint = "nothing was finalized: records of resources not yet declared are kept; fix the cause and deploy again";
+        } else if (e instanceof ConfigurationException && String.valueOf(e.getMessage()).contains("no provider for kind")) {
+            hint = "the stage holds resources of a kind this command cannot delete; the built-in kinds are "
+                    + String.join(", ", Stack.KINDS.keySet()) + " (a Java program with that provider can)";
+        } else if (e instanceof StoreException) {
+            hint = "check that the store is reachable and writable; --verbose shows the stack trace";
+        } else {
+            hint = "--verbose shows the stack trace";
+        }
+        String message = e.getMessage() != null ? e.getMessage() : e.getClass().getName();
+        error(io, message, hint);
+        if (io.verbose) {
+            e.printStackTrace(io.err);
+        }
+        return code;
+    }
+
+    private static void error(Io io, String message, String hint) {
+        io.out.flush();
+        io.err.println(io.paintErr("error:", "1;31") + " " + oneLine(message));
+        if (hint != null) {
+            io.err.println(io.paintErr("hint:", "2") + " " + hint);
+        }
+        io.err.flush();
+    }
+
+    private static String oneLine(String s) {
+        return s.strip().replaceAll("\\s*\\R\\s*", " ");
     }
 }

@@ -35,6 +35,27 @@ class DemoCommandTest {
             assertTrue(lines.contains(expected), "missing '" + expected + "' in:\n" + out);
         }
         assertFalse(out.contains("\u001b["), "no escape codes with --no-color");
+
+        // the history: one line per run that wrote (the no-op redeploy wrote nothing), with counts and positions
+        int h = lines.indexOf(lines.stream().filter(l -> l.startsWith("5. history of demo/dev")).findFirst()
+                .orElseThrow(() -> new AssertionError("no history section in:\n" + out)));
+        assertTrue(lines.get(h + 1).startsWith("POSITIONS"), lines.get(h + 1));
+        java.util.regex.Pattern run = java.util.regex.Pattern.compile("(\\d+)-(\\d+)\\s+[0-9a-f]{8}\\s+(\\w+)\\s+succeeded"
+                + "\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+\\S+Z\\s+\\S+@\\S+");
+        List<String> expected = List.of("up 4 0 0 0 0", "up 0 1 0 2 2", "destroy 0 0 0 3 0");
+        long next = 1;
+        for (int i = 0; i < expected.size(); i++) {
+            java.util.regex.Matcher m = run.matcher(lines.get(h + 2 + i));
+            assertTrue(m.matches(), "run line: " + lines.get(h + 2 + i));
+            assertEquals(next, Long.parseLong(m.group(1)), "runs are contiguous in the log: " + lines.get(h + 2 + i));
+            assertTrue(Long.parseLong(m.group(2)) > Long.parseLong(m.group(1)));
+            next = Long.parseLong(m.group(2)) + 1;
+            assertEquals(expected.get(i), m.group(3) + " " + m.group(4) + " " + m.group(5) + " " + m.group(6) + " "
+                    + m.group(7) + " " + m.group(8));
+        }
+        assertEquals("3 runs wrote " + (next - 1) + " events; the unchanged redeploy wrote none, so it is not listed",
+                lines.get(h + 5));
+        assertTrue(lines.get(lines.size() - 1).startsWith("done: stage demo/dev destroyed"), lines.get(lines.size() - 1));
         assertFalse(Files.exists(dir.resolve("site")), "destroy removed the files");
         assertFalse(Files.exists(dir.resolve(".alchemy/demo/dev")), "destroy removed the stage");
     }

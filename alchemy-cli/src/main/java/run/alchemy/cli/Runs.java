@@ -1,0 +1,102 @@
+package run.alchemy.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import run.alchemy.api.event.Event;
+import run.alchemy.api.event.RunFinished;
+import run.alchemy.engine.History;
+import run.alchemy.engine.Run;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The runs of a stage as its log tells them, with the counts of their last event, as a table or JSON. */
+final class Runs {
+    /** A run with what {@link Run} leaves out: skipped and failed counts, and the duration. */
+    record Row(Run run, int skipped, int failed, Long durationMillis) {
+    }
+
+    private Runs() {
+    }
+
+    static List<Row> of(List<Event> events, List<Run> runs) {
+        Map<String, RunFinished> finished = new HashMap<>();
+        for (Event e : events) {
+            if (e instanceof RunFinished f) {
+                finished.put(f.runId(), f);
+            }
+        }
+        List<Row> rows = new ArrayList<>();
+        for (Run r : runs) {
+            RunFinished f = finished.get(r.runId());
+            rows.add(new Row(r, f == null ? 0 : f.skipped(), f == null ? 0 : f.failed(),
+                    f == null ? null : f.durationMillis()));
+        }
+        return rows;
+    }
+
+    static List<Row> of(History history) {
+        return of(history.events(), history.runs());
+    }
+
+    static String header() {
+        return String.format("%-11s %-8s  %-7s  %-10s %7s %7s %8s %7s %7s  %-20s  %s", "POSITIONS", "RUN", "PHASE",
+                "OUTCOME", "CREATED", "UPDATED", "REPLACED", "DELETED", "SKIPPED", "STARTED", "ACTOR");
+    }
+
+    static String line(Row row, Io io) {
+        Run r = row.run();
+        String outcome = String.format("%-10s", r.outcome());
+        outcome = switch (r.outcome()) {
+            case "succeeded" -> io.paint(outcome, "32");
+            case "failed" -> io.paint(outcome, "31");
+            default -> io.paint(outcome, "33");
+        };
+        return String.format("%-11s %-8s  %-7s  %s %7d %7d %8d %7d %7d  %-20s  %s", r.from() + "-" + r.to(),
+                shortId(r.runId()), r.phase().name().toLowerCase(Locale.ROOT), outcome, r.created(), r.updated(),
+                r.replaced(), r.deleted(), row.skipped(), seconds(r.started()), r.actor());
+    }
+
+    static ArrayNode json(List<Row> rows) {
+        ArrayNode list = Json.NODES.arrayNode();
+        for (Row row : rows) {
+            Run r = row.run();
+            ObjectNode o = list.addObject();
+            o.put("id", r.runId());
+            o.put("actor", r.actor());
+            o.put("pid", r.pid());
+            o.put("phase", r.phase().name().toLowerCase(Locale.ROOT));
+            o.put("program", r.program());
+            o.put("started", r.started() == null ? null : r.started().toString());
+            o.put("finished", r.finished() == null ? null : r.finished().toString());
+            if (row.durationMillis() != null) {
+                o.put("durationMillis", row.durationMillis());
+            } else {
+                o.putNull("durationMillis");
+            }
+            o.put("outcome", r.outcome());
+            ObjectNode counts = o.putObject("counts");
+            counts.put("created", r.created());
+            counts.put("updated", r.updated());
+            counts.put("replaced", r.replaced());
+            counts.put("deleted", r.deleted());
+            counts.put("skipped", row.skipped());
+            counts.put("failed", row.failed());
+            o.put("from", r.from());
+            o.put("to", r.to());
+        }
+        return list;
+    }
+
+    static String shortId(String id) {
+        return id.length() > 8 ? id.substring(0, 8) : id;
+    }
+
+    static String seconds(Instant t) {
+        return t == null ? "-" : t.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+    }
+}

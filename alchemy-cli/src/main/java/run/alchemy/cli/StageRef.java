@@ -1,0 +1,237 @@
+package run.alchemy.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import run.alchemy.api.spi.StateStore;
+import run.alchemy.engine.Address;
+import run.alchemy.engine.Alchemy;
+import run.alchemy.engine.History;
+import run.alchemy.store.fs.FileSystemStateStore;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * A stage (and optionally a scope in it) in a store, resolved from {@code --store/--app/--stage/--scope}:
+ * its records, addressed by their path relative to the scope ({@code parent/child-a},
+ * {@code api/v1/route}), and its history when it has an event log.
+ */
+final class StageRef implements AutoCloseable {
+    /** Where the file-system store keeps event logs, inside its root. */
+    private static final String FS_LOG_DIR = ".alchemy-java";
+
+    final String uri;
+    final StateStore store;
+    final String app;
+    final String stage;
+    /** The selected scope: {@code [app, stage, …scope]}. */
+    final List<String> chain;
+
+    private StageRef(String uri, StateStore store, String app, String stage, List<String> chain) {
+        this.uri = uri;
+        this.store = store;
+        this.app = app;
+        this.stage = stage;
+        this.chain = List.copyOf(chain);
+    }
+
+    /**
+     * Resolves the target. With {@code mustExist}, a stage with neither records nor a log is a usage
+     * error naming the stages there are; without, it may be new (but app and stage must be given).
+     */
+    static StageRef open(Target t, Io io, boolean mustExist) {
+        StateStore store = Stores.open(t.store);
+        try {
+            String app = t.app != null ? t.app : onlyApp(store, t.store);
+            String stage = t.stage != null ? t.stage : io.env("STAGE") != null ? io.env("STAGE") : io.env("ALCHEMY_STAGE");
+            TreeSet<String> stages = stages(store, app);
+            if (stage == null) {
+                if (stages.size() != 1) {
+                    throw CliException.usage(stages.isEmpty() ? "app \"" + app + "\" has no stages in " + t.store
+                                    : "app \"" + app + "\" has several stages (" + String.join(", ", stages) + "): choose one",
+                            "--stage NAME selects the stage");
+                }
+                stage = stages.first();
+            } else if (mustExist && !stages.contains(stage)) {
+                throw CliException.usage("no stage \"" + stage + "\" of app \"" + app + "\" in " + t.store
+                        + (stages.isEmpty() ? " (the app has no stages)" : " (stages: " + String.join(", ", stages) + ")"),
+                        "check --app, --stage and --store");
+            }
+            List<String> chain = new ArrayList<>(List.of(app, stage));
+            if (t.scope != null && !t.scope.isEmpty()) {
+                for (String segment : t.scope.split("/")) {
+                    if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+                        throw CliException.usage("--scope " + t.scope + ": each segment must be a scope name", null);
+                    }
+                    chain.add(segment);
+                }
+            }
+            return new StageRef(t.store, store, app, stage, chain);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    private static String onlyApp(StateStore store, String uri) {
+        TreeSet<String> apps = new TreeSet<>();
+        for (String name : store.listScopes(List.of())) {
+            if (!name.startsWith(".")) {
+                apps.add(name);
+            }
+        }
+        if (apps.size() == 1) {
+            return apps.first();
+        }
+        throw CliException.usage(apps.isEmpty() ? "no state in " + uri + where(store)
+                        : "the store " + uri + " holds several apps (" + String.join(", ", apps) + "): choose one",
+                apps.isEmpty() ? "--store names the store (default fs:.alchemy, in the working directory)"
+                        : "--app NAME selects the app");
+    }
+
+    private static String where(StateStore store) {
+        return store instanceof FileSystemStateStore fs ? " (" + fs.root() + ")" : "";
+    }
+
+    /** Stages with records, a stage record, or (file-system store) an event log. */
+    static TreeSet<String> stages(StateStore store, String app) {
+        TreeSet<String> stages = new TreeSet<>(store.listScopes(List.of(app)));
+        stages.addAll(store.list(List.of(app)));
+        if (store instanceof FileSystemStateStore fs) {
+            Path logs = fs.root().resolve(FS_LOG_DIR).resolve(app);
+            if (Files.isDirectory(logs)) {
+                try (DirectoryStream<Path> dirs = Files.newDirectoryStream(logs, Files::isDirectory)) {
+                    dirs.forEach(d -> stages.add(d.getFileName().toString()));
+                } catch (IOException e) {
+                    // no logs to add
+                }
+            }
+        }
+        return stages;
+    }
+
+    String name() {
+        return String.join("/", chain);
+    }
+
+    /** Whether the stage has an event log. Only the file-system store can say without creating one. */
+    boolean hasLog() {
+        if (store instanceof FileSystemStateStore fs) {
+            return Files.isDirectory(fs.root().resolve(FS_LOG_DIR).resolve(app).resolve(stage));
+        }
+        return true;
+    }
+
+    /** Fails (exit 1) when the stage has no event log, naming why that happens. */
+    void requireLog(String what) {
+        if (!hasLog()) {
+            throw CliException.failure(app + "/" + stage + " has no event log, so nothing to " + what
+                    + ": it was written without alchemy-java (e.g. by Alchemy)", noLogHint());
+        }
+    }
+
+    static String noLogHint() {
+        return "the first alchemy-java run that writes to the stage (a deploy, or state rotate-password) imports"
+                + " its records into a new log";
+    }
+
+    /** The stage's history (the caller closes it). */
+    History history() {
+        return Alchemy.app(app).stage(stage).stateStore(Stores.open(uri)).history();
+    }
+
+    /** Requires the selected scope to exist (it has records or a container). */
+    void requireScope() {
+        if (chain.size() <= 2) {
+            return;
+        }
+        List<String> parent = chain.subList(0, chain.size() - 1);
+        String last = chain.get(chain.size() - 1);
+        if (!store.listScopes(parent).contains(last) && !store.list(parent).contains(last)) {
+            throw CliException.usage("no scope " + String.join("/", chain.subList(2, chain.size())) + " in "
+                    + app + "/" + stage, "'alchemy state list' without --scope shows the whole stage");
+        }
+    }
+
+    /** Every record under the selected scope, by relative key, sorted. */
+    TreeMap<String, Address> records() {
+        TreeMap<String, Address> out = new TreeMap<>();
+        walk(chain, out);
+        return out;
+    }
+
+    private void walk(List<String> c, Map<String, Address> out) {
+        for (String id : store.list(c)) {
+            Address a = new Address(c, id);
+            out.put(key(a), a);
+        }
+        for (String child : store.listScopes(c)) {
+            List<String> next = new ArrayList<>(c);
+            next.add(child);
+            walk(next, out);
+        }
+    }
+
+    /**
+     * Whether the history of the selection covers {@code a}: everything under the scope and, when the
+     * whole stage is selected, the stage's own record too (it holds the pending deletions).
+     */
+    boolean covers(Address a) {
+        return key(a) != null || (chain.size() == 2 && a.chain().equals(List.of(app)) && a.id().equals(stage));
+    }
+
+    /** The address's key relative to the selected scope, or null when it is outside it. */
+    String key(Address a) {
+        if (a.chain().size() < chain.size() || !a.chain().subList(0, chain.size()).equals(chain)) {
+            return null;
+        }
+        List<String> rest = a.chain().subList(chain.size(), a.chain().size());
+        return rest.isEmpty() ? a.id() : String.join("/", rest) + "/" + a.id();
+    }
+
+    /**
+     * The address for a key of an export-shaped object: the key ends with the record's id, and what
+     * comes before it is the scope path below the selected scope.
+     */
+    Address address(String key, String id) {
+        if (id == null || id.equals(key)) {
+            return new Address(chain, key);
+        }
+        if (!key.endsWith("/" + id)) {
+            return null;
+        }
+        List<String> c = new ArrayList<>(chain);
+        c.addAll(List.of(key.substring(0, key.length() - id.length() - 1).split("/", -1)));
+        return new Address(c, id);
+    }
+
+    Optional<byte[]> bytes(Address a) {
+        return store.get(a.chain(), a.id());
+    }
+
+    String locate(Address a) {
+        return store.locate(a.chain(), a.id());
+    }
+
+    /** A stored record, parsed; a damaged one is a failure naming the file. */
+    JsonNode read(Address a, String text) {
+        try {
+            return Json.MAPPER.readTree(text);
+        } catch (IOException e) {
+            throw CliException.failure(locate(a) + ": invalid JSON: " + e.getMessage().lines().findFirst().orElse(""),
+                    "'alchemy state verify' compares the snapshots with the event log");
+        }
+    }
+
+    @Override
+    public void close() {
+        store.close();
+    }
+}

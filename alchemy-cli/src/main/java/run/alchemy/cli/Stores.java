@@ -1,0 +1,22 @@
+package run.alchemy.cli;
+
+import run.alchemy.api.ConfigurationException;
+import run.alchemy.api.spi.StateStore;
+import run.alchemy.engine.StateStores;
+
+/** Opens {@code --store} URIs; an unknown scheme or a bad URI is a usage error. */
+final class Stores {
+    static final String DEFAULT = "fs:.alchemy";
+
+    private Stores() {
+    }
+
+    static StateStore open(String uri) {
+        try {
+            return StateStores.open(uri);
+        } catch (ConfigurationException e) {
+            throw CliException.usage(e.getMessage(), "--store takes the URI of an installed store, e.g. fs:.alchemy"
+                    + " (a folder, relative to the working directory) or fs:/abs/path", e);
+        }
+    }
+}

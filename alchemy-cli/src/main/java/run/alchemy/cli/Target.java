@@ -1,0 +1,21 @@
+package run.alchemy.cli;
+
+import picocli.CommandLine.Option;
+
+/** Which stage (and scope) a state command works on, in which store. */
+final class Target {
+    @Option(names = "--store", paramLabel = "URI", defaultValue = Stores.DEFAULT,
+            description = "The state store, any installed one by URI (default: ${DEFAULT-VALUE}).")
+    String store;
+
+    @Option(names = "--app", paramLabel = "NAME", description = "The app (default: the only app in the store).")
+    String app;
+
+    @Option(names = "--stage", paramLabel = "NAME",
+            description = "The stage (default: STAGE, ALCHEMY_STAGE, or the app's only stage).")
+    String stage;
+
+    @Option(names = "--scope", paramLabel = "A/B", description = "A scope inside the stage, e.g. child/grandchild"
+            + " (default: the whole stage); list, show, export, import, history, diff and replay keep to it.")
+    String scope;
+}
