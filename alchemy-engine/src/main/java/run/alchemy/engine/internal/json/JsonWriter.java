@@ -21,6 +21,8 @@ public final class JsonWriter {
     private final StringBuilder out;
     private final boolean pretty;
     private final SecretSink secrets;
+    /** Keys and indexes from the root to the value being written; made into a pointer only for a secret. */
+    private final java.util.ArrayList<Object> path = new java.util.ArrayList<>();
 
     private JsonWriter(boolean pretty, SecretSink secrets, int capacity) {
         this.out = new StringBuilder(capacity);
@@ -30,49 +32,59 @@ public final class JsonWriter {
 
     /** Two-space indented text, as Alchemy's FileSystem and S3 stores write. */
     public static String pretty(JsonNode node, SecretSink secrets) {
-        JsonWriter w = new JsonWriter(true, secrets, 512);
-        w.value(node, 0, "");
+        JsonWriter w = new JsonWriter(true, secrets, 1024);
+        w.value(node, 0);
         return w.out.toString();
     }
 
     /** Compact text, as {@code JSON.stringify(value)}. */
     public static String compact(JsonNode node, SecretSink secrets) {
-        JsonWriter w = new JsonWriter(false, secrets, 128);
-        w.value(node, 0, "");
+        JsonWriter w = new JsonWriter(false, secrets, 512);
+        w.value(node, 0);
         return w.out.toString();
     }
 
-    private void value(JsonNode node, int depth, String pointer) {
+    private String pointer() {
+        StringBuilder b = new StringBuilder();
+        for (Object p : path) {
+            b.append('/').append(p);
+        }
+        return b.toString();
+    }
+
+    private void value(JsonNode node, int depth) {
         switch (node.getNodeType()) {
-            case OBJECT -> object(node, depth, pointer);
-            case ARRAY -> array(node, depth, pointer);
+            case OBJECT -> object(node, depth);
+            case ARRAY -> array(node, depth);
             case STRING -> string(node.textValue());
             case NUMBER -> out.append(JsNumbers.format(node));
             case BOOLEAN -> out.append(node.booleanValue() ? "true" : "false");
             case NULL, MISSING -> out.append("null");
-            case POJO -> secret(((POJONode) node).getPojo(), depth, pointer);
-            case BINARY -> throw new IllegalArgumentException("binary node at " + pointer + " (expected @buffer)");
+            case POJO -> secret(((POJONode) node).getPojo(), depth);
+            case BINARY -> throw new IllegalArgumentException("binary node at " + pointer() + " (expected @buffer)");
         }
     }
 
-    private void secret(Object pojo, int depth, String pointer) {
-        JsonNode inner = secrets.secretValue(pojo, pointer);
+    private void secret(Object pojo, int depth) {
+        JsonNode inner = secrets.secretValue(pojo, pointer());
+        path.add("@secret");
         if (pretty) {
             out.append("{\n");
             indent(depth + 1);
             out.append("\"@secret\": ");
-            value(inner, depth + 1, pointer + "/@secret");
+            value(inner, depth + 1);
             out.append('\n');
             indent(depth);
             out.append('}');
         } else {
             out.append("{\"@secret\":");
-            value(inner, depth + 1, pointer + "/@secret");
+            value(inner, depth + 1);
             out.append('}');
         }
+        path.remove(path.size() - 1);
     }
 
-    private void object(JsonNode node, int depth, String pointer) {
+    private void object(JsonNode node, int depth) {
         boolean first = true;
         Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
         out.append('{');
@@ -92,7 +104,9 @@ public final class JsonWriter {
             }
             string(e.getKey());
             out.append(pretty ? ": " : ":");
-            value(v, depth + 1, pointer + "/" + e.getKey());
+            path.add(e.getKey());
+            value(v, depth + 1);
+            path.remove(path.size() - 1);
         }
         if (!first && pretty) {
             out.append('\n');
@@ -101,7 +115,7 @@ public final class JsonWriter {
         out.append('}');
     }
 
-    private void array(JsonNode node, int depth, String pointer) {
+    private void array(JsonNode node, int depth) {
         out.append('[');
         int n = node.size();
         for (int i = 0; i < n; i++) {
@@ -112,7 +126,9 @@ public final class JsonWriter {
                 out.append('\n');
                 indent(depth + 1);
             }
-            value(node.get(i), depth + 1, pointer + "/" + i);
+            path.add(i);
+            value(node.get(i), depth + 1);
+            path.remove(path.size() - 1);
         }
         if (n > 0 && pretty) {
             out.append('\n');

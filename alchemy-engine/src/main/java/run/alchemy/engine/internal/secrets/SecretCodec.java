@@ -46,6 +46,14 @@ public final class SecretCodec {
     private final Cache<String, byte[]> keysBySalt = Caffeine.newBuilder().maximumSize(4096).build();
     private final Cache<String, Opened> openedByEnvelope = Caffeine.newBuilder().maximumSize(65_536).build();
     private volatile SealingKey sealingKey;
+    /** Cipher.getInstance costs more than sealing a short value; a Cipher is not thread-safe, so one per thread. */
+    private final ThreadLocal<Cipher> gcm = ThreadLocal.withInitial(() -> {
+        try {
+            return Cipher.getInstance("AES/GCM/NoPadding");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES/GCM is not available in this JDK", e);
+        }
+    });
 
     private record SealingKey(byte[] salt, byte[] key) {
     }
@@ -80,9 +88,9 @@ public final class SecretCodec {
         byte[] sealed;
         byte[] plain = plaintext.getBytes(StandardCharsets.UTF_8);
         try {
-            Cipher gcm = Cipher.getInstance("AES/GCM/NoPadding");
-            gcm.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(sk.key(), "AES"), new GCMParameterSpec(TAG_BYTES * 8, iv));
-            sealed = gcm.doFinal(plain);
+            Cipher cipher = gcm.get();
+            cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(sk.key(), "AES"), new GCMParameterSpec(TAG_BYTES * 8, iv));
+            sealed = cipher.doFinal(plain);
         } catch (GeneralSecurityException e) {
             throw new SecretFailure("AES-GCM encryption failed: " + e.getClass().getSimpleName());
         } finally {
@@ -158,11 +166,11 @@ public final class SecretCodec {
         }
         byte[] key = keyFor(salt);
         try {
-            Cipher gcm = Cipher.getInstance("AES/GCM/NoPadding");
-            gcm.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(TAG_BYTES * 8, iv));
+            Cipher cipher = gcm.get();
+            cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(TAG_BYTES * 8, iv));
             byte[] sealed = Arrays.copyOf(ciphertext, ciphertext.length + TAG_BYTES);
             System.arraycopy(tag, 0, sealed, ciphertext.length, TAG_BYTES);
-            byte[] plain = gcm.doFinal(sealed);
+            byte[] plain = cipher.doFinal(sealed);
             try {
                 return new String(plain, StandardCharsets.UTF_8);
             } finally {
