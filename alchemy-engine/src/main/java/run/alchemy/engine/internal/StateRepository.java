@@ -61,7 +61,8 @@ public final class StateRepository {
     private final EventLog log; // null: snapshots only
     private final RunInfo run;
     private final Map<String, Object> recordLocks = new ConcurrentHashMap<>();
-    private final Map<Key, Op> pending = new ConcurrentHashMap<>();
+    /** Queued records not yet projected, by chain then id: reads and listings see them first. */
+    private final Map<List<String>, Map<String, Op>> pending = new ConcurrentHashMap<>();
     private final Map<Key, String> expected = new ConcurrentHashMap<>(); // sha256 of the snapshot the log ends with
     private final Object batchLock = new Object();
     private final Object flushLock = new Object();
@@ -275,7 +276,8 @@ public final class StateRepository {
             return store.get(chain, id);
         }
         Key key = new Key(List.copyOf(chain), id);
-        Op op = pending.get(key);
+        Map<String, Op> inChain = pending.get(key.chain());
+        Op op = inChain == null ? null : inChain.get(id);
         if (op != null) {
             return Optional.ofNullable(op.bytes);
         }
@@ -302,17 +304,16 @@ public final class StateRepository {
 
     public List<String> list(List<String> chain) {
         List<String> ids = store.list(chain);
-        if (log == null || pending.isEmpty()) {
+        Map<String, Op> inChain = log == null ? null : pending.get(chain);
+        if (inChain == null || inChain.isEmpty()) {
             return ids;
         }
         TreeSet<String> merged = new TreeSet<>(ids);
-        pending.forEach((key, op) -> {
-            if (key.chain().equals(chain)) {
-                if (op.bytes == null) {
-                    merged.remove(key.id());
-                } else {
-                    merged.add(key.id());
-                }
+        inChain.forEach((id, op) -> {
+            if (op.bytes == null) {
+                merged.remove(id);
+            } else {
+                merged.add(id);
             }
         });
         return new ArrayList<>(merged);
@@ -383,7 +384,7 @@ public final class StateRepository {
         synchronized (batchLock) {
             batch.add(op);
             if (op.effect == Effect.PROJECT) {
-                pending.put(op.key, op);
+                pending.computeIfAbsent(op.key.chain(), c -> new ConcurrentHashMap<>()).put(op.key.id(), op);
             }
             full = batch.size() >= BATCH_LIMIT;
         }
@@ -432,7 +433,10 @@ public final class StateRepository {
             } finally {
                 for (Op op : ops) {
                     if (op.effect == Effect.PROJECT) {
-                        pending.remove(op.key, op);
+                        pending.computeIfPresent(op.key.chain(), (c, inChain) -> {
+                            inChain.remove(op.key.id(), op);
+                            return inChain.isEmpty() ? null : inChain;
+                        });
                     }
                 }
             }

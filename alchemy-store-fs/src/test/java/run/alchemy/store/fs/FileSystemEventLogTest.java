@@ -111,6 +111,27 @@ class FileSystemEventLogTest extends EventLogContract {
     }
 
     @Test
+    void aTornTailOfALargeSegmentIsFoundByReadingOnlyItsEnd() throws Exception {
+        String pad = "x".repeat(300);
+        List<String> texts = new ArrayList<>();
+        for (int i = 1; i <= 5000; i++) {
+            texts.add("{\"n\":" + i + ",\"pad\":\"" + pad + "\"}");
+        }
+        for (int from = 0; from < 5000; from += 500) {
+            log.append(from, records(texts.subList(from, from + 500).toArray(String[]::new)));
+        }
+        assertTrue(Files.size(onlySegment()) > 1 << 20, "bigger than the window read on open");
+        appendRaw(onlySegment(), "0badc0de 5001 {\"torn\":");
+        EventLog reopened = second();
+        assertEquals(5000, reopened.head());
+        assertEquals(5001, reopened.append(5000, records("{\"n\":5001}")));
+        assertEquals(5001, positions(readAll(second(), 4990)).get(10));
+        editLine(onlySegment(), 4999, line -> line.replace("\"n\":5000", "\"n\":5999"));
+        StateCorruptedException e = assertThrows(StateCorruptedException.class, this::second);
+        assertTrue(e.location().contains("at byte"), e.location());
+    }
+
+    @Test
     void garbageWithoutANewlineIsCutOffWhenTheLogIsReopened() throws Exception {
         log.append(0, records("{\"n\":1}", "{\"n\":2}", "{\"n\":3}"));
         appendRaw(onlySegment(), "0badc0de 4 {\"torn\":");

@@ -281,33 +281,16 @@ public final class FileSystemEventLog implements EventLog {
             return;
         }
         Path last = all.get(all.size() - 1);
-        byte[] content = Files.readAllBytes(last);
-        long good = 0;
-        long lastPosition = firstPosition(last) - 1;
-        int start = 0;
-        for (int i = 0; i < content.length; i++) {
-            if (content[i] != '\n') {
-                continue;
-            }
-            Parsed p = parse(content, start, i);
-            if (p == null) {
-                if (indexOf(content, (byte) '\n', i + 1) >= 0) {
-                    // Complete lines follow: not a torn last write but corruption; cutting would lose them.
-                    long lineNo = 1;
-                    for (int j = 0; j < start; j++) {
-                        if (content[j] == '\n') {
-                            lineNo++;
-                        }
-                    }
-                    throw new StateCorruptedException(last + ":" + lineNo, "event log record fails its checksum");
-                }
-                break;
-            }
-            lastPosition = p.position;
-            good = i + 1;
-            start = i + 1;
+        // Only the end of a segment can be torn: read its last window, not all of its many MiB.
+        long size = Files.size(last);
+        long[] result = size > TAIL_WINDOW ? checkTail(last, window(last, size - TAIL_WINDOW, size), size - TAIL_WINDOW)
+                : null;
+        if (result == null) {
+            result = checkTail(last, Files.readAllBytes(last), 0);
         }
-        if (good < content.length) {
+        long good = result[0];
+        long lastPosition = result[1] < 0 ? firstPosition(last) - 1 : result[1];
+        if (good < size) {
             try (FileChannel ch = FileChannel.open(last, StandardOpenOption.WRITE)) {
                 ch.truncate(good);
                 ch.force(true);
@@ -322,6 +305,64 @@ public final class FileSystemEventLog implements EventLog {
         tailSegment = last;
         tailSize = good;
     }
+
+    private static byte[] window(Path segment, long from, long to) throws IOException {
+        try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.READ)) {
+            ByteBuffer buf = ByteBuffer.allocate((int) (to - from));
+            while (buf.hasRemaining() && ch.read(buf, from + buf.position()) >= 0) {
+                // until the window is full
+            }
+            return buf.array();
+        }
+    }
+
+    /**
+     * Checks the lines of {@code content} (which starts at file offset {@code base}): returns the
+     * offset after the last good line and that line's position (-1: none), or null when a window
+     * holds no good complete line (then the whole segment must be read).
+     */
+    private static long[] checkTail(Path segment, byte[] content, long base) {
+        int start = 0;
+        if (base > 0) {
+            start = indexOf(content, (byte) '\n', 0) + 1; // the window may begin mid-line
+            if (start == 0) {
+                return null;
+            }
+        }
+        long good = base + start;
+        long lastPosition = -1;
+        for (int i = start; i < content.length; i++) {
+            if (content[i] != '\n') {
+                continue;
+            }
+            Parsed p = parse(content, start, i);
+            if (p == null) {
+                if (indexOf(content, (byte) '\n', i + 1) >= 0) {
+                    // Complete lines follow: not a torn last write but corruption; cutting would lose them.
+                    String where = base == 0 ? ":" + (1 + count(content, start)) : " at byte " + (base + start);
+                    throw new StateCorruptedException(segment + where, "event log record fails its checksum");
+                }
+                break;
+            }
+            lastPosition = p.position;
+            good = base + i + 1;
+            start = i + 1;
+        }
+        return base > 0 && lastPosition < 0 ? null : new long[] {good, lastPosition};
+    }
+
+    private static final int TAIL_WINDOW = 1 << 20;
+
+    private static long count(byte[] a, int upTo) {
+        long n = 0;
+        for (int i = 0; i < upTo; i++) {
+            if (a[i] == '\n') {
+                n++;
+            }
+        }
+        return n;
+    }
+
 
     /** Brings the cached head up to date with appends by other processes (under the append lock). */
     private void refreshHead() throws IOException {
