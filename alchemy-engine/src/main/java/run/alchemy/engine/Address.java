@@ -15,10 +15,17 @@ public record Address(List<String> chain, String id) implements Comparable<Addre
         return String.join("/", chain) + "/" + id;
     }
 
+    /** Scope by scope, then by id: parents sort before their children. */
     @Override
     public int compareTo(Address o) {
-        int c = fqn().compareTo(o.fqn());
-        return c != 0 ? c : Integer.compare(chain.size(), o.chain.size());
+        for (int i = 0; i < Math.min(chain.size(), o.chain.size()); i++) {
+            int c = chain.get(i).compareTo(o.chain.get(i));
+            if (c != 0) {
+                return c;
+            }
+        }
+        int c = Integer.compare(chain.size(), o.chain.size());
+        return c != 0 ? c : id.compareTo(o.id);
     }
 
     @Override

@@ -171,7 +171,7 @@ public final class FileSystemStateStore implements StateStore {
             }
             for (Path p : all) {
                 BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-                if (!a.isDirectory()) {
+                if (!a.isDirectory() && !isAbandonedTemp(p, a)) {
                     return;
                 }
             }
@@ -183,6 +183,16 @@ public final class FileSystemStateStore implements StateStore {
         } catch (IOException e) {
             throw failure("cannot remove " + dir, e);
         }
+    }
+
+    /**
+     * A temporary file of ours that a killed process left behind: it never became a record. Young
+     * ones may still be renamed by a live writer, so they keep the directory.
+     */
+    private static boolean isAbandonedTemp(Path p, BasicFileAttributes a) {
+        String name = p.getFileName().toString();
+        return name.startsWith(".") && name.endsWith(TEMP_SUFFIX)
+                && a.lastModifiedTime().toInstant().isBefore(java.time.Instant.now().minusSeconds(60));
     }
 
     @Override

@@ -47,6 +47,20 @@ class FileSystemStateStoreTest extends StateStoreContract {
     }
 
     @Test
+    void anOldTemporaryFileLeftByAKilledWriterDoesNotKeepAScopeAlive() throws Exception {
+        List<String> child = List.of("app", "dev", "parent");
+        store.put(child, "kid", json("{}"));
+        store.delete(child, "kid");
+        Path temp = root().resolve("app/dev/parent/.kid.json.0000.tmp");
+        Files.writeString(temp, "{\"half");
+        store.deleteScope(child);
+        assertTrue(Files.exists(temp), "a fresh temporary file may still be renamed by a live writer");
+        Files.setLastModifiedTime(temp, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(600)));
+        store.deleteScope(child);
+        assertFalse(Files.exists(root().resolve("app/dev/parent")));
+    }
+
+    @Test
     void writesLeaveNoTemporaryFiles() throws Exception {
         for (int i = 0; i < 20; i++) {
             store.put(STAGE, "a", json("{\"i\":" + i + "}"));
