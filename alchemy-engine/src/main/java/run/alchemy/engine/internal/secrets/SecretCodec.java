@@ -27,9 +27,9 @@ import java.util.Base64;
  * Alchemy's secret formats for one password (spec §5): v1 (scrypt N=16384 r=8 p=1 → AES-256-GCM)
  * both ways, and the legacy libsodium secretbox (BLAKE2b-256 key, XSalsa20-Poly1305) for reading.
  *
- * <p>Derived keys are cached by salt; a codec belongs to one password, so another password never
- * hits. New encryptions reuse one random salt (and so one scrypt) per codec with a fresh IV per
- * value: Alchemy derives the key from each value's stored salt, so it still decrypts them.
+ * <p>Derived keys are cached by password digest and salt, for the whole process. New encryptions
+ * reuse one random salt (and so one scrypt) per password and process, with a fresh IV per value:
+ * Alchemy derives the key from each value's stored salt, so it still decrypts them.
  */
 public final class SecretCodec {
     private static final int SCRYPT_N = 16384;
@@ -43,9 +43,17 @@ public final class SecretCodec {
     private final byte[] password; // null: no password configured
     private final boolean erase;
     private final SecureRandom random = new SecureRandom();
-    private final Cache<String, byte[]> keysBySalt = Caffeine.newBuilder().maximumSize(4096).build();
+    /**
+     * Derived keys, shared by every codec of the process (scrypt costs ~50 ms, and a process that
+     * opens many apps, or one app many times, must pay it once per password and salt). Keyed by
+     * a digest of the password and the salt, so another password never hits; the one static
+     * cache of the engine, and deliberate.
+     */
+    private static final Cache<String, byte[]> KEYS = Caffeine.newBuilder().maximumSize(8192).build();
+    /** One sealing salt and key per password and process, for the same reason. */
+    private static final Cache<String, SealingKey> SEALING = Caffeine.newBuilder().maximumSize(256).build();
+    private final String passwordDigest;
     private final Cache<String, Opened> openedByEnvelope = Caffeine.newBuilder().maximumSize(65_536).build();
-    private volatile SealingKey sealingKey;
     /** Cipher.getInstance costs more than sealing a short value; a Cipher is not thread-safe, so one per thread. */
     private final ThreadLocal<Cipher> gcm = ThreadLocal.withInitial(() -> {
         try {
@@ -69,6 +77,15 @@ public final class SecretCodec {
     public SecretCodec(String password, boolean erase) {
         this.password = password == null ? null : password.getBytes(StandardCharsets.UTF_8);
         this.erase = erase;
+        this.passwordDigest = this.password == null ? null : digest(this.password);
+    }
+
+    private static String digest(byte[] password) {
+        try {
+            return Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(password));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public boolean hasPassword() {
@@ -233,25 +250,23 @@ public final class SecretCodec {
         }
     }
 
+    /** Forgets every derived key of the process, so that the next operations pay scrypt again (for benchmarks). */
+    public static void forgetDerivedKeys() {
+        KEYS.invalidateAll();
+        SEALING.invalidateAll();
+    }
+
     private byte[] keyFor(byte[] salt) {
-        return keysBySalt.get(Base64.getEncoder().encodeToString(salt),
+        return KEYS.get(passwordDigest + ":" + Base64.getEncoder().encodeToString(salt),
                 s -> SCrypt.generate(password, salt, SCRYPT_N, SCRYPT_R, SCRYPT_P, KEY_BYTES));
     }
 
     private SealingKey sealingKey() {
-        SealingKey sk = sealingKey;
-        if (sk == null) {
-            synchronized (this) {
-                sk = sealingKey;
-                if (sk == null) {
-                    byte[] salt = new byte[SALT_BYTES];
-                    random.nextBytes(salt);
-                    sk = new SealingKey(salt, keyFor(salt));
-                    sealingKey = sk;
-                }
-            }
-        }
-        return sk;
+        return SEALING.get(passwordDigest, d -> {
+            byte[] salt = new byte[SALT_BYTES];
+            random.nextBytes(salt);
+            return new SealingKey(salt, keyFor(salt));
+        });
     }
 
     private void requirePassword(String what) throws SecretFailure {
