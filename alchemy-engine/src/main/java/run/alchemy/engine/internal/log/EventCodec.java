@@ -148,7 +148,7 @@ public final class EventCodec {
         String snapshot = null;
         List<String> chain = new ArrayList<>(4);
         Map<String, String> snapshots = null;
-        Map<String, String> fields = new LinkedHashMap<>();
+        Map<String, String> fields = null; // only run events have other fields
         try (com.fasterxml.jackson.core.JsonParser p = FACTORY.createParser(bytes)) {
             if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
                 throw new java.io.IOException("not an object");
@@ -181,6 +181,9 @@ public final class EventCodec {
                         if (t.isStructStart()) {
                             p.skipChildren();
                         } else {
+                            if (fields == null) {
+                                fields = new java.util.HashMap<>();
+                            }
                             fields.put(name, p.getText());
                         }
                     }
@@ -197,6 +200,9 @@ public final class EventCodec {
             throw new StateCorruptedException(where + " at position " + position, "event without type or time");
         }
         Instant at = parseInstant(time);
+        if (fields == null) {
+            fields = Map.of();
+        }
         switch (type) {
             case "run-started":
                 return new RunStarted(position, at, run, fields.get("actor"), Long.parseLong(fields.getOrDefault("pid", "0")),
