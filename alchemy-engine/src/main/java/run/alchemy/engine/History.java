@@ -3,7 +3,6 @@ package run.alchemy.engine;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import run.alchemy.api.ConfigurationException;
-import run.alchemy.api.Phase;
 import run.alchemy.api.event.Checkpoint;
 import run.alchemy.api.event.Event;
 import run.alchemy.api.event.ResourceEvent;
@@ -47,7 +46,13 @@ public final class History implements AutoCloseable {
 
     /** Takes the stage lock for maintenance and returns what releases it. */
     interface LockTaker {
-        AutoCloseable lock(EventLog log);
+        Held lock(EventLog log);
+    }
+
+    /** A held lock. */
+    interface Held extends AutoCloseable {
+        @Override
+        void close();
     }
 
     History(List<String> stage, StateStore store, EventLog log, LockTaker lockTaker) {
@@ -200,7 +205,7 @@ public final class History implements AutoCloseable {
      * log never knew (untracked) are left alone. Returns how many records were written.
      */
     public int rebuild() {
-        try (AutoCloseable held = lockTaker.lock(log)) {
+        try (Held held = lockTaker.lock(log)) {
             Map<Address, String> folded = state();
             VerifyReport report = verify();
             int written = 0;
@@ -214,10 +219,6 @@ public final class History implements AutoCloseable {
             }
             log.markProjected(log.head());
             return written;
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
         }
     }
 
@@ -303,7 +304,7 @@ public final class History implements AutoCloseable {
         if (keepRuns < 1) {
             throw new ConfigurationException("keep at least one run, not " + keepRuns);
         }
-        try (AutoCloseable held = lockTaker.lock(log)) {
+        try (Held held = lockTaker.lock(log)) {
             List<Run> runs = runs();
             if (runs.size() <= keepRuns) {
                 return 0;
@@ -313,10 +314,6 @@ public final class History implements AutoCloseable {
             stateAt(upTo).forEach((a, s) -> snapshots.put(EventCodec.key(a.chain(), a.id()), s));
             log.compact(upTo, EventCodec.encode(new Checkpoint(upTo, Instant.now(), "compaction", snapshots)));
             return upTo;
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
         }
     }
 

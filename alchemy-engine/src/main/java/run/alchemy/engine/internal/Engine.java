@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import run.alchemy.api.Action;
 import run.alchemy.api.AlchemyException;
 import run.alchemy.api.ApplyOptions;
-import run.alchemy.api.ConfigurationException;
 import run.alchemy.api.DestroyStrategy;
 import run.alchemy.api.LifecyclePhase;
 import run.alchemy.api.Outcome;

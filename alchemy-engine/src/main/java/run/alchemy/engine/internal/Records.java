@@ -113,20 +113,6 @@ final class Records {
         return m;
     }
 
-    /** The provider's own fields of an output: everything but the identity entries. */
-    static ObjectNode providerFields(JsonNode output) {
-        ObjectNode o = NODES.objectNode();
-        if (output != null && output.isObject()) {
-            output.fields().forEachRemaining(e -> {
-                String k = e.getKey();
-                if (!k.startsWith("Symbol(alchemy::")) {
-                    o.set(k, e.getValue());
-                }
-            });
-        }
-        return o;
-    }
-
     static String text(ObjectNode record, String field, String location) {
         JsonNode v = record.get(field);
         if (v == null || !v.isTextual()) {
