@@ -4,7 +4,7 @@
  */
 module run.alchemy.engine {
     requires transitive run.alchemy.api;
-    requires com.fasterxml.jackson.databind;
+    requires transitive com.fasterxml.jackson.databind;
     requires com.github.benmanes.caffeine;
     requires org.bouncycastle.provider;
 
