@@ -371,13 +371,13 @@ public abstract class EventLogContract {
         assertTrue(log.holder().isEmpty());
         LockHolder me = holder("run-1");
         Instant before = Instant.now();
-        assertEquals(Optional.empty(), log.tryLock(me, Duration.ofMinutes(5)));
+        assertEquals(Optional.empty(), log.tryLock(me, minutes(5)));
         Instant after = Instant.now();
         for (EventLog l : List.of(log, second())) {
             LockHolder h = l.holder().orElseThrow(() -> new AssertionError("no holder after tryLock"));
             assertSameHolder(me, h);
-            assertFalse(h.expires().isBefore(before.plus(Duration.ofMinutes(5)).minusSeconds(1)), "expires " + h.expires());
-            assertFalse(h.expires().isAfter(after.plus(Duration.ofMinutes(5)).plusSeconds(1)), "expires " + h.expires());
+            assertFalse(h.expires().isBefore(before.plus(minutes(5)).minusSeconds(1)), "expires " + h.expires());
+            assertFalse(h.expires().isAfter(after.plus(minutes(5)).plusSeconds(1)), "expires " + h.expires());
             assertFalse(h.expired());
         }
     }
@@ -395,25 +395,25 @@ public abstract class EventLogContract {
     void aHeldLockIsRefusedToAnotherLockIdWithTheHolder() throws Exception {
         LockHolder first = holder("run-1");
         LockHolder second = holder("run-2");
-        assertTrue(log.tryLock(first, Duration.ofMinutes(5)).isEmpty());
+        assertTrue(log.tryLock(first, minutes(5)).isEmpty());
         EventLog other = second();
-        Optional<LockHolder> refused = other.tryLock(second, Duration.ofMinutes(5));
+        Optional<LockHolder> refused = other.tryLock(second, minutes(5));
         assertTrue(refused.isPresent(), "a held lock must not be taken by another lock id");
         assertSameHolder(first, refused.get());
         assertFalse(refused.get().expired());
         // Same instance, other lock id: also refused.
-        assertTrue(log.tryLock(second, Duration.ofMinutes(5)).isPresent());
+        assertTrue(log.tryLock(second, minutes(5)).isPresent());
         assertSameHolder(first, other.holder().orElseThrow());
     }
 
     @Test
     void tryLockIsReentrantForTheSameLockId() throws Exception {
         LockHolder me = holder("run-1");
-        assertTrue(log.tryLock(me, Duration.ofMinutes(1)).isEmpty());
+        assertTrue(log.tryLock(me, minutes(1)).isEmpty());
         LockHolder firstLease = log.holder().orElseThrow();
         Thread.sleep(5);
-        assertEquals(Optional.empty(), log.tryLock(me, Duration.ofMinutes(10)));
-        assertEquals(Optional.empty(), second().tryLock(me, Duration.ofMinutes(10)), "from another instance too");
+        assertEquals(Optional.empty(), log.tryLock(me, minutes(10)));
+        assertEquals(Optional.empty(), second().tryLock(me, minutes(10)), "from another instance too");
         LockHolder now = log.holder().orElseThrow();
         assertSameHolder(me, now);
         assertTrue(now.expires().isAfter(firstLease.expires()), "re-locking extends the lease");
@@ -422,33 +422,33 @@ public abstract class EventLogContract {
     @Test
     void renewExtendsTheLease() throws Exception {
         LockHolder me = holder("run-1");
-        assertTrue(log.tryLock(me, Duration.ofMinutes(1)).isEmpty());
+        assertTrue(log.tryLock(me, minutes(1)).isEmpty());
         Instant first = log.holder().orElseThrow().expires();
-        log.renew(me, Duration.ofMinutes(30));
+        log.renew(me, minutes(30));
         LockHolder renewed = second().holder().orElseThrow();
         assertSameHolder(me, renewed);
-        assertTrue(renewed.expires().isAfter(first.plus(Duration.ofMinutes(20))), "renewed until " + renewed.expires());
+        assertTrue(renewed.expires().isAfter(first.plus(minutes(20))), "renewed until " + renewed.expires());
     }
 
     @Test
     void renewByANonHolderConflicts() throws Exception {
         LockHolder me = holder("run-1");
         LockHolder intruder = holder("run-2");
-        assertThrows(LogConflictException.class, () -> log.renew(me, Duration.ofMinutes(1)), "renewing a free lock");
+        assertThrows(LogConflictException.class, () -> log.renew(me, minutes(1)), "renewing a free lock");
         assertTrue(log.holder().isEmpty(), "a failed renew takes nothing");
-        assertTrue(log.tryLock(me, Duration.ofMinutes(1)).isEmpty());
+        assertTrue(log.tryLock(me, minutes(1)).isEmpty());
         EventLog other = second();
-        assertThrows(LogConflictException.class, () -> other.renew(intruder, Duration.ofMinutes(60)));
+        assertThrows(LogConflictException.class, () -> other.renew(intruder, minutes(60)));
         LockHolder h = log.holder().orElseThrow();
         assertSameHolder(me, h);
-        assertTrue(h.expires().isBefore(Instant.now().plus(Duration.ofMinutes(2))), "the intruder extended nothing");
+        assertTrue(h.expires().isBefore(Instant.now().plus(minutes(2))), "the intruder extended nothing");
     }
 
     @Test
     void unlockNeedsTheLockId() throws Exception {
         assertFalse(log.unlock("nobody"), "unlocking a free lock");
         LockHolder me = holder("run-1");
-        assertTrue(log.tryLock(me, Duration.ofMinutes(5)).isEmpty());
+        assertTrue(log.tryLock(me, minutes(5)).isEmpty());
         EventLog other = second();
         assertFalse(other.unlock("wrong-" + me.lockId()));
         assertSameHolder(me, log.holder().orElseThrow());
@@ -456,14 +456,14 @@ public abstract class EventLogContract {
         assertTrue(log.holder().isEmpty());
         assertFalse(log.unlock(me.lockId()), "already released");
         LockHolder next = holder("run-2");
-        assertTrue(log.tryLock(next, Duration.ofMinutes(5)).isEmpty(), "free again after unlock");
-        assertThrows(LogConflictException.class, () -> log.renew(me, Duration.ofMinutes(1)));
+        assertTrue(log.tryLock(next, minutes(5)).isEmpty(), "free again after unlock");
+        assertThrows(LogConflictException.class, () -> log.renew(me, minutes(1)));
     }
 
     @Test
     void anExpiredLeaseIsTakenOver() throws Exception {
         LockHolder old = holder("run-old");
-        assertTrue(log.tryLock(old, Duration.ofMillis(1)).isEmpty());
+        assertTrue(log.tryLock(old, millis(1)).isEmpty());
         for (int polls = 0; !log.holder().orElseThrow().expired(); polls++) {
             if (polls == 2000) {
                 fail("the 1 ms lease never expired"); // a hang guard, not a timing assertion
@@ -473,13 +473,13 @@ public abstract class EventLogContract {
         assertTrue(log.holder().isPresent(), "holder() reports an expired holder too");
         EventLog other = second();
         LockHolder taker = holder("run-new");
-        assertEquals(Optional.empty(), other.tryLock(taker, Duration.ofMinutes(5)), "an expired lease is taken over");
+        assertEquals(Optional.empty(), other.tryLock(taker, minutes(5)), "an expired lease is taken over");
         assertSameHolder(taker, log.holder().orElseThrow());
-        assertThrows(LogConflictException.class, () -> log.renew(old, Duration.ofMinutes(5)),
+        assertThrows(LogConflictException.class, () -> log.renew(old, minutes(5)),
                 "the old holder can no longer renew");
         assertFalse(log.unlock(old.lockId()));
         assertSameHolder(taker, log.holder().orElseThrow());
-        assertTrue(log.tryLock(holder("run-third"), Duration.ofMinutes(5)).isPresent(), "the new lease holds");
+        assertTrue(log.tryLock(holder("run-third"), minutes(5)).isPresent(), "the new lease holds");
     }
 
     // ------------------------------------------------------------------ compaction
@@ -536,5 +536,18 @@ public abstract class EventLogContract {
         assertThrows(IllegalArgumentException.class, () -> log.compact(2, bytes("{\n}")));
         assertEquals(List.of(Map.entry(1L, "a"), Map.entry(2L, "b")), readAll(log, 0));
         assertEquals(2, log.head());
+    }
+
+    /** Lease lengths (what a lease is asked for, not a measured time). */
+    protected static Duration minutes(long n) {
+        return Duration.ofMinutes(n);
+    }
+
+    protected static Duration hours(long n) {
+        return Duration.ofHours(n);
+    }
+
+    protected static Duration millis(long n) {
+        return Duration.ofMillis(n);
     }
 }

@@ -16,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -206,13 +205,13 @@ class FileSystemEventLogTest extends EventLogContract {
 
         Instant now = Instant.now();
         LockHolder dead = new LockHolder("dead-" + UUID.randomUUID(), "run-dead", "tester", hostName(), deadPid, now, now);
-        assertTrue(log.tryLock(dead, Duration.ofHours(1)).isEmpty());
+        assertTrue(log.tryLock(dead, hours(1)).isEmpty());
         assertFalse(log.holder().orElseThrow().expired(), "the lease itself is still valid");
 
         LockHolder taker = holder("run-taker");
-        assertEquals(Optional.empty(), second().tryLock(taker, Duration.ofMinutes(5)));
+        assertEquals(Optional.empty(), second().tryLock(taker, minutes(5)));
         assertEquals(taker.lockId(), log.holder().orElseThrow().lockId());
-        assertThrows(LogConflictException.class, () -> log.renew(dead, Duration.ofHours(1)));
+        assertThrows(LogConflictException.class, () -> log.renew(dead, hours(1)));
     }
 
     @Test
@@ -222,22 +221,22 @@ class FileSystemEventLogTest extends EventLogContract {
         Instant now = Instant.now();
         LockHolder elsewhere = new LockHolder("remote-" + UUID.randomUUID(), "run-remote", "tester",
                 "not-" + hostName() + ".example", gone.pid(), now, now);
-        assertTrue(log.tryLock(elsewhere, Duration.ofHours(1)).isEmpty());
-        Optional<LockHolder> refused = second().tryLock(holder("run-local"), Duration.ofMinutes(5));
+        assertTrue(log.tryLock(elsewhere, hours(1)).isEmpty());
+        Optional<LockHolder> refused = second().tryLock(holder("run-local"), minutes(5));
         assertEquals(elsewhere.lockId(), refused.orElseThrow().lockId(), "a pid on another host says nothing");
 
         assertTrue(log.unlock(elsewhere.lockId()));
         LockHolder alive = holder("run-alive"); // this very process
-        assertTrue(log.tryLock(alive, Duration.ofHours(1)).isEmpty());
-        assertEquals(alive.lockId(), second().tryLock(holder("run-local"), Duration.ofMinutes(5)).orElseThrow().lockId());
+        assertTrue(log.tryLock(alive, hours(1)).isEmpty());
+        assertEquals(alive.lockId(), second().tryLock(holder("run-local"), minutes(5)).orElseThrow().lockId());
     }
 
     @Test
     void aDamagedLeaseFileIsTakenOver() throws Exception {
-        assertTrue(log.tryLock(holder("run-1"), Duration.ofHours(1)).isEmpty());
+        assertTrue(log.tryLock(holder("run-1"), hours(1)).isEmpty());
         Files.writeString(logDir().resolve("lock.properties"), "lockId=x\npid=not a number\n");
         LockHolder taker = holder("run-2");
-        assertEquals(Optional.empty(), log.tryLock(taker, Duration.ofMinutes(5)));
+        assertEquals(Optional.empty(), log.tryLock(taker, minutes(5)));
         assertEquals(taker.lockId(), second().holder().orElseThrow().lockId());
     }
 
@@ -364,7 +363,7 @@ class FileSystemEventLogTest extends EventLogContract {
         store.put(List.of("app", "dev", "res"), "child", "{}".getBytes(StandardCharsets.UTF_8));
         log.append(0, records("{\"n\":1}", "{\"n\":2}", "{\"n\":3}"));
         log.markProjected(3);
-        assertTrue(log.tryLock(holder("run-1"), Duration.ofMinutes(5)).isEmpty());
+        assertTrue(log.tryLock(holder("run-1"), minutes(5)).isEmpty());
         log.compact(2, bytes("{\"cp\":2}"));
         EventLog prod = store.eventLog("app", "prod").orElseThrow();
         prod.append(0, records("{\"stage\":\"prod\"}"));
@@ -406,9 +405,9 @@ class FileSystemEventLogTest extends EventLogContract {
         assertThrows(IllegalArgumentException.class, () -> log.compact(5, bytes("{}")));
         assertThrows(IllegalArgumentException.class, () -> log.append(2, records("x\ny")));
         LockHolder me = holder("run-1");
-        assertTrue(log.tryLock(me, Duration.ofMinutes(1)).isEmpty());
-        assertTrue(second().tryLock(holder("run-2"), Duration.ofMinutes(1)).isPresent());
-        log.renew(me, Duration.ofMinutes(2));
+        assertTrue(log.tryLock(me, minutes(1)).isEmpty());
+        assertTrue(second().tryLock(holder("run-2"), minutes(1)).isPresent());
+        log.renew(me, minutes(2));
         log.markProjected(2);
         try (Stream<Path> walk = Files.walk(logDir())) {
             List<String> names = walk.filter(Files::isRegularFile)
