@@ -48,6 +48,15 @@ public interface StateStore extends AutoCloseable {
     String locate(List<String> chain, String id);
 
     /**
+     * Whether reads are cheaper in bulk ({@link #getBatch} of a whole scope) than one by one, as
+     * with a remote store where each read is a round trip: the engine then fetches each scope's
+     * records together the first time it reads one of them.
+     */
+    default boolean prefersBatchReads() {
+        return false;
+    }
+
+    /**
      * The event log of a stage, kept where Alchemy never looks, or empty when this store has none
      * (then snapshots are the only state, written durably one by one). Once a store hands out a
      * log, snapshot writes need not be synced: the log is the durability point.

@@ -1,0 +1,330 @@
+package run.alchemy.store.s3;
+
+import run.alchemy.api.ConfigurationException;
+import run.alchemy.api.InvalidIdException;
+import run.alchemy.api.spi.EventLog;
+import run.alchemy.api.spi.StateStore;
+import run.alchemy.store.s3.internal.S3EventLog;
+import run.alchemy.store.s3.internal.S3Objects;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * State in an S3 bucket, under exactly the keys Alchemy's {@code S3StateStore} uses, so that both
+ * can share one bucket: {@code <prefix><app>/<stage>/…/<id with / as :>}, where the prefix is the
+ * configured one verbatim or {@code alchemy/} when none is set; each record is the 2-space JSON
+ * text, {@code Content-Type: application/json}, no suffix.
+ *
+ * <p>Each stage also gets an event log of create-only objects under
+ * {@code <prefix>.alchemy-java/<app>/<stage>/}, a key range Alchemy never lists.
+ *
+ * <pre>{@code
+ * StateStore store = S3StateStore.builder()
+ *     .bucket("my-state").prefix("teams/web/").region("eu-west-1")
+ *     .build();
+ * }</pre>
+ *
+ * Credentials and region come from the SDK's default chains (environment, profile, container,
+ * instance metadata) unless given here; explicit options win. Throttling, 5xx answers, timeouts
+ * and dropped connections are retried a bounded number of times with exponential backoff and
+ * jitter; what still fails is a {@link run.alchemy.api.StoreException} naming the object.
+ */
+public final class S3StateStore implements StateStore {
+    /** Alchemy's default bucket name. */
+    public static final String DEFAULT_BUCKET = "alchemy-state";
+    /** Alchemy's key prefix when none is configured. */
+    public static final String DEFAULT_PREFIX = "alchemy/";
+    static final String LOG_ROOT = ".alchemy-java/";
+
+    private final S3Objects objects;
+    private final String prefix;
+
+    private S3StateStore(S3Objects objects, String prefix) {
+        this.objects = objects;
+        this.prefix = prefix;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Options, as for Alchemy's {@code new S3StateStore(scope, {bucketName, region, prefix})}, plus the client's. */
+    public static final class Builder {
+        private String bucket = DEFAULT_BUCKET;
+        private String prefix;
+        private String region;
+        private URI endpoint;
+        private boolean pathStyle;
+        private String profile;
+        private AwsCredentialsProvider credentials;
+        private S3Client client;
+        private int maxConcurrency = 16;
+        private int maxAttempts = 5;
+        private Duration timeout = Duration.ofSeconds(30);
+
+        private Builder() {
+        }
+
+        /** The bucket, which must exist (default {@value #DEFAULT_BUCKET}, as Alchemy's). */
+        public Builder bucket(String bucket) {
+            this.bucket = Objects.requireNonNull(bucket, "bucket");
+            return this;
+        }
+
+        /** Put verbatim before {@code <app>/<stage>/…}: no separator is added, as in Alchemy. */
+        public Builder prefix(String prefix) {
+            this.prefix = prefix;
+            return this;
+        }
+
+        public Builder region(String region) {
+            this.region = region;
+            return this;
+        }
+
+        /** An S3-compatible endpoint (S3Proxy, MinIO, R2's S3 API) instead of AWS's. */
+        public Builder endpoint(URI endpoint) {
+            this.endpoint = endpoint;
+            return this;
+        }
+
+        /** Path-style addressing ({@code endpoint/bucket/key}), which most S3-compatible servers need. */
+        public Builder pathStyle(boolean pathStyle) {
+            this.pathStyle = pathStyle;
+            return this;
+        }
+
+        /** A named profile of {@code ~/.aws/config} instead of the default chain. */
+        public Builder profile(String profile) {
+            this.profile = profile;
+            return this;
+        }
+
+        /** Explicit credentials instead of the SDK's default chain. */
+        public Builder credentials(AwsCredentialsProvider credentials) {
+            this.credentials = credentials;
+            return this;
+        }
+
+        /**
+         * A client to use instead of building one; the caller keeps it (closing the store does not
+         * close it) and its region, endpoint, credentials and retries apply.
+         */
+        public Builder client(S3Client client) {
+            this.client = client;
+            return this;
+        }
+
+        /** Requests in flight at most for batch reads and log reads (default 16). */
+        public Builder maxConcurrency(int maxConcurrency) {
+            if (maxConcurrency < 1) {
+                throw new IllegalArgumentException("maxConcurrency must be at least 1");
+            }
+            this.maxConcurrency = maxConcurrency;
+            return this;
+        }
+
+        /** Attempts per request, retries included (default 5). */
+        public Builder maxAttempts(int maxAttempts) {
+            if (maxAttempts < 1) {
+                throw new IllegalArgumentException("maxAttempts must be at least 1");
+            }
+            this.maxAttempts = maxAttempts;
+            return this;
+        }
+
+        /** Time allowed for one attempt of one request (default 30 s). */
+        public Builder timeout(Duration timeout) {
+            this.timeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        public S3StateStore build() {
+            if (bucket.isEmpty()) {
+                throw new ConfigurationException("S3 store: the bucket name is empty");
+            }
+            String keyPrefix = prefix == null || prefix.isEmpty() ? DEFAULT_PREFIX : prefix;
+            if (client != null) {
+                String where = endpoint != null ? endpoint.toString() : "the given client's endpoint";
+                return new S3StateStore(new S3Objects(client, false, bucket, where, maxConcurrency), keyPrefix);
+            }
+            S3ClientBuilder b = S3Client.builder()
+                    .httpClientBuilder(Apache5HttpClient.builder()
+                            .maxConnections(Math.max(50, maxConcurrency * 2))
+                            .connectionTimeout(Duration.ofSeconds(5))
+                            .socketTimeout(timeout))
+                    .overrideConfiguration(o -> o
+                            .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                                    .maxAttempts(maxAttempts).build())
+                            .apiCallAttemptTimeout(timeout))
+                    .forcePathStyle(pathStyle);
+            if (region != null) {
+                b.region(Region.of(region));
+            }
+            if (endpoint != null) {
+                b.endpointOverride(endpoint);
+            }
+            if (credentials != null) {
+                b.credentialsProvider(credentials);
+            } else if (profile != null) {
+                b.credentialsProvider(ProfileCredentialsProvider.create(profile));
+            }
+            S3Client built;
+            try {
+                built = b.build();
+            } catch (RuntimeException e) {
+                throw new ConfigurationException("S3 store for bucket \"" + bucket + "\": " + e.getMessage()
+                        + (region == null ? " (set region=… or AWS_REGION)" : ""));
+            }
+            String where = endpoint != null ? endpoint.toString() : "AWS S3";
+            return new S3StateStore(new S3Objects(built, true, bucket, where, maxConcurrency), keyPrefix);
+        }
+    }
+
+    /** The key prefix of a scope: {@code <prefix><chain joined by />/}. */
+    String scopePrefix(List<String> chain) {
+        StringBuilder b = new StringBuilder(prefix);
+        for (String element : chain) {
+            if (element.isEmpty() || element.indexOf('/') >= 0) {
+                throw new InvalidIdException(element, objects.url(b.toString()),
+                        "a scope name in an S3 key may not be empty or contain '/'");
+            }
+            b.append(element).append('/');
+        }
+        if (!chain.isEmpty() && (chain.get(0) + "/").equals(LOG_ROOT)) {
+            throw new InvalidIdException(chain.get(0), objects.url(prefix), "this app name is where the event logs live");
+        }
+        return b.toString();
+    }
+
+    /** The object key of a record: Alchemy's, {@code /} in the id becoming {@code :}. */
+    String key(List<String> chain, String id) {
+        if (id.isEmpty()) {
+            throw new InvalidIdException(id, objects.url(scopePrefix(chain)), "empty id");
+        }
+        return scopePrefix(chain) + id.replace('/', ':');
+    }
+
+    @Override
+    public Optional<byte[]> get(List<String> chain, String id) {
+        return objects.get(key(chain, id));
+    }
+
+    /** Fetched in parallel, at most {@code maxConcurrency} requests in flight. */
+    @Override
+    public Map<String, byte[]> getBatch(List<String> chain, Collection<String> ids) {
+        List<String> order = new ArrayList<>(ids);
+        List<Supplier<Optional<byte[]>>> tasks = new ArrayList<>(order.size());
+        for (String id : order) {
+            String key = key(chain, id);
+            tasks.add(() -> objects.get(key));
+        }
+        List<Optional<byte[]>> found = objects.inParallel(tasks);
+        Map<String, byte[]> out = new LinkedHashMap<>();
+        for (int i = 0; i < order.size(); i++) {
+            String id = order.get(i);
+            found.get(i).ifPresent(bytes -> out.put(id, bytes));
+        }
+        return out;
+    }
+
+    @Override
+    public void put(List<String> chain, String id, byte[] json) {
+        objects.put(key(chain, id), json, "application/json");
+    }
+
+    @Override
+    public void delete(List<String> chain, String id) {
+        objects.delete(key(chain, id));
+    }
+
+    /**
+     * The records directly in this scope. Unlike Alchemy's listing (no delimiter, so records of
+     * nested scopes come back as ids containing {@code /}), this one lists with a {@code /}
+     * delimiter: nested scopes are {@link #listScopes}.
+     */
+    @Override
+    public List<String> list(List<String> chain) {
+        String scope = scopePrefix(chain);
+        List<String> ids = new ArrayList<>();
+        for (String key : objects.list(scope, "/", null).keys()) {
+            ids.add(key.substring(scope.length()).replace(':', '/'));
+        }
+        return ids;
+    }
+
+    @Override
+    public List<String> listScopes(List<String> chain) {
+        String scope = scopePrefix(chain);
+        List<String> names = new ArrayList<>();
+        for (String p : objects.list(scope, "/", null).prefixes()) {
+            names.add(p.substring(scope.length(), p.length() - 1));
+        }
+        return names;
+    }
+
+    /** S3 has no containers: a scope exists while objects have its prefix. */
+    @Override
+    public void deleteScope(List<String> chain) {
+        scopePrefix(chain);
+    }
+
+    @Override
+    public String locate(List<String> chain, String id) {
+        return objects.url(key(chain, id));
+    }
+
+    @Override
+    public boolean prefersBatchReads() {
+        return true;
+    }
+
+    @Override
+    public Optional<EventLog> eventLog(String app, String stage) {
+        String root = prefix + LOG_ROOT + scopePrefix(List.of(app, stage)).substring(prefix.length());
+        return Optional.of(new S3EventLog(objects, root));
+    }
+
+    /** Checks that the bucket exists and can be listed with these credentials (Alchemy's {@code init}). */
+    public void checkAccess() {
+        objects.checkBucket();
+    }
+
+    /** Requests this store (and its event logs) made so far, for measurements and tests. */
+    public RequestCounts requestCounts() {
+        return objects.counts();
+    }
+
+    /** Requests sent: all of them, the listings among them, and the writes (puts and deletes). */
+    public record RequestCounts(long requests, long lists, long writes) {
+        public RequestCounts minus(RequestCounts before) {
+            return new RequestCounts(requests - before.requests, lists - before.lists, writes - before.writes);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "S3StateStore[" + objects.url(prefix) + "]";
+    }
+
+    @Override
+    public void close() {
+        objects.close();
+    }
+}

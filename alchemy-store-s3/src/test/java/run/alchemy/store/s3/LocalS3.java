@@ -1,0 +1,114 @@
+package run.alchemy.store.s3;
+
+import org.gaul.s3proxy.AuthenticationType;
+import org.gaul.s3proxy.BlobStores;
+import org.gaul.s3proxy.S3Proxy;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Properties;
+import java.util.UUID;
+
+/**
+ * A real S3 API server in this process: S3Proxy 4.0.0 (whose {@code If-None-Match: *} is atomic)
+ * on 127.0.0.1, backed by its in-memory {@code transient-nio2} blob store or by a directory
+ * ({@code filesystem-nio2}), with signature-v4 authentication and its own random credentials.
+ * Shared with the interop tests and the benchmarks through this module's test-jar.
+ */
+public final class LocalS3 implements AutoCloseable {
+    public static final String REGION = "us-east-1";
+
+    private final S3Proxy proxy;
+    private final URI endpoint;
+    private final String accessKey = "local-" + UUID.randomUUID().toString().substring(0, 8);
+    private final String secretKey = UUID.randomUUID().toString();
+    private final S3Client client;
+
+    private LocalS3(String blobStore, Path directory) throws Exception {
+        Properties props = new Properties();
+        props.setProperty("jclouds.identity", accessKey);
+        props.setProperty("jclouds.credential", secretKey);
+        if (directory != null) {
+            props.setProperty("jclouds.filesystem.basedir", directory.toString());
+        }
+        proxy = S3Proxy.builder()
+                .blobStore(new NestedKeysBlobStore(BlobStores.create(blobStore, props)))
+                .endpoint(URI.create("http://127.0.0.1:0"))
+                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, accessKey, secretKey)
+                .build();
+        proxy.start();
+        for (int polls = 0; !"STARTED".equals(proxy.getState()); polls++) {
+            if (polls == 1000) {
+                throw new IllegalStateException("S3Proxy did not start: " + proxy.getState());
+            }
+            Thread.sleep(10);
+        }
+        endpoint = URI.create("http://127.0.0.1:" + proxy.getPort());
+        client = S3Client.builder().endpointOverride(endpoint).forcePathStyle(true).region(Region.of(REGION))
+                .credentialsProvider(credentials()).build();
+    }
+
+    /** An in-memory server. */
+    public static LocalS3 start() throws Exception {
+        return new LocalS3("transient-nio2", null);
+    }
+
+    /** A server keeping its buckets as directories under {@code directory}. */
+    public static LocalS3 startOn(Path directory) throws Exception {
+        return new LocalS3("filesystem-nio2", directory);
+    }
+
+    public URI endpoint() {
+        return endpoint;
+    }
+
+    public int port() {
+        return proxy.getPort();
+    }
+
+    public String accessKey() {
+        return accessKey;
+    }
+
+    public String secretKey() {
+        return secretKey;
+    }
+
+    public StaticCredentialsProvider credentials() {
+        return StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey));
+    }
+
+    /** A client of this server (path-style, its credentials), closed with it. */
+    public S3Client client() {
+        return client;
+    }
+
+    /** Creates a bucket with a fresh name and returns the name. */
+    public String newBucket() {
+        String bucket = "b-" + UUID.randomUUID().toString().substring(0, 18);
+        client.createBucket(b -> b.bucket(bucket));
+        return bucket;
+    }
+
+    /** A store builder for this server and bucket (endpoint, path style, region, credentials set). */
+    public S3StateStore.Builder store(String bucket) {
+        return S3StateStore.builder().bucket(bucket).endpoint(endpoint).pathStyle(true).region(REGION)
+                .credentials(credentials());
+    }
+
+    /** The store's URI form, as {@code StateStores.open} takes it (credentials come from the environment). */
+    public String uri(String bucket, String prefix) {
+        return "s3://" + bucket + "/" + (prefix == null ? "" : prefix) + "?region=" + REGION + "&endpoint=" + endpoint
+                + "&pathStyle=true";
+    }
+
+    @Override
+    public void close() throws Exception {
+        client.close();
+        proxy.stop();
+    }
+}
