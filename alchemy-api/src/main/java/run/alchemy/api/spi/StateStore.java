@@ -41,6 +41,19 @@ public interface StateStore extends AutoCloseable {
     /** Names of the child scopes that have a container here. */
     List<String> listScopes(List<String> chain);
 
+    /** What a scope holds: the ids of its records and the names of its child scopes. */
+    record Contents(List<String> ids, List<String> scopes) {
+        public Contents {
+            ids = List.copyOf(ids);
+            scopes = List.copyOf(scopes);
+        }
+    }
+
+    /** {@link #list} and {@link #listScopes} together (one listing where the medium gives both at once). */
+    default Contents contents(List<String> chain) {
+        return new Contents(list(chain), listScopes(chain));
+    }
+
     /** Removes the scope's container if it holds no records; otherwise leaves it. */
     void deleteScope(List<String> chain);
 

@@ -27,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
@@ -64,6 +65,8 @@ public final class StateRepository {
     /** Queued records not yet projected, by chain then id: reads and listings see them first. */
     private final Map<List<String>, Map<String, Op>> pending = new ConcurrentHashMap<>();
     private final Map<Key, String> expected = new ConcurrentHashMap<>(); // sha256 of the snapshot the log ends with
+    /** For stores that prefer batch reads: each scope's snapshots, fetched together on its first read. */
+    private final Map<List<String>, Prefetched> prefetched = new ConcurrentHashMap<>();
     private final Object batchLock = new Object();
     private final Object flushLock = new Object();
     private List<Op> batch = new ArrayList<>();
@@ -215,28 +218,30 @@ public final class StateRepository {
 
     /** Adopts state written without a log (by Alchemy, or before the log existed): one event per record. */
     private int importExisting(List<String> stage) {
-        List<Key> keys = new ArrayList<>();
         List<String> app = stage.subList(0, stage.size() - 1);
         String stageName = stage.get(stage.size() - 1);
+        Map<List<String>, List<String>> scopes = new LinkedHashMap<>();
         if (store.list(app).contains(stageName)) {
-            keys.add(new Key(List.copyOf(app), stageName));
+            scopes.put(List.copyOf(app), List.of(stageName));
         }
-        walk(stage, keys);
-        for (Key k : keys) {
-            store.get(k.chain(), k.id()).ifPresent(bytes -> {
-                String text = new String(bytes, StandardCharsets.UTF_8);
-                enqueue(new Op(k, null, event(Type.IMPORTED, k, kindOf(bytes), text), Effect.NONE));
+        walk(List.copyOf(stage), scopes);
+        int imported = 0;
+        for (Map.Entry<List<String>, List<String>> scope : scopes.entrySet()) {
+            for (Map.Entry<String, byte[]> found : store.getBatch(scope.getKey(), scope.getValue()).entrySet()) {
+                Key k = new Key(scope.getKey(), found.getKey());
+                byte[] bytes = found.getValue();
+                enqueue(new Op(k, null, event(Type.IMPORTED, k, kindOf(bytes), new String(bytes, StandardCharsets.UTF_8)),
+                        Effect.NONE));
                 expected.put(k, sha256(bytes));
-            });
+                imported++;
+            }
         }
         flush();
-        return keys.size();
+        return imported;
     }
 
-    private void walk(List<String> chain, List<Key> into) {
-        for (String id : store.list(chain)) {
-            into.add(new Key(List.copyOf(chain), id));
-        }
+    private void walk(List<String> chain, Map<List<String>, List<String>> into) {
+        into.put(chain, store.list(chain));
         for (String child : store.listScopes(chain)) {
             walk(child(chain, child), into);
         }
@@ -281,13 +286,66 @@ public final class StateRepository {
         if (op != null) {
             return Optional.ofNullable(op.bytes);
         }
-        Optional<byte[]> stored = store.get(chain, id);
+        Optional<byte[]> stored = stored(key);
         String want = expected.get(key);
         String have = stored.map(StateRepository::sha256).orElse(null);
         if (!java.util.Objects.equals(want, have)) {
             adoptExternalChange(key, stored.orElse(null));
         }
         return stored;
+    }
+
+    /**
+     * A scope's snapshots as one batch read found them, kept current with this run's own writes
+     * (the run holds the stage lock, so nobody else writes them): later reads and listings of the
+     * scope need no request.
+     */
+    private record Prefetched(Map<String, byte[]> bytes, Set<String> scopes) {
+    }
+
+    private Prefetched prefetch(List<String> chain) {
+        return prefetched.computeIfAbsent(chain, c -> {
+            StateStore.Contents contents = store.contents(c);
+            return new Prefetched(new ConcurrentHashMap<>(store.getBatch(c, contents.ids())), Set.copyOf(contents.scopes()));
+        });
+    }
+
+    private Optional<byte[]> stored(Key key) {
+        if (!store.prefersBatchReads()) {
+            return store.get(key.chain(), key.id());
+        }
+        return Optional.ofNullable(prefetch(key.chain()).bytes().get(key.id()));
+    }
+
+    /** Scopes this run wrote records in. */
+    private final Set<List<String>> writtenChains = ConcurrentHashMap.newKeySet();
+
+    /**
+     * Whether a scope is known to hold no records without asking the store: its parent was
+     * prefetched with no child container of that name, and this run wrote nothing in it. Every
+     * resource is a scope (for its children), so this spares a remote store a listing per resource.
+     */
+    private boolean knownEmpty(List<String> chain) {
+        if (chain.size() < 2 || writtenChains.contains(chain)) {
+            return false;
+        }
+        Prefetched parent = prefetched.get(chain.subList(0, chain.size() - 1));
+        String name = chain.get(chain.size() - 1);
+        int slash = name.indexOf('/'); // a name with '/' nests its container under the first segment
+        return parent != null && !parent.scopes().contains(slash < 0 ? name : name.substring(0, slash));
+    }
+
+    /** This run writes (null: deletes) the record: a prefetched copy of its scope follows. */
+    private void track(Key key, byte[] bytes) {
+        writtenChains.add(key.chain());
+        Prefetched scope = prefetched.get(key.chain());
+        if (scope != null) {
+            if (bytes == null) {
+                scope.bytes().remove(key.id());
+            } else {
+                scope.bytes().put(key.id(), bytes);
+            }
+        }
     }
 
     /** A snapshot differs from what the log says: the log adopts it, it is never silently overwritten. */
@@ -303,7 +361,14 @@ public final class StateRepository {
     }
 
     public List<String> list(List<String> chain) {
-        List<String> ids = store.list(chain);
+        List<String> ids;
+        if (!store.prefersBatchReads()) {
+            ids = store.list(chain);
+        } else if (prefetched.containsKey(chain)) {
+            ids = new ArrayList<>(prefetched.get(chain).bytes().keySet());
+        } else {
+            ids = knownEmpty(chain) ? List.of() : store.list(chain);
+        }
         Map<String, Op> inChain = log == null ? null : pending.get(chain);
         if (inChain == null || inChain.isEmpty()) {
             return ids;
@@ -380,6 +445,9 @@ public final class StateRepository {
 
     private void enqueue(Op op) {
         rethrowFailure();
+        if (op.key != null && op.effect == Effect.PROJECT) {
+            track(op.key, op.bytes);
+        }
         boolean full;
         synchronized (batchLock) {
             batch.add(op);

@@ -197,13 +197,16 @@ public final class S3StateStore implements StateStore {
         }
     }
 
-    /** The key prefix of a scope: {@code <prefix><chain joined by />/}. */
+    /**
+     * The key prefix of a scope: {@code <prefix><chain joined by />/}, the elements unescaped as
+     * Alchemy joins them (a scope named {@code a/b}, such as the children of resource {@code a/b},
+     * nests one level deeper, as in the file-system layout).
+     */
     String scopePrefix(List<String> chain) {
         StringBuilder b = new StringBuilder(prefix);
         for (String element : chain) {
-            if (element.isEmpty() || element.indexOf('/') >= 0) {
-                throw new InvalidIdException(element, objects.url(b.toString()),
-                        "a scope name in an S3 key may not be empty or contain '/'");
+            if (element.isEmpty()) {
+                throw new InvalidIdException(element, objects.url(b.toString()), "empty scope name");
             }
             b.append(element).append('/');
         }
@@ -261,22 +264,28 @@ public final class S3StateStore implements StateStore {
      */
     @Override
     public List<String> list(List<String> chain) {
-        String scope = scopePrefix(chain);
-        List<String> ids = new ArrayList<>();
-        for (String key : objects.list(scope, "/", null).keys()) {
-            ids.add(key.substring(scope.length()).replace(':', '/'));
-        }
-        return ids;
+        return contents(chain).ids();
     }
 
     @Override
     public List<String> listScopes(List<String> chain) {
+        return contents(chain).scopes();
+    }
+
+    /** One delimited listing gives both the records (keys) and the child scopes (common prefixes). */
+    @Override
+    public Contents contents(List<String> chain) {
         String scope = scopePrefix(chain);
+        S3Objects.Listing listing = objects.list(scope, "/", null);
+        List<String> ids = new ArrayList<>();
+        for (String key : listing.keys()) {
+            ids.add(key.substring(scope.length()).replace(':', '/'));
+        }
         List<String> names = new ArrayList<>();
-        for (String p : objects.list(scope, "/", null).prefixes()) {
+        for (String p : listing.prefixes()) {
             names.add(p.substring(scope.length(), p.length() - 1));
         }
-        return names;
+        return new Contents(ids, names);
     }
 
     /** S3 has no containers: a scope exists while objects have its prefix. */

@@ -70,6 +70,8 @@ public final class S3EventLog implements EventLog {
     private final TreeMap<Long, Integer> batches = new TreeMap<>();
     private long coveredFrom = Long.MAX_VALUE;
     private long head = -1;
+    /** The newest checkpoint's position as of the last refresh; 0 when there is none. */
+    private long checkpoint;
 
     public S3EventLog(S3Objects s3, String root) {
         this.s3 = s3;
@@ -127,7 +129,8 @@ public final class S3EventLog implements EventLog {
             }
             batches.remove(last.getKey()); // deleted by a compaction since it was listed
         }
-        head = Math.max(top, latestCheckpoint());
+        checkpoint = latestCheckpoint();
+        head = Math.max(top, checkpoint);
     }
 
     private void listFromHintOrStart() {
@@ -256,27 +259,27 @@ public final class S3EventLog implements EventLog {
 
     @Override
     public void read(long afterPosition, RecordVisitor visitor) {
-        long checkpoint = latestCheckpoint();
-        long start = afterPosition;
-        if (checkpoint > afterPosition) {
-            String key = checkpointPrefix + pad(checkpoint);
-            byte[] body = s3.get(key).orElseThrow(() -> compactedWhileReading(key));
-            if (!visitor.visit(checkpoint, checkpointRecord(key, body))) {
-                return;
-            }
-            start = checkpoint;
-        }
+        long compactedTo;
         List<Long> firsts;
         synchronized (monitor) {
+            refresh();
+            compactedTo = checkpoint;
+            long start = Math.max(afterPosition, compactedTo);
             if (coveredFrom > start + 1) {
                 remember(s3.list(logPrefix, null, null).keys());
                 coveredFrom = 0;
             }
-            refresh();
             Long from = batches.floorKey(start + 1);
             firsts = new ArrayList<>(batches.tailMap(from == null ? 0 : from, true).keySet());
         }
-        readBatches(firsts, start, checkpoint, visitor);
+        if (compactedTo > afterPosition) {
+            String key = checkpointPrefix + pad(compactedTo);
+            byte[] body = s3.get(key).orElseThrow(() -> compactedWhileReading(key));
+            if (!visitor.visit(compactedTo, checkpointRecord(key, body))) {
+                return;
+            }
+        }
+        readBatches(firsts, Math.max(afterPosition, compactedTo), compactedTo, visitor);
     }
 
     /** Fetches the batches a bounded window ahead and hands their records over in order. */
@@ -474,19 +477,25 @@ public final class S3EventLog implements EventLog {
         }
     }
 
-    /** Creates the next generation; false when another writer created it first. */
+    /**
+     * Creates the next generation; false when another writer created it first. Releasing also
+     * deletes the generations before the one released (a run's renewals pile up until then): only
+     * the newest decides anything.
+     */
     private boolean advance(Lease from, List<String> keys, LockHolder next) {
         long generation = from == null ? 1 : from.generation + 1;
         if (s3.putIfAbsent(lockPrefix + pad(generation), encodeLease(next), TYPE) != Create.CREATED) {
             return false;
         }
-        List<String> superseded = new ArrayList<>();
-        for (String k : keys) {
-            if (positionOf(k, lockPrefix) < generation - 1) {
-                superseded.add(k);
+        if (next == null) {
+            List<String> superseded = new ArrayList<>();
+            for (String k : keys) {
+                if (positionOf(k, lockPrefix) < generation - 1) {
+                    superseded.add(k);
+                }
             }
+            s3.deleteAll(superseded);
         }
-        s3.deleteAll(superseded); // older generations no longer decide anything
         return true;
     }
 
