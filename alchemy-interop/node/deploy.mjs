@@ -1,9 +1,31 @@
 #!/usr/bin/env node
 // Deploys (or destroys) a stack with the REAL Alchemy (npm alchemy@0.94.0, see package.json),
-// using its default FileSystemStateStore in WORKDIR/.alchemy. Node side of the alchemy-java
-// interop tests.
+// using its default FileSystemStateStore in WORKDIR/.alchemy, or (with --store s3://…) its
+// S3StateStore from "alchemy/aws". Node side of the alchemy-java interop tests.
 //
 //   node deploy.mjs STACK.json WORKDIR [--destroy]
+//                  [--store s3://BUCKET/[PREFIX]?endpoint=URL[&region=R][&pathStyle=true]] [--s3-list alchemy|one-level]
+//
+// --store s3://…: stateStore: (scope) => new S3StateStore(scope, {bucketName: BUCKET, prefix: PREFIX
+//   (omitted when empty, so Alchemy's default "alchemy/" applies), region: R (default us-east-1)}),
+//   whose public `client` field is replaced by one S3Client({endpoint: URL, forcePathStyle: true,
+//   region: R, credentials}) of @aws-sdk/client-s3 (a local S3 API server). Credentials: env
+//   AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (required with --store; never printed).
+//   Everything the store does (init, get, getBatch, all, set, delete, its key layout and JSON)
+//   is Alchemy's own code — except list() with "--s3-list one-level", see next.
+// --s3-list (only with --store s3://…):
+//   alchemy   (default) Alchemy 0.94's own S3StateStore#list: ListObjectsV2 without a delimiter,
+//             so the records of nested scopes come back as ids of the scope itself
+//             ("child:nested" under "alchemy/app/dev/" → id "child/nested"). Its finalize then
+//             looks those ids up under keys that do not exist and crashes ("Cannot read
+//             properties of undefined (reading 'output')") whenever the stage has records (the
+//             root scope always sees the stage's records as "dev/<id>"); the state written
+//             before finalize is complete. A known defect of 0.94.0 (spec §7.7).
+//   one-level list() lists only the records directly in the scope (ListObjectsV2 with
+//             Delimiter "/", keys of the page's Contents), which is what FileSystemStateStore#list
+//             returns for the same records. The only change to Alchemy's store; without it no
+//             finalize of a stage with records can succeed on S3 (so neither orphan deletion nor
+//             a clean exit can be tested).
 //
 // STACK.json:
 //   {"app": "my-app", "stage": "dev",
@@ -24,15 +46,15 @@
 //
 // stdout: exactly one JSON line at the end, {"written": [...], "deleted": [...], "errors": [...]}:
 //   written = keys "<scope chain joined by />/<id>" (e.g. "my-app/dev/readme", stage record
-//             "my-app/dev") of every state record written through FileSystemStateStore#set,
-//             each key once, in the order of its first successful write (a resource Alchemy
-//             skipped is not written at all);
-//   deleted = same for FileSystemStateStore#delete, only when the record file existed;
+//             "my-app/dev") of every state record written through the store's set (the
+//             FileSystemStateStore's, or the S3StateStore's), each key once, in the order of its
+//             first successful write (a resource Alchemy skipped is not written at all);
+//   deleted = same for the store's delete, only when the record file (or object) existed;
 //   errors  = messages of failures (empty on success). In the destroy phase, where alchemy()
 //             itself swallows errors, these are failed store calls / provider delete calls, plus
 //             "destroy incomplete: ..." when records of the stage are left behind.
 // Everything else (Alchemy's own output included) goes to stderr; with env DEPLOY_TRACE=1 every
-// store set/delete call is also logged there. Exit status: 0 success; 1 deployment error
+// store set/delete call (and, with S3, every store get/list) is also logged there. Exit status: 0 success; 1 deployment error
 // (message also on stderr); 2 bad usage, unreadable/invalid stack, or an unset @secretEnv
 // variable (checked before anything is deployed).
 import fs from "node:fs";
@@ -91,7 +113,7 @@ for (const ev of ["uncaughtException", "unhandledRejection"]) {
 }
 
 function usage(msg, showUsage = true) {
-  process.stderr.write(`deploy.mjs: ${msg}\n${showUsage ? "usage: node deploy.mjs STACK.json WORKDIR [--destroy]\n" : ""}`);
+  process.stderr.write(`deploy.mjs: ${msg}\n${showUsage ? "usage: node deploy.mjs STACK.json WORKDIR [--destroy] [--store s3://BUCKET/[PREFIX]?endpoint=URL[&region=R]] [--s3-list alchemy|one-level]\n" : ""}`);
   addError(msg);
   finish(2);
 }
@@ -101,8 +123,60 @@ function usage(msg, showUsage = true) {
 // ------------------------------------------------------------------------------------------
 const args = process.argv.slice(2);
 const destroyPhase = args.includes("--destroy");
-const positional = args.filter((a) => a !== "--destroy");
-const unknownFlags = positional.filter((a) => a.startsWith("--"));
+// Options with a value: --name VALUE or --name=VALUE.
+const valued = { "--store": undefined, "--s3-list": undefined };
+const positional = [];
+const unknownFlags = [];
+for (let i = 0; i < args.length; i++) {
+  const a = args[i];
+  if (a === "--destroy") continue;
+  const eq = a.indexOf("=");
+  const name = a.startsWith("--") && eq > 0 ? a.slice(0, eq) : a;
+  if (name in valued) {
+    if (eq > 0 && a.startsWith("--")) valued[name] = a.slice(eq + 1);
+    else if (i + 1 < args.length) valued[name] = args[++i];
+    else unknownFlags.push(`${a} (without a value)`);
+  } else if (a.startsWith("--")) unknownFlags.push(a);
+  else positional.push(a);
+}
+
+/** The --store option: undefined (Alchemy's default FileSystemStateStore) or an S3 configuration. */
+function parseStore(uri, listMode) {
+  if (uri === undefined) {
+    if (listMode !== undefined) throw new Error("--s3-list needs --store s3://…");
+    return undefined;
+  }
+  let u;
+  try {
+    u = new URL(uri);
+  } catch {
+    throw new Error(`--store: not a URI: ${uri}`);
+  }
+  if (u.protocol !== "s3:") throw new Error(`--store: only s3://BUCKET/[PREFIX]?endpoint=URL is supported, got ${uri}`);
+  const bucketName = decodeURIComponent(u.hostname);
+  if (bucketName === "") throw new Error("--store: the bucket name is empty");
+  const prefix = decodeURIComponent(u.pathname.replace(/^\//, ""));
+  const endpoint = u.searchParams.get("endpoint");
+  if (!endpoint) throw new Error("--store: endpoint=URL of the S3 API server is required");
+  for (const k of u.searchParams.keys()) {
+    if (!["endpoint", "region", "pathStyle"].includes(k)) throw new Error(`--store: unknown parameter ${k}`);
+  }
+  // The client always uses path-style addressing (a local server has no bucket host names);
+  // pathStyle=true is accepted so that the Java store's URI form can be passed as it is.
+  if (![null, "true"].includes(u.searchParams.get("pathStyle"))) throw new Error("--store: only pathStyle=true is supported");
+  const mode = listMode ?? "alchemy";
+  if (!["alchemy", "one-level"].includes(mode)) throw new Error(`--s3-list: expected alchemy or one-level, got ${mode}`);
+  for (const v of ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"]) {
+    if (!process.env[v]) throw new Error(`--store s3://…: environment variable ${v} is not set`);
+  }
+  return {
+    bucketName,
+    prefix: prefix === "" ? undefined : prefix,
+    endpoint,
+    region: u.searchParams.get("region") || "us-east-1",
+    listMode: mode,
+  };
+}
 
 const KINDS = new Set(["fs::File", "fs::Folder", "alchemy::Value"]);
 
@@ -145,9 +219,17 @@ function secretEnvNames(node, out = new Set()) {
 
 let stack;
 let workdir;
+let s3;
 if (positional.length !== 2 || unknownFlags.length > 0) {
   usage(unknownFlags.length > 0 ? `unknown option ${unknownFlags[0]}` : "expected STACK.json and WORKDIR");
 } else {
+  try {
+    s3 = parseStore(valued["--store"], valued["--s3-list"]);
+  } catch (e) {
+    usage(message(e));
+  }
+}
+if (!reported) {
   try {
     stack = JSON.parse(fs.readFileSync(positional[0], "utf8"));
     validateStack(stack);
@@ -204,7 +286,47 @@ async function main() {
   // even print it): record failures of the store and of the providers' delete calls ourselves.
   // In the up phase errors propagate to main() and are recorded once there.
   const captureInternal = destroyPhase;
-  instrumentStore(FileSystemStateStore, captureInternal);
+
+  let StoreClass = FileSystemStateStore;
+  let stateStore; // undefined: Alchemy's default, (scope) => new FileSystemStateStore(scope)
+  let recordExists = async (store, id) => fs.existsSync(store.getPath(id));
+  let leftovers = async (stage) => leftoverRecords(path.join(workdir, ".alchemy", stack.app), stage);
+  if (s3) {
+    const { S3StateStore } = await import("alchemy/aws");
+    const sdk = await import("@aws-sdk/client-s3");
+    // One client for every scope's store: the local server, path-style, explicit credentials.
+    const client = new sdk.S3Client({
+      endpoint: s3.endpoint,
+      forcePathStyle: true,
+      region: s3.region,
+      credentials: {
+        accessKeyId: process.env.AWS_ACCESS_KEY_ID,
+        secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY,
+      },
+    });
+    StoreClass = S3StateStore;
+    stateStore = (scope) => {
+      const store = new S3StateStore(scope, {
+        bucketName: s3.bucketName,
+        region: s3.region,
+        ...(s3.prefix !== undefined ? { prefix: s3.prefix } : {}),
+      });
+      store.client = client; // a public field of Alchemy's S3StateStore
+      if (s3.listMode === "one-level") store.list = () => listOneLevel(store, sdk);
+      return store;
+    };
+    recordExists = async (store, id) => {
+      try {
+        await store.client.send(new sdk.HeadObjectCommand({ Bucket: store.bucketName, Key: store.getObjectKey(id) }));
+        return true;
+      } catch (e) {
+        if (e?.name === "NotFound" || e?.name === "NoSuchKey" || e?.$metadata?.httpStatusCode === 404) return false;
+        throw e;
+      }
+    };
+    leftovers = async (stage) => leftoverObjects(client, sdk, s3, stack.app, stage);
+  }
+  instrumentStore(StoreClass, captureInternal, recordExists);
 
   const Value = Resource("alchemy::Value", async function (id, props) {
     if (this.phase === "delete") return this.destroy();
@@ -220,6 +342,7 @@ async function main() {
     quiet: true,
     noTrack: true,
     rootDir: workdir,
+    ...(stateStore !== undefined ? { stateStore } : {}),
   };
 
   if (destroyPhase) {
@@ -237,7 +360,7 @@ async function main() {
     if (exitCode !== null && exitCode !== 0) addError(`alchemy destroy exited with code ${exitCode}`);
     // Destroy errors are only logged by Alchemy; detect them by what is left behind.
     const stage = options.stage ?? process.env.STAGE ?? process.env.ALCHEMY_STAGE ?? process.env.USER ?? process.env.USERNAME ?? "dev";
-    const left = leftoverRecords(path.join(workdir, ".alchemy", stack.app), stage);
+    const left = await leftovers(stage);
     if (left.length > 0) addError(`destroy incomplete: ${left.length} state record(s) left: ${left.join(", ")}`);
     return;
   }
@@ -270,8 +393,8 @@ async function main() {
 
   const app = await alchemy(stack.app, options);
   for (const scope of [app, ...app.children.values()]) {
-    if (!(scope.state instanceof FileSystemStateStore)) {
-      throw new Error(`scope ${scope.chain.join("/")} does not use the instrumented FileSystemStateStore`);
+    if (!(scope.state instanceof StoreClass)) {
+      throw new Error(`scope ${scope.chain.join("/")} does not use the instrumented ${StoreClass.name}`);
     }
   }
   await deploy(stack);
@@ -279,11 +402,12 @@ async function main() {
 }
 
 /**
- * Wraps FileSystemStateStore#set / #delete to record the keys written / deleted, and (with
- * `captureErrors`) records failures of get/set/delete in report.errors.
+ * Wraps the store class's set / delete to record the keys written / deleted (a delete counts when
+ * `recordExists(store, id)` said the record was there before), and (with `captureErrors`) records
+ * failures of get/set/delete in report.errors.
  */
-function instrumentStore(FileSystemStateStore, captureErrors) {
-  const proto = FileSystemStateStore.prototype;
+function instrumentStore(StoreClass, captureErrors, recordExists) {
+  const proto = StoreClass.prototype;
   if (proto.__interopInstrumented) return;
   proto.__interopInstrumented = true;
   const origSet = proto.set;
@@ -293,7 +417,9 @@ function instrumentStore(FileSystemStateStore, captureErrors) {
   const origGet = proto.get;
   proto.get = async function (id) {
     try {
-      return await origGet.call(this, id);
+      const r = await origGet.call(this, id);
+      if (StoreClass.name === "S3StateStore") trace(r === undefined ? "get (no record)" : "get", keyOf(this, id));
+      return r;
     } catch (e) {
       if (captureErrors) addError(`state get ${keyOf(this, id)}: ${message(e)}`);
       throw e;
@@ -315,7 +441,7 @@ function instrumentStore(FileSystemStateStore, captureErrors) {
     const key = keyOf(this, id);
     let existed = false;
     try {
-      existed = fs.existsSync(this.getPath(id));
+      existed = await recordExists(this, id);
     } catch {
       existed = false;
     }
@@ -369,5 +495,43 @@ function leftoverRecords(appDir, stage) {
     }
   };
   walk(path.join(appDir, stage));
+  return out.sort();
+}
+
+/**
+ * S3StateStore#list restricted to the records directly in the store's scope: ListObjectsV2 with
+ * Delimiter "/" (nested scopes come back as CommonPrefixes, which are not records), ':' → '/' as
+ * Alchemy's own convertKeyFromStorage. See --s3-list one-level.
+ */
+async function listOneLevel(store, sdk) {
+  await store.ensureInitialized();
+  const ids = [];
+  let token;
+  do {
+    const page = await store.client.send(new sdk.ListObjectsV2Command({
+      Bucket: store.bucketName,
+      Prefix: store.prefix,
+      Delimiter: "/",
+      ContinuationToken: token,
+    }));
+    for (const o of page.Contents ?? []) ids.push(store.convertKeyFromStorage(o.Key.slice(store.prefix.length)));
+    token = page.NextContinuationToken;
+  } while (token);
+  if (process.env.DEPLOY_TRACE) process.stderr.write(`deploy.mjs: store.list ${store.scope.chain.join("/")} -> ${JSON.stringify(ids)}\n`);
+  return ids;
+}
+
+/** Object keys (relative to the store's prefix) still present for `stage` of `app` in the bucket. */
+async function leftoverObjects(client, sdk, s3, app, stage) {
+  const base = `${s3.prefix ?? "alchemy/"}${app}/${stage}`;
+  const out = [];
+  let token;
+  do {
+    const page = await client.send(new sdk.ListObjectsV2Command({ Bucket: s3.bucketName, Prefix: base, ContinuationToken: token }));
+    for (const o of page.Contents ?? []) {
+      if (o.Key === base || o.Key.startsWith(`${base}/`)) out.push(o.Key.slice((s3.prefix ?? "alchemy/").length));
+    }
+    token = page.NextContinuationToken;
+  } while (token);
   return out.sort();
 }

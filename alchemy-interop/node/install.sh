@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Install the pinned real Alchemy (npm alchemy@0.94.0) into ./node_modules of this directory,
-# exactly as recorded in package-lock.json (npm ci --ignore-scripts).
+# Install the pinned real Alchemy (npm alchemy@0.94.0), and the @aws-sdk/client-s3 its S3StateStore
+# needs, into ./node_modules of this directory, exactly as recorded in package-lock.json
+# (npm ci --ignore-scripts).
 #
 # Idempotent: a stamp (sha256 of package.json + package-lock.json) inside node_modules makes a
 # re-run a no-op when nothing changed and node_modules/alchemy is still 0.94.0.
@@ -53,14 +54,20 @@ npm ci --ignore-scripts --loglevel=error >&2 || die "npm ci failed (is the npm r
 got=$(installed_version)
 [ "$got" = "$want_alchemy" ] || die "expected alchemy $want_alchemy, got '${got:-nothing}'"
 
-# Smoke check: the engine, the fs resources and the FileSystemStateStore (as deploy.mjs loads it) import.
+# Smoke check: the engine, the fs resources, the FileSystemStateStore (as deploy.mjs loads it), and
+# the S3StateStore of "alchemy/aws" with the S3 client it needs (@aws-sdk/client-s3, an optional
+# peer dependency of alchemy, pinned in package.json) import.
 ALCHEMY_TELEMETRY_DISABLED=1 DO_NOT_TRACK=1 node --input-type=module -e '
   const { default: alchemy, Resource } = await import("alchemy");
   const { File, Folder } = await import("alchemy/fs");
   const { FileSystemStateStore } = await import(
     new URL("./state/file-system-state-store.js", import.meta.resolve("alchemy")).href);
+  const { S3StateStore } = await import("alchemy/aws");
+  const { S3Client, HeadObjectCommand } = await import("@aws-sdk/client-s3");
   if (typeof alchemy !== "function" || typeof Resource !== "function" || typeof File !== "function"
-      || typeof Folder !== "function" || typeof FileSystemStateStore?.prototype?.set !== "function")
+      || typeof Folder !== "function" || typeof FileSystemStateStore?.prototype?.set !== "function"
+      || typeof S3StateStore?.prototype?.set !== "function" || typeof S3Client !== "function"
+      || typeof HeadObjectCommand !== "function")
     throw new Error("unexpected alchemy exports");
 ' >&2 || die "alchemy $got installed but does not import correctly"
 

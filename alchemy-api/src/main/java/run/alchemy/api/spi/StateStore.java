@@ -35,6 +35,24 @@ public interface StateStore extends AutoCloseable {
     /** Removes the record; a missing record is not an error. */
     void delete(List<String> chain, String id);
 
+    /** One record's new bytes, or its removal ({@code json} null). */
+    record Write(List<String> chain, String id, byte[] json) {
+    }
+
+    /**
+     * Applies writes of distinct records, in any order or at once (a remote store sends them in
+     * parallel); each one is atomic on its own.
+     */
+    default void writeAll(List<Write> writes) {
+        for (Write w : writes) {
+            if (w.json() == null) {
+                delete(w.chain(), w.id());
+            } else {
+                put(w.chain(), w.id(), w.json());
+            }
+        }
+    }
+
     /** Ids of the records directly in this scope (ids containing {@code /} restored). */
     List<String> list(List<String> chain);
 

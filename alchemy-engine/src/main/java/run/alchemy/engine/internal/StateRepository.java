@@ -146,13 +146,10 @@ public final class StateRepository {
                 expected.put(k, sha256(v.getBytes(StandardCharsets.UTF_8)));
             }
         });
-        toProject.forEach((k, snapshot) -> {
-            if (snapshot == null) {
-                store.delete(k.chain(), k.id());
-            } else {
-                store.put(k.chain(), k.id(), snapshot.getBytes(StandardCharsets.UTF_8));
-            }
-        });
+        List<StateStore.Write> writes = new ArrayList<>();
+        toProject.forEach((k, snapshot) -> writes.add(new StateStore.Write(k.chain(), k.id(),
+                snapshot == null ? null : snapshot.getBytes(StandardCharsets.UTF_8))));
+        store.writeAll(writes);
         if (!toProject.isEmpty() || projected != head) {
             log.markProjected(head);
         }
@@ -511,7 +508,7 @@ public final class StateRepository {
         }
     }
 
-    /** Writes each touched record's final bytes in order; superseded intermediate writes are skipped. */
+    /** Writes each touched record's final bytes; superseded intermediate writes are skipped. */
     private void project(List<Op> ops) {
         Map<Key, Integer> last = new HashMap<>();
         for (int i = 0; i < ops.size(); i++) {
@@ -519,18 +516,18 @@ public final class StateRepository {
                 last.put(ops.get(i).key, i);
             }
         }
+        List<StateStore.Write> writes = new ArrayList<>();
         for (int i = 0; i < ops.size(); i++) {
             Op op = ops.get(i);
             if (op.effect == Effect.DELETE_SCOPE) {
+                store.writeAll(writes); // the scope's records go before the scope
+                writes.clear();
                 store.deleteScope(op.key.chain());
             } else if (op.effect == Effect.PROJECT && last.get(op.key) == i) {
-                if (op.bytes == null) {
-                    store.delete(op.key.chain(), op.key.id());
-                } else {
-                    store.put(op.key.chain(), op.key.id(), op.bytes);
-                }
+                writes.add(new StateStore.Write(op.key.chain(), op.key.id(), op.bytes));
             }
         }
+        store.writeAll(writes);
     }
 
     /** Appends the run's end (only for runs that wrote something) and flushes. */

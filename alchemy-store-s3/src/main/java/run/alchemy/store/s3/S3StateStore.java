@@ -257,6 +257,24 @@ public final class S3StateStore implements StateStore {
         objects.delete(key(chain, id));
     }
 
+    /** Sent in parallel, at most {@code maxConcurrency} requests in flight. */
+    @Override
+    public void writeAll(List<Write> writes) {
+        List<Supplier<Void>> tasks = new ArrayList<>(writes.size());
+        for (Write w : writes) {
+            String key = key(w.chain(), w.id());
+            tasks.add(() -> {
+                if (w.json() == null) {
+                    objects.delete(key);
+                } else {
+                    objects.put(key, w.json(), "application/json");
+                }
+                return null;
+            });
+        }
+        objects.inParallel(tasks);
+    }
+
     /**
      * The records directly in this scope. Unlike Alchemy's listing (no delimiter, so records of
      * nested scopes come back as ids containing {@code /}), this one lists with a {@code /}
