@@ -223,6 +223,28 @@ class EventSourcingTest {
     }
 
     @Test
+    void aSnapshotDeletedByHandIsAdoptedEvenWhenTheProgramNoLongerDeclaresIt() throws Exception {
+        Runs runs = new Runs(dir);
+        Thing thing = new Thing();
+        try (Alchemy app = runs.up()) {
+            app.apply("a", thing, new Thing.Props("a"));
+            app.apply("b", thing, new Thing.Props("b"));
+        }
+        Files.delete(runs.file("app/dev/b.json")); // as Alchemy deletes an orphan it destroyed
+        try (Alchemy app = runs.up()) {
+            app.apply("a", thing, new Thing.Props("a"));
+        }
+        assertEquals(List.of("[skipped] app/dev/a"), runs.actions());
+        try (History h = history(runs)) {
+            assertTrue(h.verify().ok(), "the log adopted the deletion: " + h.verify());
+            List<ResourceEvent> ofB = h.of(new Address(List.of("app", "dev"), "b"));
+            ExternalChange gone = assertInstanceOf(ExternalChange.class, ofB.get(ofB.size() - 1));
+            assertEquals(null, gone.snapshot());
+            assertFalse(h.state().containsKey(new Address(List.of("app", "dev"), "b")));
+        }
+    }
+
+    @Test
     void theSnapshotIndexIsOnlyACache() throws Exception {
         Runs runs = new Runs(dir);
         Thing thing = new Thing();

@@ -497,11 +497,11 @@ class S3InteropTest {
         assertEquals(expectedKeys(smaller), afterAlchemyDelete.keySet());
         assertFilesOnDisk(smaller);
 
-        // 7. Java with that stack: nothing to do. (Its log does not notice yet that api's record is gone:
-        // the engine adopts external changes only for records it reads, and it reads no undeclared
-        // record whose snapshot is no longer listed; see the report of this test's author.)
+        // 7. Java with that stack: nothing to do, and its log adopts the deletion Alchemy made (finalize
+        // lists the scope and notices the record the log still holds is gone).
         assertEquals(expect(smaller, Action.SKIPPED, Map.of()), java(smaller).actions());
         assertEquals(afterAlchemyDelete, state());
+        assertLogMatchesBucket();
 
         // 8. Java declares api again: it sees that Alchemy deleted it (an external change) and creates it anew.
         JavaRun back = java(reduced);

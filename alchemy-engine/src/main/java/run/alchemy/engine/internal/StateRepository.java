@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -367,6 +368,9 @@ public final class StateRepository {
             ids = knownEmpty(chain) ? List.of() : store.list(chain);
         }
         Map<String, Op> inChain = log == null ? null : pending.get(chain);
+        if (log != null) {
+            noticeExternalDeletions(chain, ids, inChain);
+        }
         if (inChain == null || inChain.isEmpty()) {
             return ids;
         }
@@ -379,6 +383,49 @@ public final class StateRepository {
             }
         });
         return new ArrayList<>(merged);
+    }
+
+    /** The ids the log expects in each scope, grouped on first use (later keys are this run's own writes). */
+    private volatile Map<List<String>, List<String>> expectedByChain;
+
+    /**
+     * Records the log holds that the listing no longer shows were deleted behind its back (by hand
+     * or by the TypeScript Alchemy): the log adopts the deletion, as it adopts changed snapshots on
+     * read, so that history and rebuilds do not bring them back.
+     */
+    private void noticeExternalDeletions(List<String> chain, List<String> listed, Map<String, Op> inChain) {
+        Map<List<String>, List<String>> byChain = expectedByChain;
+        if (byChain == null) {
+            synchronized (this) {
+                if (expectedByChain == null) {
+                    Map<List<String>, List<String>> grouped = new HashMap<>();
+                    expected.keySet().forEach(k -> grouped.computeIfAbsent(k.chain(), c -> new ArrayList<>()).add(k.id()));
+                    expectedByChain = grouped;
+                }
+                byChain = expectedByChain;
+            }
+        }
+        List<String> ids = byChain.get(chain);
+        if (ids == null) {
+            return;
+        }
+        Set<String> present = null;
+        for (String id : ids) {
+            Key key = new Key(List.copyOf(chain), id);
+            if (!expected.containsKey(key) || (inChain != null && inChain.containsKey(id))) {
+                continue;
+            }
+            if (present == null) {
+                present = new HashSet<>(listed);
+            }
+            if (!present.contains(id)) {
+                adoptExternalChange(key, null);
+                Prefetched scope = prefetched.get(key.chain());
+                if (scope != null) {
+                    scope.bytes().remove(id);
+                }
+            }
+        }
     }
 
     public List<String> listScopes(List<String> chain) {

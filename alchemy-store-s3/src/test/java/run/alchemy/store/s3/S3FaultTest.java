@@ -1,0 +1,170 @@
+package run.alchemy.store.s3;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import run.alchemy.api.Action;
+import run.alchemy.api.AlchemyException;
+import run.alchemy.api.Outcome;
+import run.alchemy.api.Phase;
+import run.alchemy.api.Secret;
+import run.alchemy.api.StoreException;
+import run.alchemy.engine.Alchemy;
+import run.alchemy.engine.History;
+import run.alchemy.store.s3.FaultProxy.Fault;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Deploys through {@link FaultProxy}: requests dropped (before and after the server acted),
+ * delayed, or answered 500/503. Every deploy must complete or fail with a typed error, and after
+ * the next (fault-free) run the snapshots must equal the fold of the log and hold exactly what the
+ * program declares.
+ */
+class S3FaultTest {
+    private static final int N = 40;
+    private static LocalS3 s3;
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        s3 = LocalS3.start();
+    }
+
+    @AfterAll
+    static void stopServer() throws Exception {
+        s3.close();
+    }
+
+    private static Alchemy.Builder app(URI endpoint, String bucket, int maxAttempts, List<Outcome> outcomes) {
+        return Alchemy.app("app").stage("dev").password("fault-test").environment(Map.of())
+                .lease(Duration.ofSeconds(2)).lockTimeout(Duration.ofSeconds(15))
+                .stateStore(scope -> s3.store(bucket).endpoint(endpoint).maxAttempts(maxAttempts)
+                        .timeout(Duration.ofSeconds(5)).build())
+                .listener(outcomes::add);
+    }
+
+    private static void program(Alchemy a, Echo echo, int version) {
+        for (int i = 0; i < N; i++) {
+            a.apply("r" + i, echo, new Echo.Props("v" + (i % 7 == 0 ? version : 0) + "-" + i, i,
+                    i % 5 == 0 ? Secret.of("secret-" + i) : null));
+        }
+    }
+
+    private static Map<String, String> state(String bucket) {
+        Map<String, String> out = new TreeMap<>();
+        for (var o : s3.client().listObjectsV2Paginator(b -> b.bucket(bucket).prefix("alchemy/app/")).contents()) {
+            out.put(o.key(), s3.client().getObjectAsBytes(b -> b.bucket(bucket).key(o.key())).asString(StandardCharsets.UTF_8));
+        }
+        return out;
+    }
+
+    @Test
+    void deploysUnderRandomFaultsCompleteOrFailCleanlyAndLeaveStateEqualToTheLog() throws Exception {
+        int completed = 0;
+        int failed = 0;
+        for (int seed = 1; seed <= 3; seed++) {
+            String bucket = s3.newBucket();
+            Random random = new Random(seed);
+            try (FaultProxy proxy = new FaultProxy(s3.endpoint(), line -> {
+                synchronized (random) {
+                    int roll = random.nextInt(100);
+                    return roll < 6 ? Fault.ERROR_503 : roll < 10 ? Fault.ERROR_500 : roll < 14 ? Fault.DROP_BEFORE
+                            : roll < 18 ? Fault.DROP_AFTER : roll < 22 ? Fault.DELAY : Fault.NONE;
+                }
+            })) {
+                for (int version = 1; version <= 2; version++) {
+                    Echo echo = new Echo();
+                    List<Outcome> outcomes = new CopyOnWriteArrayList<>();
+                    int v = version;
+                    try {
+                        app(proxy.endpoint(), bucket, 4, outcomes).run(a -> program(a, echo, v));
+                        completed++;
+                    } catch (AlchemyException e) {
+                        failed++; // a clean, typed failure: allowed
+                        assertFalse(e.getMessage().isBlank());
+                    }
+                    // The next run (no faults) repairs what a failed one left and must agree with the log.
+                    List<Outcome> repair = new CopyOnWriteArrayList<>();
+                    app(s3.endpoint(), bucket, 4, repair).run(a -> program(a, echo, v));
+                    try (History h = app(s3.endpoint(), bucket, 4, repair).history()) {
+                        assertTrue(h.verify().ok(), "seed " + seed + " v" + v + ": " + h.verify());
+                        assertEquals(N, h.state().keySet().stream().filter(k -> k.id().startsWith("r")).count());
+                    }
+                    Map<String, String> state = state(bucket);
+                    assertEquals(N + 0L, state.keySet().stream().filter(k -> k.matches("alchemy/app/dev/r\\d+")).count());
+                    assertTrue(state.get("alchemy/app/dev/r7").contains("v" + v + "-7"), state.get("alchemy/app/dev/r7"));
+                    if (v > 1) {
+                        assertTrue(repair.stream().noneMatch(o -> o.action() == Action.CREATED),
+                                "nothing the log holds is created twice: " + repair);
+                    }
+                }
+                assertTrue(proxy.injected().contains(Fault.DROP_AFTER) && proxy.injected().contains(Fault.ERROR_503),
+                        "faults were injected: " + proxy.injected().size() + " of " + proxy.requests());
+            }
+        }
+        System.out.printf("[s3-faults] %d deploys completed, %d failed cleanly%n", completed, failed);
+        assertTrue(completed > 0, "with four attempts per request most deploys complete");
+    }
+
+    @Test
+    void aDeployCutOffMidRunFailsCleanlyAndTheNextRunRepairs() throws Exception {
+        String bucket = s3.newBucket();
+        int[] seen = {0};
+        try (FaultProxy proxy = new FaultProxy(s3.endpoint(), line -> {
+            synchronized (seen) {
+                // After the run has started writing, every write fails: retries cannot save it.
+                return ++seen[0] > 25 && line.startsWith("PUT ") ? Fault.ERROR_500 : Fault.NONE;
+            }
+        })) {
+            AlchemyException e = assertThrows(AlchemyException.class,
+                    () -> app(proxy.endpoint(), bucket, 2, new CopyOnWriteArrayList<>()).run(a -> program(a, new Echo(), 1)));
+            assertTrue(e.getMessage().contains("HTTP 500"), e.getMessage());
+        }
+        List<Outcome> repair = new CopyOnWriteArrayList<>();
+        app(s3.endpoint(), bucket, 2, repair).run(a -> program(a, new Echo(), 1));
+        try (History h = app(s3.endpoint(), bucket, 2, repair).history()) {
+            assertTrue(h.verify().ok(), h.verify().toString());
+            assertEquals(N, h.state().keySet().stream().filter(k -> k.id().startsWith("r")).count());
+        }
+        assertEquals(N, state(bucket).keySet().stream().filter(k -> k.matches("alchemy/app/dev/r\\d+")).count());
+    }
+
+    @Test
+    void throttlingIsRetriedWithBackoff() throws Exception {
+        String bucket = s3.newBucket();
+        int[] throttled = {0};
+        try (FaultProxy proxy = new FaultProxy(s3.endpoint(), line -> {
+            synchronized (throttled) {
+                return throttled[0]++ < 3 ? Fault.ERROR_503 : Fault.NONE;
+            }
+        })) {
+            List<Outcome> outcomes = new CopyOnWriteArrayList<>();
+            app(proxy.endpoint(), bucket, 5, outcomes).run(a -> program(a, new Echo(), 1));
+            assertEquals(N, outcomes.stream().filter(o -> o.action() == Action.CREATED).count());
+            assertEquals(3, proxy.injected().size());
+        }
+    }
+
+    @Test
+    void aBucketInAnotherRegionIsNamedWithTheRegionToSet() throws Exception {
+        String bucket = s3.newBucket();
+        try (FaultProxy proxy = new FaultProxy(s3.endpoint(), line -> Fault.WRONG_REGION)) {
+            StoreException e = assertThrows(StoreException.class,
+                    () -> app(proxy.endpoint(), bucket, 2, new CopyOnWriteArrayList<>()).run(a -> program(a, new Echo(), 1)));
+            assertTrue(e.getMessage().contains("another region") && e.getMessage().contains("eu-west-3"), e.getMessage());
+        }
+        assertEquals(Map.of(), state(bucket), "nothing was written");
+    }
+}
