@@ -1,0 +1,155 @@
+package run.alchemy.store.s3;
+
+import run.alchemy.api.Context;
+import run.alchemy.api.Phase;
+import run.alchemy.api.ResourceProvider;
+import run.alchemy.api.Secret;
+import run.alchemy.engine.Alchemy;
+import run.alchemy.store.s3.S3StateStore.RequestCounts;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The S3 store end to end against a real S3 API server in this process (S3Proxy, in memory):
+ * cold deploy, no-op redeploy, {@code all()} (list + parallel reads of the stage scope) and
+ * destroy of N resources, with wall time and the number of requests of each. Run it with
+ * {@code benchmarks/s3 [--n 1000] [--reps 3] [--out FILE]}; it is not part of {@code mvn verify}.
+ *
+ * <p>The resources have 10-field props (strings, numbers, a list, a map), one in ten with a
+ * secret. Times include S3Proxy's own work on the same two cores, so they measure the store's
+ * request pattern on loopback, not S3's latency; the request counts carry over to S3 unchanged.
+ */
+public final class S3Benchmark {
+    /** Ten fields, as in benchmarks/README.md's workload. */
+    record Props(String name, String region, int size, int replicas, boolean enabled, double ratio,
+                 List<String> tags, Map<String, String> labels, String description, Secret token) {
+    }
+
+    static final class Resource implements ResourceProvider<Props, Props> {
+        @Override
+        public String kind() {
+            return "bench::Resource";
+        }
+
+        @Override
+        public Class<Props> propsType() {
+            return Props.class;
+        }
+
+        @Override
+        public Class<Props> outputType() {
+            return Props.class;
+        }
+
+        @Override
+        public Props create(Context<Props, Props> ctx, Props props) {
+            return props;
+        }
+
+        @Override
+        public void delete(Context<Props, Props> ctx, Props props, Props output) {
+        }
+    }
+
+    private record Measured(String workload, long millis, RequestCounts requests) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> o = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            o.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        }
+        int n = Integer.parseInt(o.getOrDefault("n", "1000"));
+        int reps = Integer.parseInt(o.getOrDefault("reps", "3"));
+        Path out = Path.of(o.getOrDefault("out", "benchmarks/results/s3-latest.json"));
+        List<List<Measured>> rounds = new ArrayList<>();
+        try (LocalS3 s3 = LocalS3.start()) {
+            for (int rep = 0; rep < reps; rep++) {
+                rounds.add(round(s3, n));
+            }
+        }
+        StringBuilder json = new StringBuilder("{\n  \"n\": " + n + ",\n  \"reps\": " + reps + ",\n  \"java\": \""
+                + System.getProperty("java.version") + "\",\n  \"cpus\": " + Runtime.getRuntime().availableProcessors()
+                + ",\n  \"workloads\": [\n");
+        System.out.printf("%nS3 store, N = %d, median of %d (in-process S3Proxy on loopback)%n", n, reps);
+        System.out.printf("%-16s %10s %10s %8s %8s%n", "workload", "median ms", "requests", "lists", "writes");
+        for (int w = 0; w < rounds.get(0).size(); w++) {
+            List<Measured> all = new ArrayList<>();
+            for (List<Measured> round : rounds) {
+                all.add(round.get(w));
+            }
+            all.sort((a, b) -> Long.compare(a.millis(), b.millis()));
+            Measured median = all.get(all.size() / 2);
+            System.out.printf("%-16s %10d %10d %8d %8d%n", median.workload(), median.millis(),
+                    median.requests().requests(), median.requests().lists(), median.requests().writes());
+            json.append(String.format(Locale.ROOT,
+                    "    {\"workload\": \"%s\", \"median_ms\": %d, \"runs_ms\": %s, \"requests\": %d, \"lists\": %d, \"writes\": %d}%s%n",
+                    median.workload(), median.millis(), all.stream().map(Measured::millis).toList(),
+                    median.requests().requests(), median.requests().lists(), median.requests().writes(),
+                    w + 1 < rounds.get(0).size() ? "," : ""));
+        }
+        json.append("  ]\n}\n");
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        Files.writeString(out, json);
+        System.out.println("wrote " + out);
+    }
+
+    private static List<Measured> round(LocalS3 s3, int n) throws IOException {
+        String bucket = s3.newBucket();
+        Resource resource = new Resource();
+        AtomicReference<S3StateStore> last = new AtomicReference<>();
+        List<Measured> measured = new ArrayList<>();
+        measured.add(timed("cold deploy", last, () -> program(s3, bucket, last, Phase.UP, resource, n)));
+        measured.add(timed("no-op redeploy", last, () -> program(s3, bucket, last, Phase.UP, resource, n)));
+        measured.add(timed("all()", last, () -> {
+            S3StateStore store = s3.store(bucket).build();
+            last.set(store);
+            try (store) {
+                List<String> stage = List.of("bench", "dev");
+                int found = store.getBatch(stage, store.list(stage)).size();
+                if (found != n) {
+                    throw new IllegalStateException("all() found " + found + " records, expected " + n);
+                }
+            }
+        }));
+        measured.add(timed("destroy", last, () -> program(s3, bucket, last, Phase.DESTROY, resource, n)));
+        return measured;
+    }
+
+    private static void program(LocalS3 s3, String bucket, AtomicReference<S3StateStore> last, Phase phase,
+                                Resource resource, int n) {
+        Alchemy.app("bench").stage("dev").phase(phase).password("bench-password").environment(Map.of())
+                .provider(resource)
+                .stateStore(scope -> {
+                    S3StateStore store = s3.store(bucket).build();
+                    last.set(store);
+                    return store;
+                })
+                .run(app -> {
+                    if (phase == Phase.DESTROY) {
+                        return;
+                    }
+                    for (int i = 0; i < n; i++) {
+                        app.apply("resource-" + i, resource, new Props("resource-" + i, "eu-west-" + (i % 3), i, i % 5,
+                                i % 2 == 0, i / 7.0, List.of("team-" + (i % 4), "tier-" + (i % 3)),
+                                Map.of("owner", "bench", "shard", Integer.toString(i % 16)),
+                                "Resource number " + i + " of the S3 benchmark", i % 10 == 0 ? Secret.of("token-" + i) : null));
+                    }
+                });
+    }
+
+    private static Measured timed(String workload, AtomicReference<S3StateStore> last, Runnable run) {
+        long start = System.nanoTime();
+        run.run();
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        return new Measured(workload, millis, last.get().requestCounts());
+    }
+}
