@@ -9,7 +9,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -115,21 +114,13 @@ public abstract class EventLogContract {
         return entries.stream().map(Map.Entry::getValue).toList();
     }
 
-    protected static String hostName() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (Exception e) {
-            return "localhost";
-        }
-    }
-
     /**
      * A holder that looks alive to any implementation: this host, this (running) process, and a
      * {@code since} truncated to millis so that it survives any reasonable serialisation.
      */
     protected static LockHolder holder(String runId) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        return new LockHolder(UUID.randomUUID().toString(), runId, "tester", hostName(), ProcessHandle.current().pid(),
+        return new LockHolder(UUID.randomUUID().toString(), runId, "tester", LockHolder.localHost(), ProcessHandle.current().pid(),
                 now, now);
     }
 

@@ -360,9 +360,9 @@ class DeployCommandTest {
         Cli.Result noFile = cli.run("deploy", "--store", store);
         assertEquals(2, noFile.code());
         assertTrue(noFile.err().contains("deploy needs --file"), noFile.err());
-        Cli.Result badStore = cli.run("deploy", "-f", save(site("x", false), "s.json").toString(), "--store", "s3:bucket");
+        Cli.Result badStore = cli.run("deploy", "-f", save(site("x", false), "s.json").toString(), "--store", "gcs:bucket");
         assertEquals(2, badStore.code(), badStore.toString());
-        assertTrue(badStore.err().contains("no state store for scheme \"s3\"") && badStore.err().contains("installed: [fs]"),
+        assertTrue(badStore.err().contains("no state store for scheme \"gcs\"") && badStore.err().contains("installed: [fs, s3]"),
                 badStore.err());
     }
 }

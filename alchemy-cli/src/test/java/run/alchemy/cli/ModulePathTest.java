@@ -25,18 +25,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ModulePathTest {
     private static final String CLI = "run.alchemy.cli";
 
-    /** Our modules and their dependencies from the test class path (no test jars, no JUnit). */
+    /** Our modules and every runtime dependency from the test class path (no test classes or jars, no JUnit). */
     private static List<Path> modulePath() {
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<Path> out = new ArrayList<>();
         for (String entry : cp.split(File.pathSeparator)) {
             Path p = Path.of(entry).toAbsolutePath().normalize();
             String name = p.getFileName() == null ? "" : p.getFileName().toString();
-            boolean ours = Files.isDirectory(p) ? p.endsWith(Path.of("target", "classes"))
-                    : name.startsWith("alchemy-") && !name.endsWith("-tests.jar");
-            boolean dependency = name.endsWith(".jar") && (name.startsWith("jackson-") || name.startsWith("caffeine-")
-                    || name.startsWith("bcprov-") || name.startsWith("picocli-"));
-            if (ours || dependency) {
+            boolean ours = Files.isDirectory(p) && p.endsWith(Path.of("target", "classes"));
+            boolean jar = name.endsWith(".jar") && !name.endsWith("-tests.jar") && !name.startsWith("junit-")
+                    && !name.startsWith("opentest4j-") && !name.startsWith("apiguardian-");
+            if (ours || jar) {
                 out.add(p);
             }
         }

@@ -275,7 +275,7 @@ public final class Alchemy implements Scope, AutoCloseable {
                 EventLog log = writes ? store.eventLog(app, stageName).orElse(null) : null;
                 String runId = UUID.randomUUID().toString();
                 String user = System.getProperty("user.name", "unknown");
-                String host = hostName();
+                String host = LockHolder.localHost();
                 long pid = ProcessHandle.current().pid();
                 StageLease stageLease = null;
                 if (log != null) {
@@ -314,14 +314,6 @@ public final class Alchemy implements Scope, AutoCloseable {
         private static String defaultProgram() {
             String command = System.getProperty("sun.java.command", "");
             return command.isEmpty() ? "java" : command.split(" ")[0];
-        }
-
-        private static String hostName() {
-            try {
-                return java.net.InetAddress.getLocalHost().getHostName();
-            } catch (java.io.IOException e) {
-                return "localhost";
-            }
         }
 
         /**
@@ -392,7 +384,7 @@ public final class Alchemy implements Scope, AutoCloseable {
             return new History(List.of(app, stageName), store, log, l -> {
                 Instant now = Instant.now();
                 StageLease held = StageLease.acquire(l, new LockHolder(UUID.randomUUID().toString(), "maintenance-"
-                        + UUID.randomUUID(), System.getProperty("user.name", "unknown"), hostName(),
+                        + UUID.randomUUID(), System.getProperty("user.name", "unknown"), LockHolder.localHost(),
                         ProcessHandle.current().pid(), now, now.plus(lease)), lease, lockTimeout, app + "/" + stageName);
                 return held::release;
             });

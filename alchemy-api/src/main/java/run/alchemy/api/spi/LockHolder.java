@@ -17,6 +17,20 @@ import java.time.Instant;
 public record LockHolder(String lockId, String runId, String user, String host, long pid, Instant since,
                          Instant expires) {
 
+    /** This machine's host name, as holders record it ({@code localhost} when it cannot be told). */
+    public static String localHost() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "localhost";
+        }
+    }
+
+    /** Whether the holder is known to be gone: it ran on this host and its process is not alive. */
+    public boolean goneFromThisHost() {
+        return host.equals(localHost()) && ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);
+    }
+
     public boolean expired() {
         return Instant.now().isAfter(expires);
     }

@@ -204,7 +204,7 @@ class FileSystemEventLogTest extends EventLogContract {
         assertFalse(ProcessHandle.of(deadPid).map(ProcessHandle::isAlive).orElse(false), "pid " + deadPid + " reused");
 
         Instant now = Instant.now();
-        LockHolder dead = new LockHolder("dead-" + UUID.randomUUID(), "run-dead", "tester", hostName(), deadPid, now, now);
+        LockHolder dead = new LockHolder("dead-" + UUID.randomUUID(), "run-dead", "tester", LockHolder.localHost(), deadPid, now, now);
         assertTrue(log.tryLock(dead, hours(1)).isEmpty());
         assertFalse(log.holder().orElseThrow().expired(), "the lease itself is still valid");
 
@@ -220,7 +220,7 @@ class FileSystemEventLogTest extends EventLogContract {
         assertTrue(gone.waitFor(30, TimeUnit.SECONDS));
         Instant now = Instant.now();
         LockHolder elsewhere = new LockHolder("remote-" + UUID.randomUUID(), "run-remote", "tester",
-                "not-" + hostName() + ".example", gone.pid(), now, now);
+                "not-" + LockHolder.localHost() + ".example", gone.pid(), now, now);
         assertTrue(log.tryLock(elsewhere, hours(1)).isEmpty());
         Optional<LockHolder> refused = second().tryLock(holder("run-local"), minutes(5));
         assertEquals(elsewhere.lockId(), refused.orElseThrow().lockId(), "a pid on another host says nothing");

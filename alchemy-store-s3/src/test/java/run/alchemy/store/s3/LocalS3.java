@@ -3,6 +3,9 @@ package run.alchemy.store.s3;
 import org.gaul.s3proxy.AuthenticationType;
 import org.gaul.s3proxy.BlobStores;
 import org.gaul.s3proxy.S3Proxy;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -19,16 +22,55 @@ import java.util.UUID;
  * ({@code filesystem-nio2}), with signature-v4 authentication and its own random credentials.
  * Shared with the interop tests and the benchmarks through this module's test-jar.
  */
-public final class LocalS3 implements AutoCloseable {
+public final class LocalS3 implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
     public static final String REGION = "us-east-1";
 
-    private final S3Proxy proxy;
-    private final URI endpoint;
+    private final String blobStore;
+    private final Path directory;
     private final String accessKey = "local-" + UUID.randomUUID().toString().substring(0, 8);
     private final String secretKey = UUID.randomUUID().toString();
-    private final S3Client client;
+    private volatile S3Proxy proxy;
+    private volatile URI endpoint;
+    private volatile S3Client client;
 
-    private LocalS3(String blobStore, Path directory) throws Exception {
+    private LocalS3(String blobStore, Path directory) {
+        this.blobStore = blobStore;
+        this.directory = directory;
+    }
+
+    /** An in-memory server, started now. */
+    public static LocalS3 start() throws Exception {
+        LocalS3 s3 = new LocalS3("transient-nio2", null);
+        s3.run();
+        return s3;
+    }
+
+    /** A server keeping its buckets as directories under {@code directory}, started now. */
+    public static LocalS3 startOn(Path directory) throws Exception {
+        LocalS3 s3 = new LocalS3("filesystem-nio2", directory);
+        s3.run();
+        return s3;
+    }
+
+    /**
+     * An in-memory server for a test class, started before its tests and stopped after them:
+     * {@code @RegisterExtension static final LocalS3 s3 = LocalS3.perClass();}
+     */
+    public static LocalS3 perClass() {
+        return new LocalS3("transient-nio2", null);
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        run();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        close();
+    }
+
+    private void run() throws Exception {
         Properties props = new Properties();
         props.setProperty("jclouds.identity", accessKey);
         props.setProperty("jclouds.credential", secretKey);
@@ -50,16 +92,6 @@ public final class LocalS3 implements AutoCloseable {
         endpoint = URI.create("http://127.0.0.1:" + proxy.getPort());
         client = S3Client.builder().endpointOverride(endpoint).forcePathStyle(true).region(Region.of(REGION))
                 .credentialsProvider(credentials()).build();
-    }
-
-    /** An in-memory server. */
-    public static LocalS3 start() throws Exception {
-        return new LocalS3("transient-nio2", null);
-    }
-
-    /** A server keeping its buckets as directories under {@code directory}. */
-    public static LocalS3 startOn(Path directory) throws Exception {
-        return new LocalS3("filesystem-nio2", directory);
     }
 
     public URI endpoint() {
@@ -108,7 +140,10 @@ public final class LocalS3 implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        client.close();
-        proxy.stop();
+        if (proxy != null) {
+            client.close();
+            proxy.stop();
+            proxy = null;
+        }
     }
 }

@@ -1,8 +1,6 @@
 package run.alchemy.store.s3;
 
-import run.alchemy.api.Context;
 import run.alchemy.api.Phase;
-import run.alchemy.api.ResourceProvider;
 import run.alchemy.api.Secret;
 import run.alchemy.engine.Alchemy;
 import run.alchemy.store.s3.S3StateStore.RequestCounts;
@@ -31,32 +29,6 @@ public final class S3Benchmark {
     /** Ten fields, as in benchmarks/README.md's workload. */
     record Props(String name, String region, int size, int replicas, boolean enabled, double ratio,
                  List<String> tags, Map<String, String> labels, String description, Secret token) {
-    }
-
-    static final class Resource implements ResourceProvider<Props, Props> {
-        @Override
-        public String kind() {
-            return "bench::Resource";
-        }
-
-        @Override
-        public Class<Props> propsType() {
-            return Props.class;
-        }
-
-        @Override
-        public Class<Props> outputType() {
-            return Props.class;
-        }
-
-        @Override
-        public Props create(Context<Props, Props> ctx, Props props) {
-            return props;
-        }
-
-        @Override
-        public void delete(Context<Props, Props> ctx, Props props, Props output) {
-        }
     }
 
     private record Measured(String workload, long millis, RequestCounts requests) {
@@ -104,7 +76,7 @@ public final class S3Benchmark {
 
     private static List<Measured> round(LocalS3 s3, int n) throws IOException {
         String bucket = s3.newBucket();
-        Resource resource = new Resource();
+        Echo<Props> resource = new Echo<>("bench::Resource", Props.class);
         AtomicReference<S3StateStore> last = new AtomicReference<>();
         List<Measured> measured = new ArrayList<>();
         measured.add(timed("cold deploy", last, () -> program(s3, bucket, last, Phase.UP, resource, n)));
@@ -125,7 +97,7 @@ public final class S3Benchmark {
     }
 
     private static void program(LocalS3 s3, String bucket, AtomicReference<S3StateStore> last, Phase phase,
-                                Resource resource, int n) {
+                                Echo<Props> resource, int n) {
         Alchemy.app("bench").stage("dev").phase(phase).password("bench-password").environment(Map.of())
                 .provider(resource)
                 .stateStore(scope -> {

@@ -1,9 +1,8 @@
 package run.alchemy.store.s3;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import run.alchemy.api.Action;
 import run.alchemy.api.Outcome;
 import run.alchemy.api.Phase;
@@ -34,19 +33,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The engine on the S3 store, against a real S3 API server: the lifecycle, request counts, and two deployers. */
 class S3DeployTest {
     private static final int N = 200;
-    private static LocalS3 s3;
+    @RegisterExtension
+    static final LocalS3 s3 = LocalS3.perClass();
     private String bucket;
     private final List<Outcome> outcomes = new CopyOnWriteArrayList<>();
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        s3 = LocalS3.start();
-    }
-
-    @AfterAll
-    static void stopServer() throws Exception {
-        s3.close();
-    }
 
     @BeforeEach
     void newBucket() {
@@ -71,7 +61,7 @@ class S3DeployTest {
         return lastStore.get().requestCounts();
     }
 
-    private void deploy(Echo echo, int changed) {
+    private void deploy(Echo<Echo.Props> echo, int changed) {
         app(Phase.UP).run(a -> {
             for (int i = 0; i < N; i++) {
                 a.apply("r" + i, echo, new Echo.Props(i < changed ? "changed-" + i : "name-" + i, i,
@@ -99,7 +89,7 @@ class S3DeployTest {
 
     @Test
     void deployNoOpChangeAndDestroyWithFewRequests() {
-        Echo echo = new Echo();
+        Echo<Echo.Props> echo = Echo.props();
         deploy(echo, 0);
         assertEquals(Map.of(Action.CREATED, (long) N + 1), actions());
         assertTrue(objects().containsKey("alchemy/app/dev/r7"));
@@ -154,10 +144,10 @@ class S3DeployTest {
             List<Future<?>> runs = List.of(
                     pool.submit(() -> Alchemy.app("app").stage("dev").password("pw").environment(Map.of())
                             .stateStore(scope -> s3.store(bucket).build()).lockTimeout(Duration.ofSeconds(60))
-                            .run(app -> { for (int i = 0; i < 50; i++) app.apply("a" + i, new Echo(), new Echo.Props("a", i, null)); })),
+                            .run(app -> { for (int i = 0; i < 50; i++) app.apply("a" + i, Echo.props(), new Echo.Props("a", i, null)); })),
                     pool.submit(() -> Alchemy.app("app").stage("dev").password("pw").environment(Map.of())
                             .stateStore(scope -> s3.store(bucket).build()).lockTimeout(Duration.ofSeconds(60))
-                            .run(app -> { for (int i = 0; i < 50; i++) app.apply("b" + i, new Echo(), new Echo.Props("b", i, null)); })));
+                            .run(app -> { for (int i = 0; i < 50; i++) app.apply("b" + i, Echo.props(), new Echo.Props("b", i, null)); })));
             for (Future<?> f : runs) {
                 f.get();
             }
@@ -181,7 +171,7 @@ class S3DeployTest {
         try (Alchemy first = app(Phase.UP).open()) {
             var refused = assertThrows(StageLockedException.class, () -> app(Phase.UP).lockTimeout(Duration.ZERO).open());
             assertTrue(refused.getMessage().contains("pid " + ProcessHandle.current().pid()), refused.getMessage());
-            first.apply("r", new Echo(), new Echo.Props("r", 1, null));
+            first.apply("r", Echo.props(), new Echo.Props("r", 1, null));
         }
         assertTrue(objects().containsKey("alchemy/app/dev/r"), "the holder went on");
     }

@@ -1,8 +1,7 @@
 package run.alchemy.store.s3;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import run.alchemy.api.ConfigurationException;
 import run.alchemy.api.StoreException;
 import run.alchemy.engine.Alchemy;
@@ -25,21 +24,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What a user sees when the bucket, the credentials, the endpoint or the URI is wrong: a typed error saying which and what to do. */
 class S3ErrorsTest {
-    private static LocalS3 s3;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        s3 = LocalS3.start();
-    }
-
-    @AfterAll
-    static void stopServer() throws Exception {
-        s3.close();
-    }
+    @RegisterExtension
+    static final LocalS3 s3 = LocalS3.perClass();
 
     private static void deploy(S3StateStore.Builder store) {
         Alchemy.app("app").stage("dev").environment(Map.of()).stateStore(scope -> store.build())
-                .run(a -> a.apply("r", new Echo(), new Echo.Props("r", 1, null)));
+                .run(a -> a.apply("r", Echo.props(), new Echo.Props("r", 1, null)));
     }
 
     @Test

@@ -1,8 +1,7 @@
 package run.alchemy.store.s3;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import run.alchemy.api.spi.EventLog;
 import run.alchemy.testkit.EventLogContract;
 
@@ -14,19 +13,10 @@ import java.util.List;
  * {@code If-None-Match: *} is atomic: the racing-appends tests rely on it, as the log does).
  */
 class S3EventLogTest extends EventLogContract {
-    private static LocalS3 s3;
+    @RegisterExtension
+    static final LocalS3 s3 = LocalS3.perClass();
     private final List<S3StateStore> stores = new ArrayList<>();
     private String bucket;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        s3 = LocalS3.start();
-    }
-
-    @AfterAll
-    static void stopServer() throws Exception {
-        s3.close();
-    }
 
     @AfterEach
     void closeStores() {

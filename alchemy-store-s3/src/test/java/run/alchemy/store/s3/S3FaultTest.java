@@ -1,8 +1,7 @@
 package run.alchemy.store.s3;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import run.alchemy.api.Action;
 import run.alchemy.api.AlchemyException;
 import run.alchemy.api.Outcome;
@@ -35,17 +34,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class S3FaultTest {
     private static final int N = 40;
-    private static LocalS3 s3;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        s3 = LocalS3.start();
-    }
-
-    @AfterAll
-    static void stopServer() throws Exception {
-        s3.close();
-    }
+    @RegisterExtension
+    static final LocalS3 s3 = LocalS3.perClass();
 
     private static Alchemy.Builder app(URI endpoint, String bucket, int maxAttempts, List<Outcome> outcomes) {
         return Alchemy.app("app").stage("dev").password("fault-test").environment(Map.of())
@@ -85,7 +75,7 @@ class S3FaultTest {
                 }
             })) {
                 for (int version = 1; version <= 2; version++) {
-                    Echo echo = new Echo();
+                    Echo<Echo.Props> echo = Echo.props();
                     List<Outcome> outcomes = new CopyOnWriteArrayList<>();
                     int v = version;
                     try {
@@ -129,11 +119,11 @@ class S3FaultTest {
             }
         })) {
             AlchemyException e = assertThrows(AlchemyException.class,
-                    () -> app(proxy.endpoint(), bucket, 2, new CopyOnWriteArrayList<>()).run(a -> program(a, new Echo(), 1)));
+                    () -> app(proxy.endpoint(), bucket, 2, new CopyOnWriteArrayList<>()).run(a -> program(a, Echo.props(), 1)));
             assertTrue(e.getMessage().contains("HTTP 500"), e.getMessage());
         }
         List<Outcome> repair = new CopyOnWriteArrayList<>();
-        app(s3.endpoint(), bucket, 2, repair).run(a -> program(a, new Echo(), 1));
+        app(s3.endpoint(), bucket, 2, repair).run(a -> program(a, Echo.props(), 1));
         try (History h = app(s3.endpoint(), bucket, 2, repair).history()) {
             assertTrue(h.verify().ok(), h.verify().toString());
             assertEquals(N, h.state().keySet().stream().filter(k -> k.id().startsWith("r")).count());
@@ -151,7 +141,7 @@ class S3FaultTest {
             }
         })) {
             List<Outcome> outcomes = new CopyOnWriteArrayList<>();
-            app(proxy.endpoint(), bucket, 5, outcomes).run(a -> program(a, new Echo(), 1));
+            app(proxy.endpoint(), bucket, 5, outcomes).run(a -> program(a, Echo.props(), 1));
             assertEquals(N, outcomes.stream().filter(o -> o.action() == Action.CREATED).count());
             assertEquals(3, proxy.injected().size());
         }
@@ -162,7 +152,7 @@ class S3FaultTest {
         String bucket = s3.newBucket();
         try (FaultProxy proxy = new FaultProxy(s3.endpoint(), line -> Fault.WRONG_REGION)) {
             StoreException e = assertThrows(StoreException.class,
-                    () -> app(proxy.endpoint(), bucket, 2, new CopyOnWriteArrayList<>()).run(a -> program(a, new Echo(), 1)));
+                    () -> app(proxy.endpoint(), bucket, 2, new CopyOnWriteArrayList<>()).run(a -> program(a, Echo.props(), 1)));
             assertTrue(e.getMessage().contains("another region") && e.getMessage().contains("eu-west-3"), e.getMessage());
         }
         assertEquals(Map.of(), state(bucket), "nothing was written");

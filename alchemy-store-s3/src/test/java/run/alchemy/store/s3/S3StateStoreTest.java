@@ -1,8 +1,7 @@
 package run.alchemy.store.s3;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import run.alchemy.api.spi.StateStore;
 import run.alchemy.testkit.StateStoreContract;
 
@@ -16,18 +15,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The store conformance suite, unchanged, against a real S3 API server (S3Proxy, in-process). */
 class S3StateStoreTest extends StateStoreContract {
-    private static LocalS3 s3;
+    @RegisterExtension
+    static final LocalS3 s3 = LocalS3.perClass();
     private String bucket;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        s3 = LocalS3.start();
-    }
-
-    @AfterAll
-    static void stopServer() throws Exception {
-        s3.close();
-    }
 
     @Override
     protected StateStore newStore() {

@@ -485,7 +485,7 @@ public final class FileSystemEventLog implements EventLog {
                         renew(me, lease);
                         return Optional.empty();
                     }
-                    if (!h.expired() && !deadOnThisHost(h)) {
+                    if (!h.expired() && !h.goneFromThisHost()) {
                         return current;
                     }
                     takeOver(h);
@@ -516,10 +516,6 @@ public final class FileSystemEventLog implements EventLog {
             }
         }
         Files.deleteIfExists(aside);
-    }
-
-    private static boolean deadOnThisHost(LockHolder h) {
-        return h.host().equals(hostName()) && ProcessHandle.of(h.pid()).map(p -> !p.isAlive()).orElse(true);
     }
 
     @Override
@@ -593,14 +589,6 @@ public final class FileSystemEventLog implements EventLog {
         } catch (IOException | RuntimeException e) {
             // A damaged lease protects nothing: treat it as expired so it can be taken over.
             return Optional.of(new LockHolder("damaged", "?", "?", "?", -1, Instant.EPOCH, Instant.EPOCH));
-        }
-    }
-
-    static String hostName() {
-        try {
-            return java.net.InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            return "localhost";
         }
     }
 

@@ -11,7 +11,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -505,7 +504,7 @@ public final class S3EventLog implements EventLog {
         for (int attempt = 1; attempt <= LOCK_ATTEMPTS; attempt++) {
             Lease top = top(keys).orElse(null);
             if (top != null && top.held() && !top.heldBy(me.lockId()) && !top.holder().expired()
-                    && !goneFromThisHost(top.holder())) {
+                    && !top.holder().goneFromThisHost()) {
                 return Optional.of(top.holder());
             }
             if (advance(top, keys, me.renewedUntil(Instant.now().plus(lease)))) {
@@ -550,18 +549,6 @@ public final class S3EventLog implements EventLog {
     @Override
     public Optional<LockHolder> holder() {
         return top(new ArrayList<>()).map(Lease::holder);
-    }
-
-    private static boolean goneFromThisHost(LockHolder h) {
-        return h.host().equals(hostName()) && ProcessHandle.of(h.pid()).map(p -> !p.isAlive()).orElse(true);
-    }
-
-    private static String hostName() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            return "localhost";
-        }
     }
 
     private static byte[] encodeLease(LockHolder h) {
