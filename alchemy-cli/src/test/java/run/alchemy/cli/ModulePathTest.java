@@ -25,19 +25,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ModulePathTest {
     private static final String CLI = "run.alchemy.cli";
 
-    /** Our modules and every runtime dependency from the test class path (no test classes or jars, no JUnit). */
+    /** This module and its runtime class path (what the launcher runs with), as a module path. */
     private static List<Path> modulePath() {
-        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<Path> out = new ArrayList<>();
-        for (String entry : cp.split(File.pathSeparator)) {
-            Path p = Path.of(entry).toAbsolutePath().normalize();
-            String name = p.getFileName() == null ? "" : p.getFileName().toString();
-            boolean ours = Files.isDirectory(p) && p.endsWith(Path.of("target", "classes"));
-            boolean jar = name.endsWith(".jar") && !name.endsWith("-tests.jar") && !name.startsWith("junit-")
-                    && !name.startsWith("opentest4j-") && !name.startsWith("apiguardian-");
-            if (ours || jar) {
-                out.add(p);
+        List<Path> out = new ArrayList<>(List.of(Path.of("target", "classes").toAbsolutePath()));
+        try {
+            for (String entry : Files.readString(Path.of("target", "classpath.txt")).trim().split(File.pathSeparator)) {
+                out.add(Path.of(entry));
             }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("the build writes target/classpath.txt before the tests", e);
         }
         return out;
     }
