@@ -4,6 +4,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.module.Configuration;
 import java.lang.module.ModuleDescriptor;
 import java.lang.module.ModuleFinder;
@@ -32,8 +34,8 @@ class ModulePathTest {
             for (String entry : Files.readString(Path.of("target", "classpath.txt")).trim().split(File.pathSeparator)) {
                 out.add(Path.of(entry));
             }
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("the build writes target/classpath.txt before the tests", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("the build writes target/classpath.txt before the tests", e);
         }
         return out;
     }

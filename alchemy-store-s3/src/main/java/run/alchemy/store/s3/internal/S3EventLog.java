@@ -55,6 +55,7 @@ public final class S3EventLog implements EventLog {
     private static final String TYPE = "application/x-alchemy-java-log";
     private static final int HEADER_BYTES = 160;
     private static final int LOCK_ATTEMPTS = 20;
+    private static final int STALE_GENERATIONS = 8;
 
     private final S3Objects s3;
     private final String root;
@@ -477,9 +478,10 @@ public final class S3EventLog implements EventLog {
     }
 
     /**
-     * Creates the next generation; false when another writer created it first. Releasing also
-     * deletes the generations before the one released (a run's renewals pile up until then): only
-     * the newest decides anything.
+     * Creates the next generation; false when another writer created it first. Only the newest
+     * generation decides anything: a release that finds {@value #STALE_GENERATIONS} or more older
+     * ones (a few runs' worth, or one long run's renewals) deletes them, so that a run usually
+     * costs two writes (take and release) and the chain stays short to list.
      */
     private boolean advance(Lease from, List<String> keys, LockHolder next) {
         long generation = from == null ? 1 : from.generation + 1;
@@ -493,7 +495,9 @@ public final class S3EventLog implements EventLog {
                     superseded.add(k);
                 }
             }
-            s3.deleteAll(superseded);
+            if (superseded.size() >= STALE_GENERATIONS) {
+                s3.deleteAll(superseded);
+            }
         }
         return true;
     }
