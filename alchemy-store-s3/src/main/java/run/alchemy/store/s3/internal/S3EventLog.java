@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
@@ -159,7 +160,8 @@ public final class S3EventLog implements EventLog {
         return header.map(h -> parseHeader(batchKey(first), h, first).count).orElse(0);
     }
 
-    private record Header(long first, int count, String batchId, int length) {
+    /** A batch's header line: first position, record count (then a batch id, for {@link #isOurs}), and its length. */
+    private record Header(long first, int count, int length) {
     }
 
     private Header parseHeader(String key, byte[] body, long expectedFirst) {
@@ -169,7 +171,7 @@ public final class S3EventLog implements EventLog {
             throw new StateCorruptedException(s3.url(key), "not an alchemy-java log batch (bad header)");
         }
         try {
-            Header h = new Header(Long.parseLong(parts[2]), Integer.parseInt(parts[3]), parts[4], nl + 1);
+            Header h = new Header(Long.parseLong(parts[2]), Integer.parseInt(parts[3]), nl + 1);
             if (h.first != expectedFirst || h.count < 1) {
                 throw new StateCorruptedException(s3.url(key), "batch header says first position " + h.first
                         + " and " + h.count + " records; its key says " + expectedFirst);
@@ -231,7 +233,7 @@ public final class S3EventLog implements EventLog {
         int nl = indexOf(body, 0);
         byte[] stored = found.get();
         int storedNl = indexOf(stored, 0);
-        return storedNl == nl && java.util.Arrays.equals(body, 0, nl, stored, 0, nl);
+        return storedNl == nl && Arrays.equals(body, 0, nl, stored, 0, nl);
     }
 
     private LogConflictException conflict(long expectedHead) {
@@ -330,7 +332,7 @@ public final class S3EventLog implements EventLog {
                 throw new StateCorruptedException(s3.url(key), "batch holds " + i + " records, its header says " + h.count);
             }
             long position = h.first + i;
-            if (position > after && !visitor.visit(position, java.util.Arrays.copyOfRange(body, at, nl))) {
+            if (position > after && !visitor.visit(position, Arrays.copyOfRange(body, at, nl))) {
                 return false;
             }
             at = nl + 1;
@@ -360,7 +362,7 @@ public final class S3EventLog implements EventLog {
                 || body.length == nl + 1 || body[body.length - 1] != '\n') {
             throw new StateCorruptedException(s3.url(key), "not an alchemy-java checkpoint");
         }
-        return java.util.Arrays.copyOfRange(body, nl + 1, body.length - 1);
+        return Arrays.copyOfRange(body, nl + 1, body.length - 1);
     }
 
     @Override
