@@ -21,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -68,30 +67,8 @@ class RealAlchemyRoundTripTest {
 
     // ------------------------------------------------------------------ the program
 
-    /**
-     * 3 fs::File (one id with '/', one in the nested scope "child"), optionally one fs::Folder, and
-     * one alchemy::Value holding a secret. All paths absolute under the temp dir, identical on both sides.
-     */
     private TestStack stack(boolean withFolder) {
-        Path out = tmp.resolve("out");
-        List<TestStack.Res> top = new ArrayList<>();
-        top.add(TestStack.file("readme", out.resolve("readme.txt").toString(), "hello from alchemy-java\n"));
-        top.add(TestStack.file("docs/guide", out.resolve("docs/guide.md").toString(),
-                "# Guide\n\u00fcnic\u00f6de \u2713 \"quotes\" \\ tab\tend\n"));
-        if (withFolder) {
-            top.add(TestStack.folder("assets", out.resolve("assets").toString()));
-        }
-        Map<String, Object> value = new LinkedHashMap<>();
-        value.put("url", "https://example.test/api?x=1&y=2");
-        value.put("port", 8443);
-        value.put("ratio", 0.5);
-        value.put("enabled", true);
-        value.put("tags", List.of("a", "b"));
-        value.put("key", new TestStack.SecretRef(SECRET_ENV, SECRET_VALUE));
-        top.add(TestStack.value("api", value));
-        TestStack.ScopeDef child = new TestStack.ScopeDef("child",
-                List.of(TestStack.file("nested", out.resolve("child/nested.txt").toString(), "nested file\n")), List.of());
-        return new TestStack(APP, STAGE, top, List.of(child));
+        return TestStack.sample(APP, STAGE, tmp.resolve("out"), new TestStack.SecretRef(SECRET_ENV, SECRET_VALUE), withFolder);
     }
 
     private Path workdir() {
@@ -103,20 +80,6 @@ class RealAlchemyRoundTripTest {
     }
 
     // ------------------------------------------------------------------ the Java side
-
-    private record JavaRun(List<Outcome> outcomes, Map<String, Object> outputs) {
-        Map<String, Action> actions() {
-            Map<String, Action> m = new TreeMap<>();
-            for (Outcome o : outcomes) {
-                Action previous = m.put(o.fqn(), o.action());
-                if (previous != null) {
-                    throw new AssertionError("two outcomes for " + o.fqn() + ": " + previous + ", " + o.action()
-                            + " (all: " + outcomes + ")");
-                }
-            }
-            return m;
-        }
-    }
 
     private JavaRun java(TestStack stack) {
         return java(stack, PASSWORD);

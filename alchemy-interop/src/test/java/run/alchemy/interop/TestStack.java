@@ -10,6 +10,7 @@ import run.alchemy.providers.fs.FileProps;
 import run.alchemy.providers.fs.Files;
 import run.alchemy.providers.fs.FolderProps;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -23,6 +24,32 @@ import java.util.Set;
  * declared in the same order (a scope's resources first, then its child scopes).
  */
 record TestStack(String app, String stage, List<Res> resources, List<ScopeDef> scopes) {
+
+    /**
+     * The round trips' program: 3 fs::File (one id with '/', one in the nested scope "child"),
+     * optionally one fs::Folder, and one alchemy::Value holding a secret. All paths absolute under
+     * {@code out}, identical on both sides.
+     */
+    static TestStack sample(String app, String stage, Path out, SecretRef secret, boolean withFolder) {
+        List<Res> top = new ArrayList<>();
+        top.add(file("readme", out.resolve("readme.txt").toString(), "hello from alchemy-java\n"));
+        top.add(file("docs/guide", out.resolve("docs/guide.md").toString(),
+                "# Guide\n\u00fcnic\u00f6de \u2713 \"quotes\" \\ tab\tend\n"));
+        if (withFolder) {
+            top.add(folder("assets", out.resolve("assets").toString()));
+        }
+        Map<String, Object> value = new LinkedHashMap<>();
+        value.put("url", "https://example.test/api?x=1&y=2");
+        value.put("port", 8443);
+        value.put("ratio", 0.5);
+        value.put("enabled", true);
+        value.put("tags", List.of("a", "b"));
+        value.put("key", secret);
+        top.add(value("api", value));
+        ScopeDef child = new ScopeDef("child",
+                List.of(file("nested", out.resolve("child/nested.txt").toString(), "nested file\n")), List.of());
+        return new TestStack(app, stage, top, List.of(child));
+    }
 
     static final String FILE = "fs::File";
     static final String FOLDER = "fs::Folder";

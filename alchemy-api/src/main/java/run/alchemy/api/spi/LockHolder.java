@@ -1,6 +1,7 @@
 package run.alchemy.api.spi;
 
 import java.time.Instant;
+import java.util.Properties;
 
 /**
  * Who holds a stage's lock: enough for an operator to find the run, and for a taker to decide
@@ -16,6 +17,30 @@ import java.time.Instant;
  */
 public record LockHolder(String lockId, String runId, String user, String host, long pid, Instant since,
                          Instant expires) {
+
+    /** The holder as properties, for stores that keep it as text ({@link #fromProperties} reads it back). */
+    public Properties toProperties() {
+        Properties p = new Properties();
+        p.setProperty("lockId", lockId);
+        p.setProperty("runId", runId);
+        p.setProperty("user", user);
+        p.setProperty("host", host);
+        p.setProperty("pid", Long.toString(pid));
+        p.setProperty("since", since.toString());
+        p.setProperty("expires", expires.toString());
+        return p;
+    }
+
+    /**
+     * Reads {@link #toProperties}' output back.
+     *
+     * @throws RuntimeException (parse errors) when a property is missing or malformed
+     */
+    public static LockHolder fromProperties(Properties p) {
+        return new LockHolder(p.getProperty("lockId"), p.getProperty("runId"), p.getProperty("user"),
+                p.getProperty("host"), Long.parseLong(p.getProperty("pid")), Instant.parse(p.getProperty("since")),
+                Instant.parse(p.getProperty("expires")));
+    }
 
     /** This machine's host name, as holders record it ({@code localhost} when it cannot be told). */
     public static String localHost() {

@@ -5,7 +5,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import run.alchemy.api.Action;
 import run.alchemy.api.AlchemyException;
 import run.alchemy.api.Outcome;
-import run.alchemy.api.Phase;
 import run.alchemy.api.Secret;
 import run.alchemy.api.StoreException;
 import run.alchemy.engine.Alchemy;

@@ -551,14 +551,7 @@ public final class FileSystemEventLog implements EventLog {
     }
 
     private void writeLease(LockHolder h, boolean createNew) throws IOException {
-        Properties p = new Properties();
-        p.setProperty("lockId", h.lockId());
-        p.setProperty("runId", h.runId());
-        p.setProperty("user", h.user());
-        p.setProperty("host", h.host());
-        p.setProperty("pid", Long.toString(h.pid()));
-        p.setProperty("since", h.since().toString());
-        p.setProperty("expires", h.expires().toString());
+        Properties p = h.toProperties();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         p.store(bytes, "alchemy-java stage lock");
         if (createNew) {
@@ -581,9 +574,7 @@ public final class FileSystemEventLog implements EventLog {
         Properties p = new Properties();
         try (InputStream in = Files.newInputStream(file)) {
             p.load(in);
-            return Optional.of(new LockHolder(p.getProperty("lockId"), p.getProperty("runId"), p.getProperty("user"),
-                    p.getProperty("host"), Long.parseLong(p.getProperty("pid")), Instant.parse(p.getProperty("since")),
-                    Instant.parse(p.getProperty("expires"))));
+            return Optional.of(LockHolder.fromProperties(p));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException | RuntimeException e) {

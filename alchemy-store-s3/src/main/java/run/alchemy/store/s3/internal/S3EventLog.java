@@ -558,17 +558,8 @@ public final class S3EventLog implements EventLog {
     }
 
     private static byte[] encodeLease(LockHolder h) {
-        Properties p = new Properties();
+        Properties p = h == null ? new Properties() : h.toProperties();
         p.setProperty("state", h == null ? "free" : "held");
-        if (h != null) {
-            p.setProperty("lockId", h.lockId());
-            p.setProperty("runId", h.runId());
-            p.setProperty("user", h.user());
-            p.setProperty("host", h.host());
-            p.setProperty("pid", Long.toString(h.pid()));
-            p.setProperty("since", h.since().toString());
-            p.setProperty("expires", h.expires().toString());
-        }
         StringWriter out = new StringWriter().append(LEASE_MAGIC).append('\n');
         try {
             p.store(out, null);
@@ -589,9 +580,7 @@ public final class S3EventLog implements EventLog {
             if ("free".equals(p.getProperty("state"))) {
                 return null;
             }
-            return new LockHolder(p.getProperty("lockId"), p.getProperty("runId"), p.getProperty("user"),
-                    p.getProperty("host"), Long.parseLong(p.getProperty("pid")), Instant.parse(p.getProperty("since")),
-                    Instant.parse(p.getProperty("expires")));
+            return LockHolder.fromProperties(p);
         } catch (IOException | RuntimeException e) {
             throw new StateCorruptedException(s3.url(key), "unreadable lease: " + e.getMessage());
         }
