@@ -19,14 +19,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A small HTTP/1.1 proxy in front of the S3 server that misbehaves on purpose: per request it may
- * pass it on, delay it, answer 500 or 503 itself (as S3 does when it fails or throttles), answer
+ * pass it on, delay it, hang (answer only after 2 s), answer 500 or 503 itself (as S3 does when
+ * it fails or throttles), answer 409 {@code ConditionalRequestConflict} (as S3 does to a conditional
+ * write racing another), answer
  * 301 the way S3 answers for a bucket in another region, drop the connection before the request
  * reaches the server, or drop it after the server acted but before the answer gets back (the
  * case where a retried write meets its own first attempt). Each request gets its own upstream
  * connection; answers carry {@code Connection: close}.
  */
 final class FaultProxy implements AutoCloseable {
-    enum Fault { NONE, DELAY, ERROR_500, ERROR_503, DROP_BEFORE, DROP_AFTER, WRONG_REGION }
+    enum Fault { NONE, DELAY, HANG, ERROR_500, ERROR_503, CONFLICT_409, DROP_BEFORE, DROP_AFTER, WRONG_REGION }
 
     /** Decides the fault for a request from its request line ({@code PUT /bucket/key?… HTTP/1.1}). */
     @FunctionalInterface
@@ -107,12 +109,14 @@ final class FaultProxy implements AutoCloseable {
                 case ERROR_500 -> answer(out, 500, "Internal Server Error", "InternalError",
                         "We encountered an internal error. Please try again.", null);
                 case ERROR_503 -> answer(out, 503, "Slow Down", "SlowDown", "Please reduce your request rate.", null);
+                case CONFLICT_409 -> answer(out, 409, "Conflict", "ConditionalRequestConflict",
+                        "A conflicting operation occurred. If using PutObject you can retry the request.", null);
                 case WRONG_REGION -> answer(out, 301, "Moved Permanently", "PermanentRedirect",
                         "The bucket you are attempting to access must be addressed using the specified endpoint.",
                         "x-amz-bucket-region: eu-west-3\r\n");
                 default -> {
-                    if (fault == Fault.DELAY) {
-                        Thread.sleep(150);
+                    if (fault == Fault.DELAY || fault == Fault.HANG) {
+                        Thread.sleep(fault == Fault.DELAY ? 150 : 2_000);
                     }
                     byte[] response = forward(head, body);
                     if (fault == Fault.DROP_AFTER) {

@@ -131,6 +131,41 @@ class S3FaultTest {
     }
 
     @Test
+    void aConditionalRequestConflictIsRetried() throws Exception {
+        String bucket = s3.newBucket();
+        int[] conflicts = {0};
+        try (FaultProxy proxy = new FaultProxy(s3.endpoint(), line -> {
+            synchronized (conflicts) {
+                // S3's answer to a conditional write while another one on the key is in flight.
+                return line.startsWith("PUT ") && line.contains("/log/") && conflicts[0]++ < 2
+                        ? Fault.CONFLICT_409 : Fault.NONE;
+            }
+        })) {
+            List<Outcome> outcomes = new CopyOnWriteArrayList<>();
+            app(proxy.endpoint(), bucket, 2, outcomes).run(a -> program(a, Echo.props(), 1));
+            assertEquals(N, outcomes.stream().filter(o -> o.action() == Action.CREATED).count());
+            assertEquals(List.of(Fault.CONFLICT_409, Fault.CONFLICT_409), proxy.injected());
+        }
+        try (History h = app(s3.endpoint(), bucket, 2, new CopyOnWriteArrayList<>()).history()) {
+            assertTrue(h.verify().ok(), h.verify().toString());
+        }
+    }
+
+    @Test
+    void aServerThatStopsAnsweringTimesOutAfterBoundedRetries() throws Exception {
+        String bucket = s3.newBucket();
+        try (FaultProxy proxy = new FaultProxy(s3.endpoint(), line -> Fault.HANG)) {
+            StoreException e = assertThrows(StoreException.class, () -> Alchemy.app("app").stage("dev")
+                    .environment(Map.of())
+                    .stateStore(scope -> s3.store(bucket).endpoint(proxy.endpoint()).maxAttempts(2)
+                            .timeout(Duration.ofMillis(400)).build())
+                    .run(a -> program(a, Echo.props(), 1)));
+            assertTrue(e.getMessage().contains("timed out"), e.getMessage());
+            assertEquals(2, proxy.requests(), "one request, tried twice");
+        }
+    }
+
+    @Test
     void throttlingIsRetriedWithBackoff() throws Exception {
         String bucket = s3.newBucket();
         int[] throttled = {0};

@@ -5,6 +5,7 @@ import run.alchemy.store.s3.S3StateStore;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.exception.AbortedException;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -273,7 +274,7 @@ public final class S3Objects implements AutoCloseable {
                     + ": create it first (Alchemy's S3StateStore needs it too)", e);
         } catch (AwsServiceException e) {
             throw new StoreException(describe(what, key, e), e);
-        } catch (ApiCallTimeoutException e) {
+        } catch (ApiCallTimeoutException | ApiCallAttemptTimeoutException e) {
             throw new StoreException("S3 " + what + " of " + url(key) + " timed out at " + endpoint
                     + " (after retries): " + e.getMessage(), e);
         } catch (AbortedException e) {
