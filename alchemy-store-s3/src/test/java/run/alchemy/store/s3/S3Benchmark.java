@@ -24,6 +24,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>The resources have 10-field props (strings, numbers, a list, a map), one in ten with a
  * secret. Times include S3Proxy's own work on the same two cores, so they measure the store's
  * request pattern on loopback, not S3's latency; the request counts carry over to S3 unchanged.
+ *
+ * <p>With {@code --alchemy} the real Alchemy 0.94 (alchemy-interop/node/deploy.mjs, its
+ * {@code S3StateStore} pointed at the same server, installed by the build) deploys the same
+ * resources as {@code alchemy::Value}s on a bucket of its own in the same run, after each Java
+ * round: cold deploy, no-op redeploy and destroy, each a whole Node process (so its times include
+ * Node's start, about half a second); the ratio column divides its median by alchemy-java's.
  */
 public final class S3Benchmark {
     /** Ten fields, as in benchmarks/README.md's workload. */
@@ -36,23 +42,32 @@ public final class S3Benchmark {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> o = new LinkedHashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            o.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--alchemy")) {
+                continue;
+            }
+            o.put(args[i].replaceFirst("^--", ""), args[++i]);
         }
         int n = Integer.parseInt(o.getOrDefault("n", "1000"));
         int reps = Integer.parseInt(o.getOrDefault("reps", "3"));
         Path out = Path.of(o.getOrDefault("out", "benchmarks/results/s3-latest.json"));
+        boolean alchemy = args.length > 0 && List.of(args).contains("--alchemy");
         List<List<Measured>> rounds = new ArrayList<>();
+        List<Map<String, Long>> alchemyRounds = new ArrayList<>();
         try (LocalS3 s3 = LocalS3.start()) {
             for (int rep = 0; rep < reps; rep++) {
                 rounds.add(round(s3, n));
+                if (alchemy) {
+                    alchemyRounds.add(RealAlchemyOnS3.round(s3, n));
+                }
             }
         }
         StringBuilder json = new StringBuilder("{\n  \"n\": " + n + ",\n  \"reps\": " + reps + ",\n  \"java\": \""
                 + System.getProperty("java.version") + "\",\n  \"cpus\": " + Runtime.getRuntime().availableProcessors()
                 + ",\n  \"workloads\": [\n");
         System.out.printf("%nS3 store, N = %d, median of %d (in-process S3Proxy on loopback)%n", n, reps);
-        System.out.printf("%-16s %10s %10s %8s %8s%n", "workload", "median ms", "requests", "lists", "writes");
+        System.out.printf("%-16s %10s %10s %8s %8s %14s %7s%n", "workload", "median ms", "requests", "lists", "writes",
+                "Alchemy ms", "ratio");
         for (int w = 0; w < rounds.get(0).size(); w++) {
             List<Measured> all = new ArrayList<>();
             for (List<Measured> round : rounds) {
@@ -60,13 +75,19 @@ public final class S3Benchmark {
             }
             all.sort((a, b) -> Long.compare(a.millis(), b.millis()));
             Measured median = all.get(all.size() / 2);
-            System.out.printf("%-16s %10d %10d %8d %8d%n", median.workload(), median.millis(),
-                    median.requests().requests(), median.requests().lists(), median.requests().writes());
-            json.append(String.format(Locale.ROOT,
-                    "    {\"workload\": \"%s\", \"median_ms\": %d, \"runs_ms\": %s, \"requests\": %d, \"lists\": %d, \"writes\": %d}%s%n",
-                    median.workload(), median.millis(), all.stream().map(Measured::millis).toList(),
+            String workload = median.workload();
+            List<Long> theirs = alchemyRounds.stream().filter(r -> r.containsKey(workload)).map(r -> r.get(workload))
+                    .sorted().toList();
+            Long alchemyMs = theirs.isEmpty() ? null : theirs.get(theirs.size() / 2);
+            System.out.printf("%-16s %10d %10d %8d %8d %14s %7s%n", workload, median.millis(),
                     median.requests().requests(), median.requests().lists(), median.requests().writes(),
-                    w + 1 < rounds.get(0).size() ? "," : ""));
+                    alchemyMs == null ? "" : alchemyMs, alchemyMs == null ? ""
+                            : String.format(Locale.ROOT, "%.1fx", alchemyMs / (double) Math.max(1, median.millis())));
+            json.append(String.format(Locale.ROOT,
+                    "    {\"workload\": \"%s\", \"median_ms\": %d, \"runs_ms\": %s, \"requests\": %d, \"lists\": %d, \"writes\": %d, \"alchemy_median_ms\": %s, \"alchemy_runs_ms\": %s}%s%n",
+                    workload, median.millis(), all.stream().map(Measured::millis).toList(),
+                    median.requests().requests(), median.requests().lists(), median.requests().writes(),
+                    alchemyMs, theirs, w + 1 < rounds.get(0).size() ? "," : ""));
         }
         json.append("  ]\n}\n");
         Files.createDirectories(out.toAbsolutePath().getParent());
