@@ -418,7 +418,9 @@ public final class StateRepository {
             if (present == null) {
                 present = new HashSet<>(listed);
             }
-            if (!present.contains(id)) {
+            // A directory listing taken while snapshots are being renamed into place may miss an
+            // entry: only a record that is really gone is adopted as deleted.
+            if (!present.contains(id) && store.get(chain, id).isEmpty()) {
                 adoptExternalChange(key, null);
                 Prefetched scope = prefetched.get(key.chain());
                 if (scope != null) {
