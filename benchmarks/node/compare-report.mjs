@@ -47,8 +47,12 @@ for (const spec of inputs) {
 }
 
 const ORDER = ["a_cold_deploy", "b_noop_redeploy", "c_change_1pct", "d_store_all", "f_destroy", "g_read_phase", "d_store_set"];
-const base = (k) => k.replace(/_nosecrets$/, "");
-const sortKey = (k) => `${k.endsWith("_nosecrets") ? 1 : 0}-${String(ORDER.indexOf(base(k))).padStart(2, "0")}-${k}`;
+// in-process rows first, then the whole-process race (*_proc: bench-process.mjs); secrets before nosecrets
+const isProc = (k) => k.endsWith("_proc");
+const plain = (k) => k.replace(/_proc$/, "");
+const base = (k) => plain(k).replace(/_nosecrets$/, "");
+const sortKey = (k) =>
+  `${isProc(k) ? 1 : 0}-${plain(k).endsWith("_nosecrets") ? 1 : 0}-${String(ORDER.indexOf(base(k))).padStart(2, "0")}-${k}`;
 const mib = (b) => (b ? round(b / 1048576, 0) : null);
 
 const rows = [];
@@ -97,6 +101,9 @@ const doc = {
     loadavgAtEnd: os.loadavg().map((x) => round(x, 2)),
   },
   method:
+    "rows *_proc: whole processes (bench-process.mjs), `./alchemy deploy --file stack.json` against a Node program using " +
+    "Alchemy (alchemy-deploy.mjs) on the same stack, one fresh process per workload, alternating per workload, " +
+    "wall time spawn to exit, peak RSS of the process (/usr/bin/time); other rows: " +
     "alternating runs (alchemy-java, Alchemy, alchemy-java, Alchemy, ...), each a fresh process running one repetition " +
     "of every workload on an empty state directory; medianMs = median over the rounds; ratio = Alchemy / alchemy-java; " +
     "peak RSS = max over rounds of the workload's own peak (VmHWM reset before it)",
@@ -125,6 +132,10 @@ for (const r of rows) {
     `| ${r.workload}${bad ? " (INVALID)" : ""} | ${r.n} | ${fmt(r.alchemy?.medianMs)} | ${fmt(r.java?.medianMs)} | ` +
       `${r.ratio == null ? "—" : r.ratio + "×"} | ${fmt(r.alchemy?.peakRssMiB, 0)} | ${fmt(r.java?.peakRssMiB, 0)} |`,
   );
+}
+if (rows.some((r) => isProc(r.workload))) {
+  lines.push("");
+  lines.push("*_proc: whole processes, `./alchemy deploy --file` against a Node program using Alchemy (same stack file), spawn to exit.");
 }
 console.log(lines.join("\n"));
 console.log(`\n-> ${out}`);

@@ -112,3 +112,38 @@ export function workloadCounts(n) {
   }
   return { n, secrets, changed };
 }
+
+/**
+ * Name of the environment variable holding the secret of resource i in a stack file (the CLI's
+ * {"@secretEnv": NAME}): BENCH_SECRET_000000, ...
+ */
+export function secretEnvName(i) {
+  return `BENCH_SECRET_${pad(i)}`;
+}
+
+/** The environment that resolves every {"@secretEnv"} of stackDocument(n, v, true). */
+export function secretEnv(n) {
+  const env = {};
+  for (let i = 0; i < n; i++) if (hasSecret(i)) env[secretEnvName(i)] = secretPlaintext(i);
+  return env;
+}
+
+/**
+ * The workload as a stack file of `alchemy deploy --file` (and of node/alchemy-deploy.mjs, its
+ * twin on the real Alchemy): N resources of kind alchemy::Value (output = props, like
+ * bench::Thing) with the props of jsonProps(i, variant); the secret of a secret holder is
+ * {"@secretEnv": secretEnvName(i)} (with `secrets`), or its plaintext as a plain string
+ * (variant nosecrets).
+ */
+export function stackDocument(n, variant = 0, secrets = true) {
+  const resources = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const props = jsonProps(i, variant);
+    if (hasSecret(i)) props.apiKey = secrets ? { "@secretEnv": secretEnvName(i) } : secretPlaintext(i);
+    resources[i] = { id: resourceId(i), kind: STACK_KIND, props };
+  }
+  return { app: APP_NAME, stage: STAGE, resources };
+}
+
+/** The kind of every resource of stackDocument(): the CLI's built-in value resource. */
+export const STACK_KIND = "alchemy::Value";

@@ -13,7 +13,6 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import run.alchemy.engine.StateJson;
 
 import java.io.IOException;
-import java.util.regex.Pattern;
 
 /**
  * JSON for the command: parsing that refuses duplicate keys, and output as the engine writes it
@@ -28,7 +27,6 @@ final class Json {
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
-    private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*");
 
     private Json() {
     }
@@ -68,10 +66,25 @@ final class Json {
 
     /** A JSON path step: {@code $.a}, {@code $["a b"]}. */
     static String path(String parent, String key) {
-        if (IDENTIFIER.matcher(key).matches()) {
+        if (isIdentifier(key)) {
             return parent + "." + key;
         }
         return parent + "[" + TextNode.valueOf(key) + "]";
+    }
+
+    /** {@code [A-Za-z_$][A-Za-z0-9_$]*}, without a regex (a stack file has a path step per value). */
+    private static boolean isIdentifier(String key) {
+        if (key.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            boolean letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '$';
+            if (!letter && (i == 0 || c < '0' || c > '9')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static String path(String parent, int index) {

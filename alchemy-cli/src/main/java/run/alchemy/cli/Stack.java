@@ -157,6 +157,9 @@ final class Stack {
 
     /** An alchemy::Value's props: any JSON, with {@code @secretEnv} objects turned into secrets. */
     private JsonNode value(JsonNode node, String p) {
+        if (!marked(node)) {
+            return node; // nothing to resolve or refuse: used as parsed (no copy, no paths)
+        }
         if (node.isObject()) {
             if (node.has(SECRET_ENV)) {
                 return secret(node, p);
@@ -181,6 +184,23 @@ final class Stack {
             return out;
         }
         return node;
+    }
+
+    /** Whether {@code node} holds a {@code @secretEnv} or {@code @secret} key at any depth. */
+    private static boolean marked(JsonNode node) {
+        if (node.isObject()) {
+            if (node.has(SECRET_ENV) || node.has("@secret")) {
+                return true;
+            }
+        } else if (!node.isArray()) {
+            return false;
+        }
+        for (JsonNode child : node) {
+            if (marked(child)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private JsonNode secret(JsonNode node, String p) {

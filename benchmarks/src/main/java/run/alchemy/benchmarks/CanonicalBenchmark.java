@@ -24,8 +24,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The skip decision: Alchemy's "changed or not" = canonical JSON of the stored props (as read
- * from state) equals canonical JSON of the program's props ({@link StateSerde#canonical}), and the
- * steps it is made of, against raw Jackson serialization of the same (plain JSON) trees.
+ * from state) equals canonical JSON of the program's props ({@link StateSerde#canonical}), decided
+ * by walking both trees ({@link StateSerde#sameCanonical}), and the steps it is made of, against
+ * raw Jackson serialization of the same (plain JSON) trees.
  *
  * <p>{@code shape}: {@code workload} = the workload's 10-field props (resource 1, or resource 0
  * for {@code secret}); {@code big} = the same plus 30 more fields ({@link Workload#bigProps}, 40
@@ -96,9 +97,18 @@ public class CanonicalBenchmark {
         return serde.canonical(programTree, fqn);
     }
 
-    /** "Changed or not": canonical(stored) equals canonical(program), both trees given. */
+    /**
+     * "Changed or not" as the engine decides it: {@link StateSerde#sameCanonical} of the stored and
+     * the program's trees (both given), equal by definition to {@link #decisionTexts}.
+     */
     @Benchmark
     public boolean decision() {
+        return serde.sameCanonical(storedTree, programTree, fqn);
+    }
+
+    /** The definition: canonical(stored) equals canonical(program), both texts built. */
+    @Benchmark
+    public boolean decisionTexts() {
         return Objects.equals(serde.canonical(storedTree, fqn), serde.canonical(programTree, fqn));
     }
 
@@ -106,7 +116,7 @@ public class CanonicalBenchmark {
     @Benchmark
     public boolean decisionFromProgram() {
         JsonNode tree = serde.toTree(program);
-        return Objects.equals(serde.canonical(storedTree, fqn), serde.canonical(tree, fqn));
+        return serde.sameCanonical(storedTree, tree, fqn);
     }
 
     /** Baseline: raw Jackson serialization of the same tree (plain JSON) to a String. */

@@ -160,7 +160,7 @@ public final class Engine implements AutoCloseable {
             record = stored.get();
             Status status = Records.status(record, repo.locate(chain, id));
             if (status.isSettled() && !force && !options.alwaysUpdate() && !provider.alwaysUpdate()
-                    && Objects.equals(serde.canonical(record.get("props"), fqn), serde.canonical(newProps, fqn))) {
+                    && serde.sameCanonical(record.get("props"), newProps, fqn)) {
                 report(chain, id, kind, Action.SKIPPED);
                 return typed(record.get("output"), provider.outputType(), fqn, "output");
             }

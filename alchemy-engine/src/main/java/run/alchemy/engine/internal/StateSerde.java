@@ -13,7 +13,11 @@ import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.JsonNodeType;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.POJONode;
@@ -27,6 +31,7 @@ import run.alchemy.api.StateCorruptedException;
 import run.alchemy.engine.internal.json.JsBase64;
 import run.alchemy.engine.internal.json.JsDates;
 import run.alchemy.engine.internal.json.JsKeys;
+import run.alchemy.engine.internal.json.JsNumbers;
 import run.alchemy.engine.internal.json.JsonWriter;
 import run.alchemy.engine.internal.secrets.SecretCodec;
 import run.alchemy.engine.internal.secrets.SecretFailure;
@@ -173,8 +178,61 @@ public final class StateSerde {
         if (value == null) {
             return null;
         }
-        JsonNode tree = value instanceof JsonNode node ? node : mapper.valueToTree(value);
+        JsonNode tree = value instanceof JsonNode node ? node : plainTree(value);
+        if (tree == null) {
+            tree = mapper.valueToTree(value);
+        }
         return jsOrder(tree, false);
+    }
+
+    /**
+     * The tree {@code valueToTree} makes of JDK maps (string keys), lists, strings, ints, longs,
+     * booleans and secrets, built directly (no token buffer); null when the value holds anything
+     * else (a null too: map nulls are left out by the mapper), which then goes through Jackson.
+     */
+    private static JsonNode plainTree(Object v) {
+        if (v instanceof String s) {
+            return TextNode.valueOf(s);
+        }
+        if (v instanceof Integer i) {
+            return IntNode.valueOf(i);
+        }
+        if (v instanceof Long l) {
+            return LongNode.valueOf(l);
+        }
+        if (v instanceof Boolean b) {
+            return BooleanNode.valueOf(b);
+        }
+        if (v instanceof Secret) {
+            return NODES.pojoNode(v);
+        }
+        boolean jdk = v != null && v.getClass().getName().startsWith("java.util.");
+        if (jdk && v instanceof Map<?, ?> map) {
+            ObjectNode out = NODES.objectNode();
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                if (!(e.getKey() instanceof String key) || e.getValue() == null) {
+                    return null;
+                }
+                JsonNode child = plainTree(e.getValue());
+                if (child == null) {
+                    return null;
+                }
+                out.set(key, child);
+            }
+            return out;
+        }
+        if (jdk && v instanceof List<?> list) {
+            ArrayNode out = NODES.arrayNode(list.size());
+            for (Object element : list) {
+                JsonNode child = element == null ? null : plainTree(element);
+                if (child == null) {
+                    return null;
+                }
+                out.add(child);
+            }
+            return out;
+        }
+        return null;
     }
 
     /** A tree back to a program type; secrets arrive as {@link Secret}. */
@@ -302,25 +360,90 @@ public final class StateSerde {
             throw new StateCorruptedException(location, "expected a JSON object, found "
                     + (root == null ? "nothing" : root.getNodeType().name().toLowerCase()));
         }
-        JsonNode revived = revive(root, "", location, codec);
+        JsonNode revived = revive(root, null, location, codec);
         return (ObjectNode) revived;
     }
 
-    private JsonNode revive(JsonNode node, String pointer, String location, SecretCodec codec) {
-        if (node.isArray()) {
-            ArrayNode out = NODES.arrayNode(node.size());
-            for (int i = 0; i < node.size(); i++) {
-                JsonNode v = revive(node.get(i), pointer + "/" + i, location, codec);
-                out.add(v.isMissingNode() ? NODES.nullNode() : v);
+    /**
+     * A JSON pointer built only when an error needs it: the parent and this step's key or index
+     * (a record has a step per value, and almost never an error).
+     */
+    private record Pointer(Pointer parent, String key, int index) {
+        static String of(Pointer p) {
+            if (p == null) {
+                return "";
             }
-            return out;
+            return of(p.parent) + "/" + (p.key != null ? p.key : Integer.toString(p.index));
+        }
+    }
+
+    /**
+     * Deserializes a freshly parsed tree in place (it is nobody else's): tags normalised, erased
+     * secrets dropped, secrets opened, keys put in JS order. Only what changes is replaced.
+     */
+    private JsonNode revive(JsonNode node, Pointer pointer, String location, SecretCodec codec) {
+        if (node.isArray()) {
+            ArrayNode array = (ArrayNode) node;
+            for (int i = 0; i < array.size(); i++) {
+                JsonNode child = array.get(i);
+                if (!child.isContainerNode()) {
+                    continue;
+                }
+                JsonNode v = revive(child, new Pointer(pointer, null, i), location, codec);
+                if (v != child) {
+                    array.set(i, v.isMissingNode() ? NODES.nullNode() : v);
+                }
+            }
+            return array;
         }
         if (!node.isObject()) {
             return node;
         }
+        JsonNode tagged = revivedTag(node, pointer, location, codec);
+        if (tagged != null) {
+            return tagged;
+        }
+        ObjectNode object = (ObjectNode) node;
+        // JS order: Symbol(…) keys, then array-index keys ascending, then the others; reordered
+        // (a copy) only when the keys are not in that order already
+        boolean reorder = false;
+        int rank = 0;
+        long lastIndex = -1;
+        Iterator<Map.Entry<String, JsonNode>> it = object.fields();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> e = it.next();
+            JsonNode child = e.getValue();
+            if (child.isContainerNode()) {
+                JsonNode v = revive(child, new Pointer(pointer, e.getKey(), 0), location, codec);
+                if (v.isMissingNode()) {
+                    it.remove();
+                    continue;
+                }
+                if (v != child) {
+                    e.setValue(v);
+                }
+            }
+            String k = e.getKey();
+            int r = JsKeys.isSymbol(k) ? 0 : JsKeys.isIndex(k) ? 1 : 2;
+            if (r < rank) {
+                reorder = true;
+            }
+            rank = Math.max(rank, r);
+            if (r == 1) {
+                long index = Long.parseLong(k);
+                reorder |= index < lastIndex;
+                lastIndex = index;
+            }
+        }
+        return reorder ? reordered(object, true) : object;
+    }
+
+    /** A tagged object ({@code @secret}, {@code @schema}, {@code @date}, …) deserialized, or null if it is none. */
+    private JsonNode revivedTag(JsonNode node, Pointer pointer, String location, SecretCodec codec) {
         JsonNode secret = node.get(SECRET);
         if (secret != null && truthy(secret)) {
-            return codec.erases() ? MissingNode.getInstance() : NODES.pojoNode(openSecret(secret, pointer, location, codec));
+            return codec.erases() ? MissingNode.getInstance()
+                    : NODES.pojoNode(openSecret(secret, Pointer.of(pointer), location, codec));
         }
         if (node.has("@schema")) {
             return node.get("@schema");
@@ -330,7 +453,7 @@ public final class StateSerde {
             OptionalLong millis = date.isNumber() ? OptionalLong.of(date.longValue())
                     : date.isTextual() ? JsDates.parse(date.textValue()) : OptionalLong.empty();
             if (millis.isEmpty()) {
-                throw new StateCorruptedException(location, "invalid date " + date + " at " + pointer);
+                throw new StateCorruptedException(location, "invalid date " + date + " at " + Pointer.of(pointer));
             }
             return tag("@date", JsDates.iso(millis.getAsLong()));
         }
@@ -347,20 +470,11 @@ public final class StateSerde {
         JsonNode buffer = node.get("@buffer");
         if (buffer != null) {
             if (!buffer.isTextual()) {
-                throw new StateCorruptedException(location, "@buffer at " + pointer + " is not a string");
+                throw new StateCorruptedException(location, "@buffer at " + Pointer.of(pointer) + " is not a string");
             }
             return tag("@buffer", JsBase64.encode(JsBase64.decodeLenient(buffer.textValue())));
         }
-        ObjectNode out = NODES.objectNode();
-        Iterator<Map.Entry<String, JsonNode>> it = node.fields();
-        while (it.hasNext()) {
-            Map.Entry<String, JsonNode> e = it.next();
-            JsonNode v = revive(e.getValue(), pointer + "/" + e.getKey(), location, codec);
-            if (!v.isMissingNode()) {
-                out.set(e.getKey(), v);
-            }
-        }
-        return jsOrder(out, true) == out ? out : reordered(out, true);
+        return null;
     }
 
     private static ObjectNode tag(String tag, String value) {
@@ -415,6 +529,122 @@ public final class StateSerde {
             Secret secret = SealedSecret.unwrap(pojo);
             return secret.isJson() ? parseSecretJson(secret, resource, pointer) : TextNode.valueOf(secret.reveal());
         });
+    }
+
+    /**
+     * Whether {@code canonical(a)} equals {@code canonical(b)}: Alchemy's "changed or not" decision.
+     * Walks both trees side by side, without building either text; where the trees alone cannot
+     * tell (a JSON-valued secret, a secret against an object, a number against null), it compares
+     * the two canonical texts.
+     */
+    public boolean sameCanonical(JsonNode a, JsonNode b, String resource) {
+        boolean aAbsent = a == null || a.isMissingNode();
+        boolean bAbsent = b == null || b.isMissingNode();
+        if (aAbsent || bAbsent) {
+            return aAbsent == bAbsent;
+        }
+        int r = same(a, b);
+        return r == SAME || (r == UNSURE && canonical(a, resource).equals(canonical(b, resource)));
+    }
+
+    private static final int DIFFERENT = 0;
+    private static final int SAME = 1;
+    private static final int UNSURE = 2;
+
+    /**
+     * Compares the compact texts JsonWriter would write for {@code a} and {@code b}. JSON texts
+     * parse one way only, so two arrays or objects write the same text exactly when their keys and
+     * elements do; strings write the same text exactly when they are equal.
+     */
+    private static int same(JsonNode a, JsonNode b) {
+        JsonNodeType ta = a.getNodeType() == JsonNodeType.MISSING ? JsonNodeType.NULL : a.getNodeType();
+        JsonNodeType tb = b.getNodeType() == JsonNodeType.MISSING ? JsonNodeType.NULL : b.getNodeType();
+        if (ta != tb) {
+            if (ta == JsonNodeType.POJO || tb == JsonNodeType.POJO) {
+                JsonNodeType other = ta == JsonNodeType.POJO ? tb : ta;
+                return other == JsonNodeType.OBJECT || other == JsonNodeType.BINARY
+                        || !isSecret(ta == JsonNodeType.POJO ? a : b) ? UNSURE : DIFFERENT;
+            }
+            boolean numberOrNull = (ta == JsonNodeType.NUMBER || ta == JsonNodeType.NULL)
+                    && (tb == JsonNodeType.NUMBER || tb == JsonNodeType.NULL); // NaN writes null
+            return numberOrNull || ta == JsonNodeType.BINARY || tb == JsonNodeType.BINARY ? UNSURE : DIFFERENT;
+        }
+        switch (ta) {
+            case STRING:
+                return a.textValue().equals(b.textValue()) ? SAME : DIFFERENT;
+            case BOOLEAN:
+                return a.booleanValue() == b.booleanValue() ? SAME : DIFFERENT;
+            case NULL:
+                return SAME;
+            case NUMBER:
+                if (a.isInt() && b.isInt()) {
+                    return a.intValue() == b.intValue() ? SAME : DIFFERENT;
+                }
+                return JsNumbers.format(a).equals(JsNumbers.format(b)) ? SAME : DIFFERENT;
+            case ARRAY: {
+                int n = a.size();
+                if (n != b.size()) {
+                    return DIFFERENT;
+                }
+                int result = SAME;
+                for (int i = 0; i < n; i++) {
+                    int r = same(a.get(i), b.get(i));
+                    if (r == DIFFERENT) {
+                        return DIFFERENT;
+                    }
+                    result = Math.max(result, r);
+                }
+                return result;
+            }
+            case OBJECT: {
+                Iterator<Map.Entry<String, JsonNode>> ia = a.fields();
+                Iterator<Map.Entry<String, JsonNode>> ib = b.fields();
+                int result = SAME;
+                while (true) {
+                    Map.Entry<String, JsonNode> ea = nextPresent(ia);
+                    Map.Entry<String, JsonNode> eb = nextPresent(ib);
+                    if (ea == null || eb == null) {
+                        return ea == eb ? result : DIFFERENT;
+                    }
+                    if (!ea.getKey().equals(eb.getKey())) {
+                        return DIFFERENT;
+                    }
+                    int r = same(ea.getValue(), eb.getValue());
+                    if (r == DIFFERENT) {
+                        return DIFFERENT;
+                    }
+                    result = Math.max(result, r);
+                }
+            }
+            case POJO: {
+                if (!isSecret(a) || !isSecret(b)) {
+                    return UNSURE;
+                }
+                Secret sa = SealedSecret.unwrap(((POJONode) a).getPojo());
+                Secret sb = SealedSecret.unwrap(((POJONode) b).getPojo());
+                if (sa.isJson() || sb.isJson()) {
+                    return UNSURE;
+                }
+                return sa.reveal().equals(sb.reveal()) ? SAME : DIFFERENT;
+            }
+            default:
+                return UNSURE;
+        }
+    }
+
+    private static Map.Entry<String, JsonNode> nextPresent(Iterator<Map.Entry<String, JsonNode>> it) {
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!e.getValue().isMissingNode()) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    private static boolean isSecret(JsonNode node) {
+        Object pojo = ((POJONode) node).getPojo();
+        return pojo instanceof Secret || pojo instanceof SealedSecret;
     }
 
     private String normalizeJson(Secret secret, String resource, String pointer) {

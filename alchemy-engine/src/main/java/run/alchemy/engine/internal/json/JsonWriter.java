@@ -32,7 +32,7 @@ public final class JsonWriter {
 
     /** Two-space indented text, as Alchemy's FileSystem and S3 stores write. */
     public static String pretty(JsonNode node, SecretSink secrets) {
-        JsonWriter w = new JsonWriter(true, secrets, 1024);
+        JsonWriter w = new JsonWriter(true, secrets, 4096);
         w.value(node, 0);
         return w.out.toString();
     }
@@ -146,7 +146,16 @@ public final class JsonWriter {
     private void string(String s) {
         out.append('"');
         int len = s.length();
-        for (int i = 0; i < len; i++) {
+        int plain = 0;
+        while (plain < len && plainChar(s.charAt(plain))) {
+            plain++;
+        }
+        if (plain == len) { // the common case: nothing to escape, one copy
+            out.append(s).append('"');
+            return;
+        }
+        out.append(s, 0, plain);
+        for (int i = plain; i < len; i++) {
             char c = s.charAt(i);
             switch (c) {
                 case '"' -> out.append("\\\"");
@@ -174,6 +183,11 @@ public final class JsonWriter {
             }
         }
         out.append('"');
+    }
+
+    /** Written as itself: not a quote, backslash, control character or surrogate. */
+    private static boolean plainChar(char c) {
+        return c >= 0x20 && c != '"' && c != '\\' && (c < Character.MIN_SURROGATE || c > Character.MAX_SURROGATE);
     }
 
     private void hexEscape(char c) {

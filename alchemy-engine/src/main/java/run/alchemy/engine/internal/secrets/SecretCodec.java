@@ -210,31 +210,14 @@ public final class SecretCodec {
         if (box.length < 24 + 16) {
             throw new SecretFailure("legacy secret is too short (" + box.length + " bytes)");
         }
-        byte[] key = new byte[32];
-        Blake2bDigest blake = new Blake2bDigest(256);
-        blake.update(password, 0, password.length);
-        blake.doFinal(key, 0);
-        XSalsa20Engine salsa = new XSalsa20Engine();
-        salsa.init(false, new ParametersWithIV(new KeyParameter(key), box, 0, 24));
-        byte[] polyKey = new byte[32];
-        salsa.processBytes(new byte[32], 0, 32, polyKey, 0);
-        int ctOffset = 24 + 16;
-        int ctLength = box.length - ctOffset;
-        Poly1305 poly = new Poly1305();
-        poly.init(new KeyParameter(polyKey));
-        poly.update(box, ctOffset, ctLength);
-        byte[] mac = new byte[16];
-        poly.doFinal(mac, 0);
-        if (!MessageDigest.isEqual(mac, Arrays.copyOfRange(box, 24, 40))) {
+        byte[] plain = Secretbox.open(password, box);
+        if (plain == null) {
             throw new SecretFailure("wrong password or tampered ciphertext (legacy secretbox MAC check failed)");
         }
-        byte[] plain = new byte[ctLength];
-        salsa.processBytes(box, ctOffset, ctLength, plain, 0);
         try {
             return new String(plain, StandardCharsets.UTF_8);
         } finally {
             Arrays.fill(plain, (byte) 0);
-            Arrays.fill(key, (byte) 0);
         }
     }
 
@@ -279,5 +262,41 @@ public final class SecretCodec {
     @Override
     public String toString() {
         return "SecretCodec(" + (erase ? "erasing" : password == null ? "no password" : "password set") + ")";
+    }
+
+    /**
+     * libsodium's secretbox (BLAKE2b-256 key, XSalsa20-Poly1305) with BouncyCastle, in a class of its
+     * own so that verifying SecretCodec does not load BouncyCastle: its jar is signed, and the first
+     * class loaded from it costs a signature check of the jar (a few hundred milliseconds of startup).
+     */
+    private static final class Secretbox {
+        /** The plaintext, or null when the MAC does not match. */
+        static byte[] open(byte[] password, byte[] box) {
+            byte[] key = new byte[32];
+            try {
+                Blake2bDigest blake = new Blake2bDigest(256);
+                blake.update(password, 0, password.length);
+                blake.doFinal(key, 0);
+                XSalsa20Engine salsa = new XSalsa20Engine();
+                salsa.init(false, new ParametersWithIV(new KeyParameter(key), box, 0, 24));
+                byte[] polyKey = new byte[32];
+                salsa.processBytes(new byte[32], 0, 32, polyKey, 0);
+                int ctOffset = 24 + 16;
+                int ctLength = box.length - ctOffset;
+                Poly1305 poly = new Poly1305();
+                poly.init(new KeyParameter(polyKey));
+                poly.update(box, ctOffset, ctLength);
+                byte[] mac = new byte[16];
+                poly.doFinal(mac, 0);
+                if (!MessageDigest.isEqual(mac, Arrays.copyOfRange(box, 24, 40))) {
+                    return null;
+                }
+                byte[] plain = new byte[ctLength];
+                salsa.processBytes(box, ctOffset, ctLength, plain, 0);
+                return plain;
+            } finally {
+                Arrays.fill(key, (byte) 0);
+            }
+        }
     }
 }
