@@ -117,6 +117,15 @@ public final class StateRepository {
         long from = Math.min(indexed, projected);
         Map<Key, String> toProject = new LinkedHashMap<>();
         long[] last = {indexed};
+        if (from >= log.head()) {
+            // The index and the snapshots are current: nothing in the log is newer (a no-op redeploy).
+            head = indexed;
+            indexedAt = indexed;
+            if (projected != head) {
+                log.markProjected(head);
+            }
+            return head == 0 ? importExisting(stage) : 0;
+        }
         log.read(from, (position, bytes) -> {
             Event e = EventCodec.decode(position, bytes, log.describe());
             last[0] = Math.max(last[0], position);
