@@ -113,11 +113,12 @@ public final class StateRepository {
         }
         long projected = log.projected();
         Map<Key, String> latest = new LinkedHashMap<>();
-        long indexed = loadIndex();
+        long logHead = log.head();
+        long indexed = loadIndex(logHead);
         long from = Math.min(indexed, projected);
         Map<Key, String> toProject = new LinkedHashMap<>();
         long[] last = {indexed};
-        if (from >= log.head()) {
+        if (from >= logHead) {
             // The index and the snapshots are current: nothing in the log is newer (a no-op redeploy).
             head = indexed;
             indexedAt = indexed;
@@ -175,7 +176,7 @@ public final class StateRepository {
      * Loads the cached hashes of the snapshots as of some position, so that only the log after it
      * is read; returns that position, or 0 (read everything) when there is no usable cache.
      */
-    private long loadIndex() {
+    private long loadIndex(long logHead) {
         Optional<byte[]> bytes = log.readIndex();
         if (bytes.isEmpty()) {
             return 0;
@@ -187,7 +188,7 @@ public final class StateRepository {
                 return 0;
             }
             long position = Long.parseLong(text.substring(INDEX_MAGIC.length(), nl));
-            if (position > log.head()) {
+            if (position > logHead) {
                 return 0; // the log was compacted or replaced under the cache
             }
             Map<Key, String> loaded = new HashMap<>();
