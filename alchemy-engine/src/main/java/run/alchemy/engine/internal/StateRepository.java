@@ -27,6 +27,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -112,12 +113,9 @@ public final class StateRepository {
             return 0;
         }
         long projected = log.projected();
-        Map<Key, String> latest = new LinkedHashMap<>();
         long logHead = log.head();
         long indexed = loadIndex(logHead);
         long from = Math.min(indexed, projected);
-        Map<Key, String> toProject = new LinkedHashMap<>();
-        long[] last = {indexed};
         if (from >= logHead) {
             // The index and the snapshots are current: nothing in the log is newer (a no-op redeploy).
             head = indexed;
@@ -127,6 +125,9 @@ public final class StateRepository {
             }
             return head == 0 ? importExisting(stage) : 0;
         }
+        Map<Key, String> latest = new LinkedHashMap<>();
+        Map<Key, String> toProject = new LinkedHashMap<>();
+        long[] last = {indexed};
         log.read(from, (position, bytes) -> {
             Event e = EventCodec.decode(position, bytes, log.describe());
             last[0] = Math.max(last[0], position);
@@ -297,7 +298,7 @@ public final class StateRepository {
         Optional<byte[]> stored = stored(key);
         String want = expected.get(key);
         String have = stored.map(StateRepository::sha256).orElse(null);
-        if (!java.util.Objects.equals(want, have)) {
+        if (!Objects.equals(want, have)) {
             adoptExternalChange(key, stored.orElse(null));
         }
         return stored;
