@@ -11,6 +11,7 @@ import run.alchemy.api.event.RunStarted;
 import run.alchemy.api.spi.EventLog;
 import run.alchemy.api.spi.LockHolder;
 import run.alchemy.api.spi.StateStore;
+import run.alchemy.engine.internal.StateRepository;
 import run.alchemy.engine.internal.log.EventCodec;
 
 import java.io.IOException;
@@ -180,24 +181,8 @@ public final class History implements AutoCloseable {
 
     private Set<Address> storedAddresses() {
         Set<Address> all = new TreeSet<>();
-        List<String> app = stage.subList(0, stage.size() - 1);
-        String stageName = stage.get(stage.size() - 1);
-        if (store.list(app).contains(stageName)) {
-            all.add(new Address(app, stageName));
-        }
-        walk(stage, all);
+        StateRepository.recordsOfStage(store, stage).forEach((chain, ids) -> ids.forEach(id -> all.add(new Address(chain, id))));
         return all;
-    }
-
-    private void walk(List<String> chain, Set<Address> into) {
-        for (String id : store.list(chain)) {
-            into.add(new Address(chain, id));
-        }
-        for (String child : store.listScopes(chain)) {
-            List<String> c = new ArrayList<>(chain);
-            c.add(child);
-            walk(List.copyOf(c), into);
-        }
     }
 
     /**

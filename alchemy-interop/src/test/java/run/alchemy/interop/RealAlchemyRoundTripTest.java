@@ -101,14 +101,6 @@ class RealAlchemyRoundTripTest {
         return new JavaRun(List.copyOf(outcomes), outputs);
     }
 
-    /** The expected actions: {@code action} for every resource of the stack, {@code overrides} for some. */
-    private static Map<String, Action> expect(TestStack stack, Action action, Map<String, Action> overrides) {
-        Map<String, Action> m = new TreeMap<>();
-        stack.all().keySet().forEach(fqn -> m.put(fqn, action));
-        m.putAll(overrides);
-        return m;
-    }
-
     private static String fqn(String... parts) {
         return APP + "/" + STAGE + "/" + String.join("/", parts);
     }
@@ -138,7 +130,7 @@ class RealAlchemyRoundTripTest {
         TestStack stack = stack(true);
 
         JavaRun first = java(stack);
-        assertEquals(expect(stack, Action.CREATED, Map.of()), first.actions(), "Java's first deploy");
+        assertEquals(stack.expect(Action.CREATED, Map.of()), first.actions(), "Java's first deploy");
         assertFilesOnDisk(stack);
         Map<String, String> before = StateSnapshot.of(stateDir());
         // layout as Alchemy's FileSystemStateStore: '/' in ids as ':', scope records and scope directories
@@ -175,7 +167,7 @@ class RealAlchemyRoundTripTest {
         assertFalse(apiRecord.contains(SECRET_VALUE), "Alchemy stored the secret encrypted");
 
         JavaRun run = java(stack);
-        assertEquals(expect(stack, Action.SKIPPED, Map.of()), run.actions(),
+        assertEquals(stack.expect(Action.SKIPPED, Map.of()), run.actions(),
                 "Java must skip everything the real Alchemy deployed");
         assertEquals(before, StateSnapshot.of(stateDir()), "state files changed by Java's re-run");
         assertFilesOnDisk(stack);
@@ -199,7 +191,7 @@ class RealAlchemyRoundTripTest {
         TestStack original = stack(true);
 
         // 1. Java deploys
-        assertEquals(expect(original, Action.CREATED, Map.of()), java(original).actions());
+        assertEquals(original.expect(Action.CREATED, Map.of()), java(original).actions());
 
         // 2. Alchemy deploys with readme changed: exactly that resource is written
         TestStack changed = original.withContent("readme", "changed by the real Alchemy\n");
@@ -213,7 +205,7 @@ class RealAlchemyRoundTripTest {
 
         // 3. Java with the original content: updates readme only
         Map<String, String> beforeUpdate = StateSnapshot.of(stateDir());
-        assertEquals(expect(original, Action.SKIPPED, Map.of(fqn("readme"), Action.UPDATED)), java(original).actions());
+        assertEquals(original.expect(Action.SKIPPED, Map.of(fqn("readme"), Action.UPDATED)), java(original).actions());
         assertFilesOnDisk(original);
         Map<String, String> afterUpdate = StateSnapshot.of(stateDir());
         assertEquals(beforeUpdate.keySet(), afterUpdate.keySet());
@@ -239,7 +231,7 @@ class RealAlchemyRoundTripTest {
         TestStack reduced = original.without("docs/guide");
         String guidePath = path(original, "docs/guide");
         assertTrue(Files.exists(Path.of(guidePath)));
-        assertEquals(expect(reduced, Action.SKIPPED, Map.of(fqn("docs/guide"), Action.DELETED)), java(reduced).actions());
+        assertEquals(reduced.expect(Action.SKIPPED, Map.of(fqn("docs/guide"), Action.DELETED)), java(reduced).actions());
         assertFalse(Files.exists(Path.of(guidePath)), "the file of the deleted resource must be gone");
         Map<String, String> afterDelete = StateSnapshot.of(stateDir());
         assertFalse(afterDelete.containsKey(APP + "/" + STAGE + "/docs:guide.json"), afterDelete.keySet().toString());
@@ -257,7 +249,7 @@ class RealAlchemyRoundTripTest {
     void realAlchemyDestroysWhatJavaDeployed() throws IOException {
         // no fs::Folder: Alchemy 0.94's Folder delete is unreliable on Linux
         TestStack stack = stack(false);
-        assertEquals(expect(stack, Action.CREATED, Map.of()), java(stack).actions());
+        assertEquals(stack.expect(Action.CREATED, Map.of()), java(stack).actions());
         assertFilesOnDisk(stack);
         Set<String> records = StateSnapshot.of(stateDir()).keySet();
         assertEquals(stack.recordFqns().size(), records.size(), records.toString());

@@ -251,13 +251,6 @@ class S3InteropTest {
         return "alchemy/" + String.join("/", a.chain()) + "/" + a.id().replace('/', ':');
     }
 
-    private static Map<String, Action> expect(TestStack stack, Action action, Map<String, Action> overrides) {
-        Map<String, Action> m = new TreeMap<>();
-        stack.all().keySet().forEach(fqn -> m.put(fqn, action));
-        m.putAll(overrides);
-        return m;
-    }
-
     private static String fqn(String... parts) {
         return APP + "/" + STAGE + "/" + String.join("/", parts);
     }
@@ -298,7 +291,7 @@ class S3InteropTest {
         TestStack stack = stack(true);
 
         JavaRun first = java(stack);
-        assertEquals(expect(stack, Action.CREATED, Map.of()), first.actions(), "Java's first deploy");
+        assertEquals(stack.expect(Action.CREATED, Map.of()), first.actions(), "Java's first deploy");
         assertFilesOnDisk(stack);
         Map<String, String> before = state();
         assertEquals(Set.of(
@@ -338,7 +331,7 @@ class S3InteropTest {
         assertEquals(before, state());
 
         // ... and a second Java run skips everything too: both sides agree on the same records.
-        assertEquals(expect(stack, Action.SKIPPED, Map.of()), java(stack).actions());
+        assertEquals(stack.expect(Action.SKIPPED, Map.of()), java(stack).actions());
         assertEquals(before, state());
         assertLogMatchesBucket();
     }
@@ -367,7 +360,7 @@ class S3InteropTest {
         assertEquals(before, state(), "a run with the wrong password changed objects");
 
         JavaRun run = java(stack);
-        assertEquals(expect(stack, Action.SKIPPED, Map.of()), run.actions(),
+        assertEquals(stack.expect(Action.SKIPPED, Map.of()), run.actions(),
                 "Java must skip everything the real Alchemy deployed");
         assertEquals(before, state(), "objects changed by Java's re-run");
         assertFilesOnDisk(stack);
@@ -390,7 +383,7 @@ class S3InteropTest {
         }
 
         // A redeploy by each side skips everything again.
-        assertEquals(expect(stack, Action.SKIPPED, Map.of()), java(stack).actions());
+        assertEquals(stack.expect(Action.SKIPPED, Map.of()), java(stack).actions());
         RealAlchemy.Report again = node().deploy(stack, workdir());
         assertEquals(List.of(), again.written(), "stderr:\n" + again.stderr());
         assertEquals(List.of(), again.deleted(), "stderr:\n" + again.stderr());
@@ -402,7 +395,7 @@ class S3InteropTest {
         TestStack original = stack(true);
 
         // 1. Java deploys
-        assertEquals(expect(original, Action.CREATED, Map.of()), java(original).actions());
+        assertEquals(original.expect(Action.CREATED, Map.of()), java(original).actions());
 
         // 2. Alchemy deploys with readme changed: exactly that record is written
         TestStack changed = original.withContent("readme", "changed by the real Alchemy\n");
@@ -416,7 +409,7 @@ class S3InteropTest {
 
         // 3. Java with the original content: updates readme only
         Map<String, String> beforeUpdate = state();
-        assertEquals(expect(original, Action.SKIPPED, Map.of(fqn("readme"), Action.UPDATED)), java(original).actions());
+        assertEquals(original.expect(Action.SKIPPED, Map.of(fqn("readme"), Action.UPDATED)), java(original).actions());
         assertFilesOnDisk(original);
         Map<String, String> afterUpdate = state();
         assertEquals(beforeUpdate.keySet(), afterUpdate.keySet());
@@ -440,7 +433,7 @@ class S3InteropTest {
         TestStack reduced = original.without("docs/guide");
         String guidePath = path(original, "docs/guide");
         assertTrue(Files.exists(Path.of(guidePath)));
-        assertEquals(expect(reduced, Action.SKIPPED, Map.of(fqn("docs/guide"), Action.DELETED)), java(reduced).actions());
+        assertEquals(reduced.expect(Action.SKIPPED, Map.of(fqn("docs/guide"), Action.DELETED)), java(reduced).actions());
         assertFalse(Files.exists(Path.of(guidePath)), "the file of the deleted resource must be gone");
         Map<String, String> afterDelete = state();
         assertEquals(expectedKeys(reduced), afterDelete.keySet());
@@ -462,13 +455,13 @@ class S3InteropTest {
 
         // 7. Java with that stack: nothing to do, and its log adopts the deletion Alchemy made (finalize
         // lists the scope and notices the record the log still holds is gone).
-        assertEquals(expect(smaller, Action.SKIPPED, Map.of()), java(smaller).actions());
+        assertEquals(smaller.expect(Action.SKIPPED, Map.of()), java(smaller).actions());
         assertEquals(afterAlchemyDelete, state());
         assertLogMatchesBucket();
 
         // 8. Java declares api again: it sees that Alchemy deleted it (an external change) and creates it anew.
         JavaRun back = java(reduced);
-        assertEquals(expect(reduced, Action.SKIPPED, Map.of(fqn("api"), Action.CREATED)), back.actions());
+        assertEquals(reduced.expect(Action.SKIPPED, Map.of(fqn("api"), Action.CREATED)), back.actions());
         assertEquals(expectedKeys(reduced), state().keySet());
         try (History h = history()) {
             List<ResourceEvent> api = h.of(new Address(List.of(APP, STAGE), "api"));
@@ -485,7 +478,7 @@ class S3InteropTest {
     void realAlchemyDestroysWhatJavaDeployed() throws IOException {
         // no fs::Folder: Alchemy 0.94's Folder delete is unreliable on Linux
         TestStack stack = stack(false);
-        assertEquals(expect(stack, Action.CREATED, Map.of()), java(stack).actions());
+        assertEquals(stack.expect(Action.CREATED, Map.of()), java(stack).actions());
         assertFilesOnDisk(stack);
         assertEquals(expectedKeys(stack), state().keySet());
         Set<String> log = logKeys();
@@ -501,7 +494,7 @@ class S3InteropTest {
         assertFilesDeleted(stack);
 
         // Java sees the stage empty (its log adopts the deletions) and creates everything again.
-        assertEquals(expect(stack, Action.CREATED, Map.of()), java(stack).actions());
+        assertEquals(stack.expect(Action.CREATED, Map.of()), java(stack).actions());
         assertEquals(expectedKeys(stack), state().keySet());
         assertLogMatchesBucket();
     }
@@ -533,7 +526,7 @@ class S3InteropTest {
     void aConfiguredPrefixIsUsedVerbatimByBothSides() throws IOException {
         prefix = "teams/web-";
         TestStack stack = stack(true);
-        assertEquals(expect(stack, Action.CREATED, Map.of()), java(stack).actions());
+        assertEquals(stack.expect(Action.CREATED, Map.of()), java(stack).actions());
         Set<String> expected = new TreeSet<>();
         expectedKeys(stack).forEach(k -> expected.add(prefix + k.substring("alchemy/".length())));
         Set<String> keys = allKeys();
@@ -558,7 +551,7 @@ class S3InteropTest {
         // and the other way round: a change by Alchemy under that prefix is seen by Java
         TestStack changed = stack.withContent("readme", "changed under a prefix\n");
         assertEquals(List.of(fqn("readme")), node().deploy(changed, workdir()).written());
-        assertEquals(expect(stack, Action.SKIPPED, Map.of(fqn("readme"), Action.UPDATED)), java(stack).actions());
+        assertEquals(stack.expect(Action.SKIPPED, Map.of(fqn("readme"), Action.UPDATED)), java(stack).actions());
         assertFilesOnDisk(stack);
         assertNoLocalState();
     }
@@ -571,7 +564,7 @@ class S3InteropTest {
     @Test
     void alchemysOwnListReadsJavaStateButItsFinalizeCrashes() throws IOException {
         TestStack stack = stack(true);
-        assertEquals(expect(stack, Action.CREATED, Map.of()), java(stack).actions());
+        assertEquals(stack.expect(Action.CREATED, Map.of()), java(stack).actions());
         Map<String, String> before = state();
         Set<String> log = logKeys();
 

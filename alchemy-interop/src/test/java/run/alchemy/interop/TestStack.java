@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import run.alchemy.api.Action;
 import run.alchemy.api.Scope;
 import run.alchemy.api.Secret;
 import run.alchemy.providers.fs.FileProps;
@@ -17,6 +18,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * One program, run either by the Java engine ({@link #applyTo}) or by the real Alchemy through
@@ -49,6 +51,14 @@ record TestStack(String app, String stage, List<Res> resources, List<ScopeDef> s
         ScopeDef child = new ScopeDef("child",
                 List.of(file("nested", out.resolve("child/nested.txt").toString(), "nested file\n")), List.of());
         return new TestStack(app, stage, top, List.of(child));
+    }
+
+    /** The expected actions: {@code action} for every resource of the stack, {@code overrides} for some. */
+    Map<String, Action> expect(Action action, Map<String, Action> overrides) {
+        Map<String, Action> m = new TreeMap<>();
+        all().keySet().forEach(fqn -> m.put(fqn, action));
+        m.putAll(overrides);
+        return m;
     }
 
     static final String FILE = "fs::File";

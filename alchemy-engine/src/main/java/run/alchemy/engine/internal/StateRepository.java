@@ -227,15 +227,8 @@ public final class StateRepository {
 
     /** Adopts state written without a log (by Alchemy, or before the log existed): one event per record. */
     private int importExisting(List<String> stage) {
-        List<String> app = stage.subList(0, stage.size() - 1);
-        String stageName = stage.get(stage.size() - 1);
-        Map<List<String>, List<String>> scopes = new LinkedHashMap<>();
-        if (store.list(app).contains(stageName)) {
-            scopes.put(List.copyOf(app), List.of(stageName));
-        }
-        walk(List.copyOf(stage), scopes);
         int imported = 0;
-        for (Map.Entry<List<String>, List<String>> scope : scopes.entrySet()) {
+        for (Map.Entry<List<String>, List<String>> scope : recordsOfStage(store, stage).entrySet()) {
             for (Map.Entry<String, byte[]> found : store.getBatch(scope.getKey(), scope.getValue()).entrySet()) {
                 Key k = new Key(scope.getKey(), found.getKey());
                 byte[] bytes = found.getValue();
@@ -249,10 +242,26 @@ public final class StateRepository {
         return imported;
     }
 
-    private void walk(List<String> chain, Map<List<String>, List<String>> into) {
-        into.put(chain, store.list(chain));
-        for (String child : store.listScopes(chain)) {
-            walk(child(chain, child), into);
+    /**
+     * The ids of every record a stage holds in the store, by scope chain: the stage's own record
+     * (in the app's scope), then the stage's scope and every scope below it, one listing each.
+     */
+    public static Map<List<String>, List<String>> recordsOfStage(StateStore store, List<String> stage) {
+        List<String> app = List.copyOf(stage.subList(0, stage.size() - 1));
+        String stageName = stage.get(stage.size() - 1);
+        Map<List<String>, List<String>> scopes = new LinkedHashMap<>();
+        if (store.list(app).contains(stageName)) {
+            scopes.put(app, List.of(stageName));
+        }
+        walk(store, List.copyOf(stage), scopes);
+        return scopes;
+    }
+
+    private static void walk(StateStore store, List<String> chain, Map<List<String>, List<String>> into) {
+        StateStore.Contents contents = store.contents(chain);
+        into.put(chain, contents.ids());
+        for (String child : contents.scopes()) {
+            walk(store, child(chain, child), into);
         }
     }
 
