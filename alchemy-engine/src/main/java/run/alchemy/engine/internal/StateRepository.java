@@ -565,12 +565,16 @@ public final class StateRepository {
                 failure = e instanceof AlchemyException ? e : new AlchemyException("writing state failed: " + e.getMessage(), e);
                 throw failure;
             } finally {
-                for (Op op : ops) {
-                    if (op.effect == Effect.PROJECT) {
-                        pending.computeIfPresent(op.key.chain(), (c, inChain) -> {
-                            inChain.remove(op.key.id(), op);
-                            return inChain.isEmpty() ? null : inChain;
-                        });
+                // Under the lock that queues writes: a scope's map dropped here as empty must not be
+                // the one a concurrent enqueue is adding to, or that write would vanish from reads.
+                synchronized (batchLock) {
+                    for (Op op : ops) {
+                        if (op.effect == Effect.PROJECT) {
+                            Map<String, Op> inChain = pending.get(op.key.chain());
+                            if (inChain != null && inChain.remove(op.key.id(), op) && inChain.isEmpty()) {
+                                pending.remove(op.key.chain());
+                            }
+                        }
                     }
                 }
             }
