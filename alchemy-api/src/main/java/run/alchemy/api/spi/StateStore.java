@@ -88,6 +88,16 @@ public interface StateStore extends AutoCloseable {
     }
 
     /**
+     * Whether a record missing from a batch read of its scope should still be read alone before
+     * the engine creates it, because something the listing does not show as a record can stand in
+     * its place (a directory where a file would be), which a read reports as corrupt state.
+     * Cheap for a local store; a remote one answers false and spares the request.
+     */
+    default boolean confirmsAbsenceByReading() {
+        return false;
+    }
+
+    /**
      * The event log of a stage, kept where Alchemy never looks, or empty when this store has none
      * (then snapshots are the only state, written durably one by one). Once a store hands out a
      * log, snapshot writes need not be synced: the log is the durability point.

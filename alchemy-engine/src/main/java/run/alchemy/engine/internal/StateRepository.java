@@ -332,7 +332,11 @@ public final class StateRepository {
         if (!store.prefersBatchReads()) {
             return store.get(key.chain(), key.id());
         }
-        return Optional.ofNullable(prefetch(key.chain()).bytes().get(key.id()));
+        byte[] bytes = prefetch(key.chain()).bytes().get(key.id());
+        if (bytes == null && store.confirmsAbsenceByReading()) {
+            return store.get(key.chain(), key.id());
+        }
+        return Optional.ofNullable(bytes);
     }
 
     /** Scopes this run wrote records in. */

@@ -6,6 +6,7 @@ import run.alchemy.api.spi.EventLog;
 import run.alchemy.api.spi.StateStore;
 import run.alchemy.store.fs.internal.FileSystemEventLog;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -20,10 +21,14 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 /**
@@ -124,37 +129,92 @@ public final class FileSystemStateStore implements StateStore {
 
     @Override
     public List<String> list(List<String> chain) {
-        Path dir = dir(chain);
-        List<String> ids = new ArrayList<>();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
-            for (Path p : entries) {
-                if (Files.isRegularFile(p)) {
-                    String name = p.getFileName().toString();
-                    ids.add(name.substring(0, name.length() - SUFFIX.length()).replace(':', '/'));
-                }
-            }
-        } catch (NoSuchFileException e) {
-            return List.of();
-        } catch (IOException e) {
-            throw failure("cannot list " + dir, e);
-        }
-        Collections.sort(ids);
-        return ids;
+        return contents(chain).ids();
     }
 
     @Override
     public List<String> listScopes(List<String> chain) {
+        return contents(chain).scopes();
+    }
+
+    /**
+     * One pass over the scope's directory: {@code .json} files are records, directories are child
+     * scopes. Telling them apart costs a stat per entry; when the directory's link count says it
+     * has no subdirectories (2 on ext4, xfs and most Unix file systems), {@code .json} names are
+     * taken as records without one. Other counts (btrfs says 1), or none, and every entry is checked.
+     */
+    @Override
+    public Contents contents(List<String> chain) {
         Path dir = dir(chain);
-        List<String> names = new ArrayList<>();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, Files::isDirectory)) {
-            entries.forEach(p -> names.add(p.getFileName().toString()));
+        List<String> ids = new ArrayList<>();
+        List<String> scopes = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            boolean noSubdirectories = linkCount(dir) == 2;
+            for (Path p : entries) {
+                String name = p.getFileName().toString();
+                boolean json = name.endsWith(SUFFIX);
+                if (json && noSubdirectories) {
+                    ids.add(idOf(name));
+                    continue;
+                }
+                BasicFileAttributes a;
+                try {
+                    a = Files.readAttributes(p, BasicFileAttributes.class);
+                } catch (NoSuchFileException gone) {
+                    continue; // removed since the listing, or a dangling link
+                }
+                if (a.isDirectory()) {
+                    scopes.add(name);
+                } else if (json && a.isRegularFile()) {
+                    ids.add(idOf(name));
+                }
+            }
         } catch (NoSuchFileException e) {
-            return List.of();
+            return new Contents(List.of(), List.of());
         } catch (IOException e) {
             throw failure("cannot list " + dir, e);
         }
-        Collections.sort(names);
-        return names;
+        Collections.sort(ids);
+        Collections.sort(scopes);
+        return new Contents(ids, scopes);
+    }
+
+    private static String idOf(String fileName) {
+        return fileName.substring(0, fileName.length() - SUFFIX.length()).replace(':', '/');
+    }
+
+    private static long linkCount(Path dir) {
+        try {
+            return ((Number) Files.getAttribute(dir, "unix:nlink")).longValue();
+        } catch (UnsupportedOperationException | IllegalArgumentException | IOException e) {
+            return -1;
+        }
+    }
+
+    /** Files are read in parallel, so a scope's first read costs less than one read after another. */
+    @Override
+    public boolean prefersBatchReads() {
+        return true;
+    }
+
+    /** A directory can stand where a record's file would be: the listing does not show it as a record. */
+    @Override
+    public boolean confirmsAbsenceByReading() {
+        return true;
+    }
+
+    @Override
+    public Map<String, byte[]> getBatch(List<String> chain, Collection<String> ids) {
+        List<String> order = List.copyOf(ids);
+        byte[][] found = new byte[order.size()][];
+        IntStream.range(0, order.size()).parallel().forEach(i -> found[i] = get(chain, order.get(i)).orElse(null));
+        Map<String, byte[]> out = new LinkedHashMap<>();
+        for (int i = 0; i < found.length; i++) {
+            if (found[i] != null) {
+                out.put(order.get(i), found[i]);
+            }
+        }
+        return out;
     }
 
     /** Removes the scope's directory when no record (no regular file) is left anywhere below it. */
@@ -195,9 +255,26 @@ public final class FileSystemStateStore implements StateStore {
                 && a.lastModifiedTime().toInstant().isBefore(java.time.Instant.now().minusSeconds(60));
     }
 
+    /** The record's file; built as a string (the engine names it on every read) unless a name needs normalizing. */
     @Override
     public String locate(List<String> chain, String id) {
-        return file(chain, id).toString();
+        StringBuilder path = new StringBuilder(root.toString());
+        for (String name : chain) {
+            if (!plainName(name)) {
+                return file(chain, id).toString();
+            }
+            path.append(File.separatorChar).append(name);
+        }
+        String fileName = id.replace('/', ':') + SUFFIX;
+        if (id.isEmpty() || id.indexOf(':') >= 0 || !plainName(fileName)) {
+            return file(chain, id).toString();
+        }
+        return path.append(File.separatorChar).append(fileName).toString();
+    }
+
+    private static boolean plainName(String name) {
+        return !name.isEmpty() && !name.equals(".") && !name.equals("..") && name.indexOf('/') < 0
+                && name.indexOf(File.separatorChar) < 0;
     }
 
     /** Chain elements are path segments, unescaped as in Alchemy; anything resolving outside the root is refused. */

@@ -80,6 +80,36 @@ class FileSystemStateStoreTest extends StateStoreContract {
     }
 
     @Test
+    void oneListingTellsRecordsFromScopesWithOrWithoutSubdirectories() throws Exception {
+        store.put(STAGE, "a", json("{}"));
+        store.put(STAGE, "b.json", json("{}"));
+        Files.writeString(root().resolve("app/dev/notes.txt"), "not a record");
+        // No subdirectory yet: the directory's link count spares the stats.
+        assertEquals(new StateStore.Contents(List.of("a", "b.json"), List.of()), store.contents(STAGE));
+        // Resource "b.json" gets a child scope: a directory named like a record file, told apart by a stat.
+        store.put(List.of("app", "dev", "b.json"), "kid", json("{}"));
+        store.put(List.of("app", "dev", "c"), "kid", json("{}"));
+        assertEquals(new StateStore.Contents(List.of("a", "b.json"), List.of("b.json", "c")), store.contents(STAGE));
+        assertEquals(List.of("a", "b.json"), store.list(STAGE));
+        assertEquals(List.of("b.json", "c"), store.listScopes(STAGE));
+    }
+
+    @Test
+    void aBatchReadReturnsWhatExistsInTheOrderAsked() {
+        for (int i = 0; i < 200; i++) {
+            store.put(STAGE, "r" + i, json("{\"i\":" + i + "}"));
+        }
+        List<String> asked = new java.util.ArrayList<>();
+        for (int i = 199; i >= 0; i--) {
+            asked.add("r" + i);
+            asked.add("missing" + i);
+        }
+        java.util.Map<String, byte[]> found = store.getBatch(STAGE, asked);
+        assertEquals(asked.stream().filter(id -> id.startsWith("r")).toList(), List.copyOf(found.keySet()));
+        assertEquals("{\"i\":7}", new String(found.get("r7"), java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    @Test
     void refusesScopesThatWouldLeaveTheRoot() {
         StoreException e = assertThrows(StoreException.class,
                 () -> store.put(List.of("app", "..", ".."), "x", json("{}")));
