@@ -193,12 +193,13 @@ public final class StateRepository {
                 return 0; // the log was compacted or replaced under the cache
             }
             Map<Key, String> loaded = new HashMap<>();
+            Map<List<String>, List<String>> chains = new HashMap<>(); // one copy of each scope's chain
             int at = nl + 1;
             while (at < text.length()) {
                 int end = text.indexOf('\n', at);
                 String line = text.substring(at, end < 0 ? text.length() : end);
                 Map.Entry<List<String>, String> k = EventCodec.parseKey(line.substring(65));
-                loaded.put(new Key(k.getKey(), k.getValue()), line.substring(0, 64));
+                loaded.put(new Key(chains.computeIfAbsent(k.getKey(), c -> c), k.getValue()), line.substring(0, 64));
                 at = end < 0 ? text.length() : end + 1;
             }
             expected.putAll(loaded);

@@ -23,6 +23,7 @@ import run.alchemy.api.event.Updating;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -261,15 +262,45 @@ public final class EventCodec {
         return Integer.parseInt(fields.getOrDefault(name, "0"));
     }
 
-    /** The key of a record in checkpoints: its chain and id as a JSON array. */
+    /** A record's address in checkpoints and the index: a JSON array of strings, the chain, then the id. */
     public static String key(List<String> chain, String id) {
+        StringBuilder out = new StringBuilder(64).append('[');
+        for (String name : chain) {
+            if (!plain(name)) {
+                return jsonKey(chain, id);
+            }
+            out.append('"').append(name).append("\",");
+        }
+        if (!plain(id)) {
+            return jsonKey(chain, id);
+        }
+        return out.append('"').append(id).append("\"]").toString();
+    }
+
+    private static String jsonKey(List<String> chain, String id) {
         ArrayNode a = JSON.createArrayNode();
         chain.forEach(a::add);
         a.add(id);
         return a.toString();
     }
 
+    /** Needs no escaping in a JSON string. */
+    private static boolean plain(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '"' || c == '\\' || c < 0x20) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The chain and id of {@link #key}; a stage's index holds one per record, so escapes alone take the parser. */
     public static Map.Entry<List<String>, String> parseKey(String key) {
+        if (key.length() >= 4 && key.startsWith("[\"") && key.endsWith("\"]") && key.indexOf('\\') < 0) {
+            String[] parts = key.substring(2, key.length() - 2).split("\",\"", -1);
+            return Map.entry(List.of(Arrays.copyOf(parts, parts.length - 1)), parts[parts.length - 1]);
+        }
         try {
             JsonNode a = JSON.readTree(key);
             List<String> chain = new ArrayList<>();
