@@ -31,7 +31,12 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.UnaryOperator;
 
 /**
@@ -278,7 +283,7 @@ public final class StateRepository {
 
     /** The record, deserialized with secrets opened by {@code codec} (the password of its scope). */
     public Optional<ObjectNode> read(List<String> chain, String id, SecretCodec codec) {
-        return bytes(chain, id).map(b -> serde.readRecord(b, store.locate(chain, id), codec));
+        return snapshot(chain, id).map(s -> serde.readRecord(s.bytes(), s.takeTree(), store.locate(chain, id), codec));
     }
 
     /** The records that exist among {@code ids}. */
@@ -295,49 +300,177 @@ public final class StateRepository {
         return out;
     }
 
-    private Optional<byte[]> bytes(List<String> chain, String id) {
+    private Optional<Snapshot> snapshot(List<String> chain, String id) {
         if (log == null) {
-            return store.get(chain, id);
+            return store.get(chain, id).map(Snapshot::of);
         }
         Key key = new Key(List.copyOf(chain), id);
         Map<String, Op> inChain = pending.get(key.chain());
         Op op = inChain == null ? null : inChain.get(id);
         if (op != null) {
-            return Optional.ofNullable(op.bytes);
+            return Optional.ofNullable(op.bytes).map(Snapshot::of);
         }
-        Optional<byte[]> stored = stored(key);
+        Optional<Snapshot> stored = stored(key);
         String want = expected.get(key);
-        String have = stored.map(StateRepository::sha256).orElse(null);
+        String have = stored.map(Snapshot::sha).orElse(null);
         if (!Objects.equals(want, have)) {
-            adoptExternalChange(key, stored.orElse(null));
+            adoptExternalChange(key, stored.map(Snapshot::bytes).orElse(null));
         }
         return stored;
     }
 
+    /** A stored record: its bytes, their hash, and its parsed tree until a reader takes it (reviving changes it). */
+    private static final class Snapshot {
+        private final byte[] bytes;
+        private String sha; // computed on first use when not given; a race computes the same value twice
+        private final AtomicReference<ObjectNode> tree;
+
+        Snapshot(byte[] bytes, String sha, ObjectNode tree) {
+            this.bytes = bytes;
+            this.sha = sha;
+            this.tree = new AtomicReference<>(tree);
+        }
+
+        static Snapshot of(byte[] bytes) {
+            return new Snapshot(bytes, null, null);
+        }
+
+        byte[] bytes() {
+            return bytes;
+        }
+
+        String sha() {
+            if (sha == null) {
+                sha = sha256(bytes);
+            }
+            return sha;
+        }
+
+        ObjectNode takeTree() {
+            return tree.getAndSet(null);
+        }
+    }
+
+    /** Records asked of the store at a time when a scope is read in the background. */
+    private static final int READ_CHUNK = 64;
+    /** How far the background read parses ahead of the program's reads (each tree is held until taken). */
+    private static final int PARSE_LEAD = 256;
+    /** How long the background read waits for the program to catch up before it reads on without parsing. */
+    private static final long CATCH_UP_NANOS = 2_000_000;
+
     /**
-     * A scope's snapshots as one batch read found them, kept current with this run's own writes
-     * (the run holds the stage lock, so nobody else writes them): later reads and listings of the
-     * scope need no request.
+     * A scope's snapshots, for stores that prefer batch reads: listed on the scope's first use, then
+     * read, hashed and parsed in the background in listing order, so that the program decides on
+     * the first records while later ones are still being read. Kept current with this run's own
+     * writes (the run holds the stage lock, so nobody else writes them): later reads and listings
+     * of the scope need no request.
      */
-    private record Prefetched(Map<String, byte[]> bytes, Set<String> scopes) {
+    private static final class Prefetched {
+        final Set<String> scopes;
+        /** Completed with null when a listed record was gone by the time it was read. */
+        final Map<String, CompletableFuture<Snapshot>> records = new ConcurrentHashMap<>();
+        final AtomicInteger taken = new AtomicInteger();
+        volatile long lastTaken = System.nanoTime();
+
+        Prefetched(Collection<String> scopes) {
+            this.scopes = Set.copyOf(scopes);
+        }
+
+        /** The record as read, once the background read has reached it. */
+        Snapshot take(CompletableFuture<Snapshot> record) {
+            taken.incrementAndGet();
+            lastTaken = System.nanoTime();
+            return join(record);
+        }
+
+        /** The ids of the records that exist, once every listed one has been read. */
+        List<String> ids() {
+            TreeSet<String> ids = new TreeSet<>();
+            records.forEach((id, record) -> {
+                if (join(record) != null) {
+                    ids.add(id);
+                }
+            });
+            return new ArrayList<>(ids);
+        }
+
+        /**
+         * Whether the background read, at position {@code at}, should parse: only close ahead of the
+         * program, for which it waits while the program is taking records (not when it stopped).
+         */
+        boolean parseAt(int at) {
+            while (at - taken.get() > PARSE_LEAD && System.nanoTime() - lastTaken < CATCH_UP_NANOS) {
+                LockSupport.parkNanos(50_000);
+            }
+            return at - taken.get() <= PARSE_LEAD;
+        }
+
+        private static Snapshot join(CompletableFuture<Snapshot> record) {
+            try {
+                return record.join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : e;
+            }
+        }
     }
 
     private Prefetched prefetch(List<String> chain) {
         return prefetched.computeIfAbsent(chain, c -> {
             StateStore.Contents contents = store.contents(c);
-            return new Prefetched(new ConcurrentHashMap<>(store.getBatch(c, contents.ids())), Set.copyOf(contents.scopes()));
+            Prefetched scope = new Prefetched(contents.scopes());
+            List<String> ids = contents.ids();
+            List<CompletableFuture<Snapshot>> futures = new ArrayList<>(ids.size());
+            for (String id : ids) {
+                CompletableFuture<Snapshot> f = new CompletableFuture<>();
+                scope.records.put(id, f);
+                futures.add(f);
+            }
+            if (ids.size() <= READ_CHUNK) {
+                readInto(scope, c, ids, futures);
+            } else {
+                Thread reader = new Thread(() -> readInto(scope, c, ids, futures), "alchemy-state-reader");
+                reader.setDaemon(true);
+                reader.start();
+            }
+            return scope;
         });
     }
 
-    private Optional<byte[]> stored(Key key) {
+    private void readInto(Prefetched scope, List<String> chain, List<String> ids, List<CompletableFuture<Snapshot>> into) {
+        int done = 0;
+        try {
+            for (int from = 0; from < ids.size(); from += READ_CHUNK) {
+                int to = Math.min(ids.size(), from + READ_CHUNK);
+                Map<String, byte[]> found = store.getBatch(chain, ids.subList(from, to));
+                for (int i = from; i < to; i++) {
+                    byte[] bytes = found.get(ids.get(i));
+                    into.get(i).complete(bytes == null ? null : new Snapshot(bytes, sha256(bytes),
+                            scope.parseAt(i) ? serde.parseRecord(bytes) : null));
+                    done = i + 1;
+                }
+            }
+        } catch (Throwable e) {
+            // whoever waits for a record not read yet gets the failure (a typed store error)
+            for (int i = done; i < into.size(); i++) {
+                into.get(i).completeExceptionally(e);
+            }
+            if (e instanceof Error error) {
+                throw error;
+            }
+        }
+    }
+
+    private Optional<Snapshot> stored(Key key) {
         if (!store.prefersBatchReads()) {
-            return store.get(key.chain(), key.id());
+            return store.get(key.chain(), key.id()).map(Snapshot::of);
         }
-        byte[] bytes = prefetch(key.chain()).bytes().get(key.id());
-        if (bytes == null && store.confirmsAbsenceByReading()) {
-            return store.get(key.chain(), key.id());
+        Prefetched scope = prefetch(key.chain());
+        CompletableFuture<Snapshot> record = scope.records.get(key.id());
+        Snapshot found = record == null ? null : scope.take(record);
+        if (found == null && store.confirmsAbsenceByReading()) {
+            return store.get(key.chain(), key.id()).map(Snapshot::of);
         }
-        return Optional.ofNullable(bytes);
+        return Optional.ofNullable(found);
     }
 
     /** Scopes this run wrote records in. */
@@ -355,7 +488,7 @@ public final class StateRepository {
         Prefetched parent = prefetched.get(chain.subList(0, chain.size() - 1));
         String name = chain.get(chain.size() - 1);
         int slash = name.indexOf('/'); // a name with '/' nests its container under the first segment
-        return parent != null && !parent.scopes().contains(slash < 0 ? name : name.substring(0, slash));
+        return parent != null && !parent.scopes.contains(slash < 0 ? name : name.substring(0, slash));
     }
 
     /** This run writes (null: deletes) the record: a prefetched copy of its scope follows. */
@@ -364,9 +497,9 @@ public final class StateRepository {
         Prefetched scope = prefetched.get(key.chain());
         if (scope != null) {
             if (bytes == null) {
-                scope.bytes().remove(key.id());
+                scope.records.remove(key.id());
             } else {
-                scope.bytes().put(key.id(), bytes);
+                scope.records.put(key.id(), CompletableFuture.completedFuture(Snapshot.of(bytes)));
             }
         }
     }
@@ -388,7 +521,7 @@ public final class StateRepository {
         if (!store.prefersBatchReads()) {
             ids = store.list(chain);
         } else if (prefetched.containsKey(chain)) {
-            ids = new ArrayList<>(prefetched.get(chain).bytes().keySet());
+            ids = prefetched.get(chain).ids();
         } else {
             ids = knownEmpty(chain) ? List.of() : store.list(chain);
         }
@@ -449,7 +582,7 @@ public final class StateRepository {
                 adoptExternalChange(key, null);
                 Prefetched scope = prefetched.get(key.chain());
                 if (scope != null) {
-                    scope.bytes().remove(id);
+                    scope.records.remove(id);
                 }
             }
         }

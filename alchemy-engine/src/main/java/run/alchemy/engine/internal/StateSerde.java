@@ -343,6 +343,27 @@ public final class StateSerde {
      * decrypted with {@code codec}. Errors name {@code location} (and the JSON path for secrets).
      */
     public ObjectNode readRecord(byte[] bytes, String location, SecretCodec codec) {
+        return readRecord(bytes, null, location, codec);
+    }
+
+    /**
+     * {@link #readRecord} of bytes already parsed by {@link #parseRecord} into {@code parsed} (a tree
+     * nobody else holds: reviving changes it in place), or null to parse them here.
+     */
+    public ObjectNode readRecord(byte[] bytes, ObjectNode parsed, String location, SecretCodec codec) {
+        return (ObjectNode) revive(parsed != null ? parsed : parse(bytes, location), null, location, codec);
+    }
+
+    /** The stored record's tree, or null when it is not a JSON object ({@link #readRecord} then says why). */
+    public ObjectNode parseRecord(byte[] bytes) {
+        try {
+            return mapper.readTree(bytes) instanceof ObjectNode o ? o : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private JsonNode parse(byte[] bytes, String location) {
         JsonNode root;
         if (bytes.length == 0) {
             throw new StateCorruptedException(location, "the file is empty");
@@ -360,8 +381,7 @@ public final class StateSerde {
             throw new StateCorruptedException(location, "expected a JSON object, found "
                     + (root == null ? "nothing" : root.getNodeType().name().toLowerCase()));
         }
-        JsonNode revived = revive(root, null, location, codec);
-        return (ObjectNode) revived;
+        return root;
     }
 
     /**
