@@ -79,9 +79,10 @@ public interface StateStore extends AutoCloseable {
     String locate(List<String> chain, String id);
 
     /**
-     * Whether reads are cheaper in bulk ({@link #getBatch} of a whole scope) than one by one, as
-     * with a remote store where each read is a round trip: the engine then fetches each scope's
-     * records together the first time it reads one of them.
+     * Whether reads are cheaper in bulk ({@link #getBatch} of many records) than one by one, as
+     * with a remote store where each read is a round trip, or files read in parallel: the engine
+     * then lists a scope the first time it reads one of its records and reads the scope's records
+     * in the background, a batch at a time, ahead of the program.
      */
     default boolean prefersBatchReads() {
         return false;
