@@ -7,17 +7,13 @@ import run.alchemy.api.StateCorruptedException;
 import run.alchemy.api.StoreException;
 import run.alchemy.api.event.ExternalChange;
 import run.alchemy.api.event.ResourceEvent;
-import run.alchemy.api.spi.EventLog;
-import run.alchemy.api.spi.StateStore;
 import run.alchemy.store.fs.FileSystemStateStore;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -111,13 +107,12 @@ class LargeScopeTest {
     }
 
     /** A file store whose batch reads fail from the {@code failFrom}-th on, as a store that lost its connection. */
-    private static final class FailingBatches implements StateStore {
-        private final FileSystemStateStore inner;
+    private static final class FailingBatches extends ForwardingStore {
         private final int failFrom;
         private final AtomicInteger batches = new AtomicInteger();
 
         FailingBatches(FileSystemStateStore inner, int failFrom) {
-            this.inner = inner;
+            super(inner);
             this.failFrom = failFrom;
         }
 
@@ -126,57 +121,7 @@ class LargeScopeTest {
             if (ids.size() > 1 && batches.incrementAndGet() >= failFrom) {
                 throw new StoreException("cannot read " + chain + ": connection reset");
             }
-            return inner.getBatch(chain, new ArrayList<>(ids));
-        }
-
-        @Override
-        public boolean prefersBatchReads() {
-            return true;
-        }
-
-        @Override
-        public Optional<byte[]> get(List<String> chain, String id) {
-            return inner.get(chain, id);
-        }
-
-        @Override
-        public void put(List<String> chain, String id, byte[] json) {
-            inner.put(chain, id, json);
-        }
-
-        @Override
-        public void delete(List<String> chain, String id) {
-            inner.delete(chain, id);
-        }
-
-        @Override
-        public List<String> list(List<String> chain) {
-            return inner.list(chain);
-        }
-
-        @Override
-        public List<String> listScopes(List<String> chain) {
-            return inner.listScopes(chain);
-        }
-
-        @Override
-        public Contents contents(List<String> chain) {
-            return inner.contents(chain);
-        }
-
-        @Override
-        public void deleteScope(List<String> chain) {
-            inner.deleteScope(chain);
-        }
-
-        @Override
-        public String locate(List<String> chain, String id) {
-            return inner.locate(chain, id);
-        }
-
-        @Override
-        public Optional<EventLog> eventLog(String app, String stage) {
-            return inner.eventLog(app, stage);
+            return super.getBatch(chain, ids);
         }
     }
 }

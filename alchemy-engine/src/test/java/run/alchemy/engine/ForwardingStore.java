@@ -1,0 +1,78 @@
+package run.alchemy.engine;
+
+import run.alchemy.api.spi.EventLog;
+import run.alchemy.api.spi.StateStore;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** A store that passes everything to another: tests override what they change (a hidden log, failing reads). */
+abstract class ForwardingStore implements StateStore {
+    private final StateStore inner;
+
+    ForwardingStore(StateStore inner) {
+        this.inner = inner;
+    }
+
+    @Override
+    public Optional<byte[]> get(List<String> chain, String id) {
+        return inner.get(chain, id);
+    }
+
+    @Override
+    public Map<String, byte[]> getBatch(List<String> chain, Collection<String> ids) {
+        return inner.getBatch(chain, ids);
+    }
+
+    @Override
+    public void put(List<String> chain, String id, byte[] json) {
+        inner.put(chain, id, json);
+    }
+
+    @Override
+    public void delete(List<String> chain, String id) {
+        inner.delete(chain, id);
+    }
+
+    @Override
+    public List<String> list(List<String> chain) {
+        return inner.list(chain);
+    }
+
+    @Override
+    public List<String> listScopes(List<String> chain) {
+        return inner.listScopes(chain);
+    }
+
+    @Override
+    public Contents contents(List<String> chain) {
+        return inner.contents(chain);
+    }
+
+    @Override
+    public void deleteScope(List<String> chain) {
+        inner.deleteScope(chain);
+    }
+
+    @Override
+    public String locate(List<String> chain, String id) {
+        return inner.locate(chain, id);
+    }
+
+    @Override
+    public boolean prefersBatchReads() {
+        return inner.prefersBatchReads();
+    }
+
+    @Override
+    public boolean confirmsAbsenceByReading() {
+        return inner.confirmsAbsenceByReading();
+    }
+
+    @Override
+    public Optional<EventLog> eventLog(String app, String stage) {
+        return inner.eventLog(app, stage);
+    }
+}
