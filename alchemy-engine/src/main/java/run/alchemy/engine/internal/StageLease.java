@@ -63,8 +63,12 @@ public final class StageLease {
         try {
             log.renew(me, duration);
         } catch (RuntimeException e) {
+            if (Thread.currentThread().isInterrupted()) {
+                return; // the run is closing (its housekeeping stopped): the lease is released next
+            }
             lost = e;
-            LOG.log(System.Logger.Level.WARNING, "lost the stage lock " + me.lockId() + ": " + e.getMessage());
+            LOG.log(System.Logger.Level.WARNING, "lost the stage lock " + me.lockId() + ": "
+                    + (e.getMessage() != null ? e.getMessage() : e.getClass().getName()));
         }
     }
 
