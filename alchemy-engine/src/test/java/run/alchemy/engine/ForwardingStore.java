@@ -37,16 +37,6 @@ abstract class ForwardingStore implements StateStore {
     }
 
     @Override
-    public List<String> list(List<String> chain) {
-        return inner.list(chain);
-    }
-
-    @Override
-    public List<String> listScopes(List<String> chain) {
-        return inner.listScopes(chain);
-    }
-
-    @Override
     public Contents contents(List<String> chain) {
         return inner.contents(chain);
     }

@@ -30,6 +30,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import static run.alchemy.interop.TestStack.APP;
+import static run.alchemy.interop.TestStack.PASSWORD;
+import static run.alchemy.interop.TestStack.SECRET_ENV;
+import static run.alchemy.interop.TestStack.SECRET_VALUE;
+import static run.alchemy.interop.TestStack.STAGE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -43,11 +48,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Timeout(value = 600, unit = TimeUnit.SECONDS)
 class RealAlchemyRoundTripTest {
-    private static final String PASSWORD = "interop-password-\u00e4\u00df";
-    private static final String APP = "interop-app";
-    private static final String STAGE = "test";
-    private static final String SECRET_ENV = "INTEROP_API_KEY";
-    private static final String SECRET_VALUE = "s3cr3t-\u00e4-\"quoted\"-value";
     private static final long CLASS_START = System.nanoTime();
 
     private static RealAlchemy node;

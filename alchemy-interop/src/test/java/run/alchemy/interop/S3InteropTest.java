@@ -35,6 +35,11 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
+import static run.alchemy.interop.TestStack.APP;
+import static run.alchemy.interop.TestStack.PASSWORD;
+import static run.alchemy.interop.TestStack.SECRET_ENV;
+import static run.alchemy.interop.TestStack.SECRET_VALUE;
+import static run.alchemy.interop.TestStack.STAGE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -58,11 +63,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Timeout(value = 600, unit = TimeUnit.SECONDS)
 class S3InteropTest {
-    private static final String PASSWORD = "interop-password-\u00e4\u00df";
-    private static final String APP = "interop-app";
-    private static final String STAGE = "test";
-    private static final String SECRET_ENV = "INTEROP_API_KEY";
-    private static final String SECRET_VALUE = "s3cr3t-\u00e4-\"quoted\"-value";
     /** Alchemy's default prefix ({@code alchemy/}) and the stage's chain: where both sides keep its records. */
     private static final String STAGE_KEYS = "alchemy/" + APP + "/" + STAGE + "/";
     /** Where alchemy-java keeps the stage's event log, outside every prefix Alchemy lists for the app. */

@@ -26,6 +26,12 @@ import java.util.TreeMap;
  * declared in the same order (a scope's resources first, then its child scopes).
  */
 record TestStack(String app, String stage, List<Res> resources, List<ScopeDef> scopes) {
+    /** The interop tests' app, stage, password and secret: what both sides are given. */
+    static final String APP = "interop-app";
+    static final String STAGE = "test";
+    static final String PASSWORD = "interop-password-\u00e4\u00df";
+    static final String SECRET_ENV = "INTEROP_API_KEY";
+    static final String SECRET_VALUE = "s3cr3t-\u00e4-\"quoted\"-value";
 
     /**
      * The round trips' program: 3 fs::File (one id with '/', one in the nested scope "child"),

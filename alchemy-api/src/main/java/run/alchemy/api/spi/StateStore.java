@@ -53,12 +53,6 @@ public interface StateStore extends AutoCloseable {
         }
     }
 
-    /** Ids of the records directly in this scope (ids containing {@code /} restored). */
-    List<String> list(List<String> chain);
-
-    /** Names of the child scopes that have a container here. */
-    List<String> listScopes(List<String> chain);
-
     /** What a scope holds: the ids of its records and the names of its child scopes. */
     record Contents(List<String> ids, List<String> scopes) {
         public Contents {
@@ -67,9 +61,20 @@ public interface StateStore extends AutoCloseable {
         }
     }
 
-    /** {@link #list} and {@link #listScopes} together (one listing where the medium gives both at once). */
-    default Contents contents(List<String> chain) {
-        return new Contents(list(chain), listScopes(chain));
+    /**
+     * The records directly in this scope (ids containing {@code /} restored) and the child scopes
+     * that have a container here, sorted, from one listing.
+     */
+    Contents contents(List<String> chain);
+
+    /** Ids of the records directly in this scope. */
+    default List<String> list(List<String> chain) {
+        return contents(chain).ids();
+    }
+
+    /** Names of the child scopes that have a container here. */
+    default List<String> listScopes(List<String> chain) {
+        return contents(chain).scopes();
     }
 
     /** Removes the scope's container if it holds no records; otherwise leaves it. */

@@ -127,16 +127,6 @@ public final class FileSystemStateStore implements StateStore {
         }
     }
 
-    @Override
-    public List<String> list(List<String> chain) {
-        return contents(chain).ids();
-    }
-
-    @Override
-    public List<String> listScopes(List<String> chain) {
-        return contents(chain).scopes();
-    }
-
     /**
      * One pass over the scope's directory: {@code .json} files are records, directories are child
      * scopes. Telling them apart costs a stat per entry; when the directory's link count says it

@@ -276,21 +276,10 @@ public final class S3StateStore implements StateStore {
     }
 
     /**
-     * The records directly in this scope. Unlike Alchemy's listing (no delimiter, so records of
-     * nested scopes come back as ids containing {@code /}), this one lists with a {@code /}
-     * delimiter: nested scopes are {@link #listScopes}.
+     * One listing with a {@code /} delimiter: the records (keys) and the child scopes (common
+     * prefixes). Alchemy lists without a delimiter, so records of nested scopes come back to it
+     * as ids containing {@code /}.
      */
-    @Override
-    public List<String> list(List<String> chain) {
-        return contents(chain).ids();
-    }
-
-    @Override
-    public List<String> listScopes(List<String> chain) {
-        return contents(chain).scopes();
-    }
-
-    /** One delimited listing gives both the records (keys) and the child scopes (common prefixes). */
     @Override
     public Contents contents(List<String> chain) {
         String scope = scopePrefix(chain);
