@@ -43,8 +43,8 @@ import java.util.function.UnaryOperator;
  * The one seam through which every state read and write passes: records become bytes (serialize,
  * encrypt) and back, and — when the store has an event log — every write becomes an event.
  *
- * <p>With a log, a write is queued: it is visible to reads at once (an overlay of pending records),
- * appended to the log with the other queued writes in one batch (one fsync: group commit), and
+ * <p>With a log, a write is queued: it is visible to reads at once (what the run wrote answers
+ * every later read and listing of that record), appended to the log with the other queued writes in one batch (one fsync: group commit), and
  * only then projected into the snapshots. So snapshots are never ahead of the log, and a crash
  * loses at most the last unflushed batch; what the log holds beyond the projection mark is
  * re-projected on the next open. Reads notice snapshots changed behind the log's back (by hand or
@@ -64,16 +64,25 @@ public final class StateRepository {
     private record Op(Key key, byte[] bytes, Event event, Effect effect) {
     }
 
+    /** A record as this run last wrote it; {@code bytes} null when it deleted it. */
+    private record Written(byte[] bytes) {
+    }
+
     private final StateStore store;
     private final StateSerde serde;
     private final EventLog log; // null: snapshots only
     private final RunInfo run;
     private final Map<String, Object> recordLocks = new ConcurrentHashMap<>();
-    /** Queued records not yet projected, by chain then id: reads and listings see them first. */
-    private final Map<List<String>, Map<String, Op>> pending = new ConcurrentHashMap<>();
+    /**
+     * What this run wrote, by chain then id: each record's latest bytes (null: deleted), replaced
+     * under {@link #batchLock} in the same step that queues the write, and never dropped. It is the
+     * one answer for a record the run wrote, queued or projected; store and read-ahead bytes answer
+     * only for records the run never wrote.
+     */
+    private final Map<List<String>, Map<String, Written>> written = new ConcurrentHashMap<>();
     private final Map<Key, String> expected = new ConcurrentHashMap<>(); // sha256 of the snapshot the log ends with
     /** For stores that prefer batch reads: each scope's snapshots, fetched together on its first read. */
-    private final Map<List<String>, Prefetched> prefetched = new ConcurrentHashMap<>();
+    private final Map<List<String>, CompletableFuture<Prefetched>> prefetched = new ConcurrentHashMap<>();
     private final Object batchLock = new Object();
     private final Object flushLock = new Object();
     private List<Op> batch = new ArrayList<>();
@@ -305,10 +314,10 @@ public final class StateRepository {
             return store.get(chain, id).map(Snapshot::of);
         }
         Key key = new Key(List.copyOf(chain), id);
-        Map<String, Op> inChain = pending.get(key.chain());
-        Op op = inChain == null ? null : inChain.get(id);
-        if (op != null) {
-            return Optional.ofNullable(op.bytes).map(Snapshot::of);
+        Map<String, Written> inChain = written.get(key.chain());
+        Written own = inChain == null ? null : inChain.get(id);
+        if (own != null) {
+            return Optional.ofNullable(own.bytes).map(Snapshot::of);
         }
         Optional<Snapshot> stored = stored(key);
         String want = expected.get(key);
@@ -361,9 +370,8 @@ public final class StateRepository {
     /**
      * A scope's snapshots, for stores that prefer batch reads: listed on the scope's first use, then
      * read, hashed and parsed in the background in listing order, so that the program decides on
-     * the first records while later ones are still being read. Kept current with this run's own
-     * writes (the run holds the stage lock, so nobody else writes them): later reads and listings
-     * of the scope need no request.
+     * the first records while later ones are still being read. Later reads and listings of the
+     * scope need no request; records this run wrote are answered from what it wrote instead.
      */
     private static final class Prefetched {
         final Set<String> scopes;
@@ -405,7 +413,7 @@ public final class StateRepository {
             return at - taken.get() <= PARSE_LEAD;
         }
 
-        private static Snapshot join(CompletableFuture<Snapshot> record) {
+        private static <T> T join(CompletableFuture<T> record) {
             try {
                 return record.join();
             } catch (CompletionException e) {
@@ -414,26 +422,51 @@ public final class StateRepository {
         }
     }
 
+    /**
+     * The scope's read-ahead, started by the first caller; the listing is taken outside the map's
+     * own locking, so that a slow store blocks only those who wait for this scope.
+     */
     private Prefetched prefetch(List<String> chain) {
-        return prefetched.computeIfAbsent(chain, c -> {
-            StateStore.Contents contents = store.contents(c);
-            Prefetched scope = new Prefetched(contents.scopes());
-            List<String> ids = contents.ids();
-            List<CompletableFuture<Snapshot>> futures = new ArrayList<>(ids.size());
-            for (String id : ids) {
-                CompletableFuture<Snapshot> f = new CompletableFuture<>();
-                scope.records.put(id, f);
-                futures.add(f);
-            }
-            if (ids.size() <= READ_CHUNK) {
-                readInto(scope, c, ids, futures);
-            } else {
-                Thread reader = new Thread(() -> readInto(scope, c, ids, futures), "alchemy-state-reader");
-                reader.setDaemon(true);
-                reader.start();
-            }
+        CompletableFuture<Prefetched> mine = new CompletableFuture<>();
+        CompletableFuture<Prefetched> first = prefetched.putIfAbsent(chain, mine);
+        if (first != null) {
+            return Prefetched.join(first);
+        }
+        try {
+            Prefetched scope = startReading(chain);
+            mine.complete(scope);
             return scope;
-        });
+        } catch (RuntimeException | Error e) {
+            prefetched.remove(chain, mine); // the next read lists again
+            mine.completeExceptionally(e);
+            throw e;
+        }
+    }
+
+    /** The read-ahead of a scope that completed its listing, or null. */
+    private Prefetched listed(List<String> chain) {
+        CompletableFuture<Prefetched> scope = prefetched.get(chain);
+        return scope == null || !scope.isDone() || scope.isCompletedExceptionally() ? null : scope.join();
+    }
+
+    private Prefetched startReading(List<String> c) {
+        StateStore.Contents contents = store.contents(c);
+        Prefetched scope = new Prefetched(contents.scopes());
+        List<String> ids = contents.ids();
+        List<CompletableFuture<Snapshot>> futures = new ArrayList<>(ids.size());
+        for (String id : ids) {
+            CompletableFuture<Snapshot> f = new CompletableFuture<>();
+            scope.records.put(id, f);
+            futures.add(f);
+        }
+        if (ids.size() <= READ_CHUNK) {
+            readInto(scope, c, ids, futures);
+        } else {
+            Thread reader = new Thread(() -> readInto(scope, c, ids, futures), "alchemy-state-reader");
+            reader.setDaemon(true);
+            reader.start();
+        }
+        return scope;
     }
 
     private void readInto(Prefetched scope, List<String> chain, List<String> ids, List<CompletableFuture<Snapshot>> into) {
@@ -473,35 +506,20 @@ public final class StateRepository {
         return Optional.ofNullable(found);
     }
 
-    /** Scopes this run wrote records in. */
-    private final Set<List<String>> writtenChains = ConcurrentHashMap.newKeySet();
-
     /**
      * Whether a scope is known to hold no records without asking the store: its parent was
-     * prefetched with no child container of that name, and this run wrote nothing in it. Every
-     * resource is a scope (for its children), so this spares a remote store a listing per resource.
+     * prefetched with no child container of that name (what this run wrote there is merged into
+     * the listing). Every resource is a scope (for its children), so this spares a remote store a
+     * listing per resource.
      */
     private boolean knownEmpty(List<String> chain) {
-        if (chain.size() < 2 || writtenChains.contains(chain)) {
+        if (chain.size() < 2) {
             return false;
         }
-        Prefetched parent = prefetched.get(chain.subList(0, chain.size() - 1));
+        Prefetched parent = listed(chain.subList(0, chain.size() - 1));
         String name = chain.get(chain.size() - 1);
         int slash = name.indexOf('/'); // a name with '/' nests its container under the first segment
         return parent != null && !parent.scopes.contains(slash < 0 ? name : name.substring(0, slash));
-    }
-
-    /** This run writes (null: deletes) the record: a prefetched copy of its scope follows. */
-    private void track(Key key, byte[] bytes) {
-        writtenChains.add(key.chain());
-        Prefetched scope = prefetched.get(key.chain());
-        if (scope != null) {
-            if (bytes == null) {
-                scope.records.remove(key.id());
-            } else {
-                scope.records.put(key.id(), CompletableFuture.completedFuture(Snapshot.of(bytes)));
-            }
-        }
     }
 
     /** A snapshot differs from what the log says: the log adopts it, it is never silently overwritten. */
@@ -521,11 +539,11 @@ public final class StateRepository {
         if (!store.prefersBatchReads()) {
             ids = store.list(chain);
         } else if (prefetched.containsKey(chain)) {
-            ids = prefetched.get(chain).ids();
+            ids = prefetch(chain).ids();
         } else {
             ids = knownEmpty(chain) ? List.of() : store.list(chain);
         }
-        Map<String, Op> inChain = log == null ? null : pending.get(chain);
+        Map<String, Written> inChain = log == null ? null : written.get(chain);
         if (log != null) {
             noticeExternalDeletions(chain, ids, inChain);
         }
@@ -533,8 +551,8 @@ public final class StateRepository {
             return ids;
         }
         TreeSet<String> merged = new TreeSet<>(ids);
-        inChain.forEach((id, op) -> {
-            if (op.bytes == null) {
+        inChain.forEach((id, own) -> {
+            if (own.bytes == null) {
                 merged.remove(id);
             } else {
                 merged.add(id);
@@ -551,7 +569,7 @@ public final class StateRepository {
      * or by the TypeScript Alchemy): the log adopts the deletion, as it adopts changed snapshots on
      * read, so that history and rebuilds do not bring them back.
      */
-    private void noticeExternalDeletions(List<String> chain, List<String> listed, Map<String, Op> inChain) {
+    private void noticeExternalDeletions(List<String> chain, List<String> listed, Map<String, Written> inChain) {
         Map<List<String>, List<String>> byChain = expectedByChain;
         if (byChain == null) {
             synchronized (this) {
@@ -580,10 +598,6 @@ public final class StateRepository {
             // entry: only a record that is really gone is adopted as deleted.
             if (!present.contains(id) && store.get(chain, id).isEmpty()) {
                 adoptExternalChange(key, null);
-                Prefetched scope = prefetched.get(key.chain());
-                if (scope != null) {
-                    scope.records.remove(id);
-                }
             }
         }
     }
@@ -649,14 +663,11 @@ public final class StateRepository {
 
     private void enqueue(Op op) {
         rethrowFailure();
-        if (op.key != null && op.effect == Effect.PROJECT) {
-            track(op.key, op.bytes);
-        }
         boolean full;
         synchronized (batchLock) {
             batch.add(op);
             if (op.effect == Effect.PROJECT) {
-                pending.computeIfAbsent(op.key.chain(), c -> new ConcurrentHashMap<>()).put(op.key.id(), op);
+                written.computeIfAbsent(op.key.chain(), c -> new ConcurrentHashMap<>()).put(op.key.id(), new Written(op.bytes));
             }
             full = batch.size() >= BATCH_LIMIT;
         }
@@ -702,19 +713,6 @@ public final class StateRepository {
             } catch (RuntimeException e) {
                 failure = e instanceof AlchemyException ? e : new AlchemyException("writing state failed: " + e.getMessage(), e);
                 throw failure;
-            } finally {
-                // Under the lock that queues writes: a scope's map dropped here as empty must not be
-                // the one a concurrent enqueue is adding to, or that write would vanish from reads.
-                synchronized (batchLock) {
-                    for (Op op : ops) {
-                        if (op.effect == Effect.PROJECT) {
-                            Map<String, Op> inChain = pending.get(op.key.chain());
-                            if (inChain != null && inChain.remove(op.key.id(), op) && inChain.isEmpty()) {
-                                pending.remove(op.key.chain());
-                            }
-                        }
-                    }
-                }
             }
         }
     }

@@ -27,12 +27,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Writes racing group commits in one scope: a record queued while another batch of the same
- * scope finishes projecting stays visible to reads until its own batch is projected. (A queued
- * write once landed in a per-scope map the finishing batch had just dropped as empty; the next
- * read saw the old snapshot, and the run adopted it as changed outside the log. CrashSafetyTest met
- * it once in CI. The window is nanoseconds wide, so this test caught it reliably only with a pause
- * injected into it, 5 lost reads in 16,000 writes; unpaused it is a stress test of the same path.)
+ * Writes racing group commits in one scope: every write is read back while batches of the same
+ * scope are appended and projected around it, and none is adopted as changed outside the log.
+ * A stress test of the paths; the orderings that once lost a write (a queued write dropped by a
+ * finishing batch, or answered from an older read-ahead) are pinned one by one, without threads,
+ * in ReadYourWritesTest.
  */
 class StateRepositoryRaceTest {
     private static final List<String> STAGE = List.of("race", "dev");
