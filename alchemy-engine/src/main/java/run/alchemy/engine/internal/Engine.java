@@ -61,7 +61,10 @@ public final class Engine implements AutoCloseable {
     private final Map<String, SecretCodec> codecs = new ConcurrentHashMap<>();
     private final Map<Action, AtomicInteger> counts = new ConcurrentHashMap<>();
     private final AtomicInteger failed = new AtomicInteger();
+    /** Group commit: queued writes reach the log within a few milliseconds. */
     private final ScheduledExecutorService housekeeping;
+    /** Renews the stage lease on its own thread, so that a slow append cannot delay a renewal. */
+    private final ScheduledExecutorService leaseKeeper;
     private final StageLease lease;
 
     public Engine(String app, String stage, Phase phase, boolean force, int concurrency, StateSerde serde,
@@ -80,19 +83,24 @@ public final class Engine implements AutoCloseable {
         SecretCodec codec = codecFor(password);
         this.stage = new ScopeImpl(this, List.of(app, stage), ScopeImpl.Type.STAGE, codec, codec);
         this.lease = lease;
-        this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "alchemy-state-committer");
-            t.setDaemon(true);
-            return t;
-        });
+        this.housekeeping = daemon("alchemy-state-committer");
+        this.leaseKeeper = daemon("alchemy-stage-lease");
         if (repo.log().isPresent()) {
-            // Group commit: queued writes reach the log (one fsync) within a few milliseconds.
             housekeeping.scheduleWithFixedDelay(this::flushQuietly, 5, 5, TimeUnit.MILLISECONDS);
         }
         if (lease != null) {
+            repo.guardAppends(lease::ensureHeld);
             long every = Math.max(1, lease.duration().toMillis() / 3);
-            housekeeping.scheduleWithFixedDelay(lease::renewQuietly, every, every, TimeUnit.MILLISECONDS);
+            leaseKeeper.scheduleWithFixedDelay(lease::renewQuietly, every, every, TimeUnit.MILLISECONDS);
         }
+    }
+
+    private static ScheduledExecutorService daemon(String name) {
+        return Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     public ScopeImpl stage() {
@@ -450,6 +458,7 @@ public final class Engine implements AutoCloseable {
     @Override
     public void close() {
         housekeeping.shutdownNow();
+        leaseKeeper.shutdownNow();
         pool.shutdown();
         try {
             repo.flush();

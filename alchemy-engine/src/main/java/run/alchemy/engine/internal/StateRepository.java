@@ -90,6 +90,8 @@ public final class StateRepository {
     private long indexedAt;
     private boolean runStarted;
     private volatile RuntimeException failure;
+    /** Run before every append; throws when this run may no longer append (it lost the stage lock). */
+    private volatile Runnable appendGuard = () -> { };
 
     /** Who is writing, for run events. */
     public record RunInfo(String runId, String actor, long pid, Phase phase, String program,
@@ -105,6 +107,11 @@ public final class StateRepository {
         this.serde = serde;
         this.log = log;
         this.run = run;
+    }
+
+    /** {@code guard} runs before every append and before a write is queued; what it throws fails the run. */
+    public void guardAppends(Runnable guard) {
+        this.appendGuard = guard;
     }
 
     public StateStore store() {
@@ -762,6 +769,12 @@ public final class StateRepository {
         RuntimeException f = failure;
         if (f != null) {
             throw f;
+        }
+        try {
+            appendGuard.run();
+        } catch (RuntimeException e) {
+            failure = e;
+            throw e;
         }
     }
 
