@@ -16,7 +16,7 @@ import run.alchemy.engine.internal.Ids;
 import run.alchemy.engine.internal.StageLease;
 import run.alchemy.engine.internal.PasswordRotation;
 import run.alchemy.engine.internal.ProviderRegistry;
-import run.alchemy.engine.internal.StateRepository;
+import run.alchemy.engine.internal.state.StateRepository;
 import run.alchemy.engine.internal.StateSerde;
 import run.alchemy.engine.internal.secrets.SecretCodec;
 
@@ -283,8 +283,9 @@ public final class Alchemy implements Scope, AutoCloseable {
                     stageLease = StageLease.acquire(log, new LockHolder(UUID.randomUUID().toString(), runId, user, host,
                             pid, now, now.plus(lease)), lease, lockTimeout, app + "/" + stageName);
                 }
-                StateRepository repo = new StateRepository(store, serde, log, new StateRepository.RunInfo(runId,
-                        user + "@" + host, pid, phase, program != null ? program : defaultProgram(), Instant.now()));
+                StateRepository repo = log == null ? StateRepository.snapshotsOnly(store, serde)
+                        : StateRepository.eventSourced(store, serde, log, new StateRepository.RunInfo(runId,
+                                user + "@" + host, pid, phase, program != null ? program : defaultProgram(), Instant.now()));
                 return new Session(stageName, store, serde, repo, stageLease);
             } catch (RuntimeException e) {
                 store.close();

@@ -11,7 +11,7 @@ import run.alchemy.api.event.RunStarted;
 import run.alchemy.api.spi.EventLog;
 import run.alchemy.api.spi.LockHolder;
 import run.alchemy.api.spi.StateStore;
-import run.alchemy.engine.internal.StateRepository;
+import run.alchemy.engine.internal.state.StateRepository;
 import run.alchemy.engine.internal.log.EventCodec;
 
 import java.io.IOException;

@@ -131,7 +131,7 @@ public final class DeployChild {
                 // Load what opening needs before the start line, so that the children reach the lock together.
                 props(prefix, 0, generation);
                 for (String c : new String[] {"run.alchemy.engine.internal.Engine",
-                        "run.alchemy.engine.internal.StateRepository", "run.alchemy.engine.internal.StageLease",
+                        "run.alchemy.engine.internal.state.EventSourcedRepository", "run.alchemy.engine.internal.StageLease",
                         "run.alchemy.engine.internal.log.EventCodec",
                         "run.alchemy.store.fs.internal.FileSystemEventLog",
                         "run.alchemy.api.StageLockedException", "com.fasterxml.jackson.databind.ObjectMapper"}) {

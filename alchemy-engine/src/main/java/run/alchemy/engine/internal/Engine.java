@@ -1,5 +1,6 @@
 package run.alchemy.engine.internal;
 
+import run.alchemy.engine.internal.state.StateRepository;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,5 +1,6 @@
 package run.alchemy.engine.internal;
 
+import run.alchemy.engine.internal.state.StateRepository;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import run.alchemy.engine.internal.secrets.SecretCodec;

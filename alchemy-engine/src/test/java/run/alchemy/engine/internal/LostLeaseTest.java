@@ -1,5 +1,6 @@
 package run.alchemy.engine.internal;
 
+import run.alchemy.engine.internal.state.StateRepository;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import run.alchemy.api.ApplyOptions;
@@ -70,7 +71,7 @@ class LostLeaseTest {
         EventLog log = store.eventLog("app", "dev").orElseThrow();
         LockHolder me = holder("run-1");
         StageLease lease = StageLease.acquire(log, me, LEASE, Duration.ZERO, "app/dev");
-        StateRepository repo = new StateRepository(store, new StateSerde(), log, new StateRepository.RunInfo(
+        StateRepository repo = StateRepository.eventSourced(store, new StateSerde(), log, new StateRepository.RunInfo(
                 "run-1", "test@host", ProcessHandle.current().pid(), Phase.UP, "test", Instant.now()));
         Names names = new Names();
         Engine engine = new Engine("app", "dev", Phase.UP, false, 2, new StateSerde(), repo,

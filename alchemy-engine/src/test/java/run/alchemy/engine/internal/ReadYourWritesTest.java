@@ -1,5 +1,6 @@
 package run.alchemy.engine.internal;
 
+import run.alchemy.engine.internal.state.StateRepository;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -106,7 +107,7 @@ class ReadYourWritesTest {
         FileSystemStateStore store = new FileSystemStateStore(dir.resolve(".alchemy"));
         EventLog log = store.eventLog("ryw", "dev").orElseThrow();
         logs.add(log);
-        StateRepository repo = new StateRepository(store, new StateSerde(), log, new StateRepository.RunInfo(
+        StateRepository repo = StateRepository.eventSourced(store, new StateSerde(), log, new StateRepository.RunInfo(
                 runId, "test@host", ProcessHandle.current().pid(), Phase.UP, "ryw", Instant.now()));
         repo.open(STAGE);
         return repo;

@@ -1,5 +1,6 @@
 package run.alchemy.engine.internal;
 
+import run.alchemy.engine.internal.state.StateRepository;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,7 +47,7 @@ class StateRepositoryRaceTest {
     void aQueuedWriteIsReadBackWhileOtherBatchesOfItsScopeFinish() throws Exception {
         FileSystemStateStore store = new FileSystemStateStore(dir.resolve(".alchemy"));
         EventLog log = store.eventLog("race", "dev").orElseThrow();
-        StateRepository repo = new StateRepository(store, new StateSerde(), log, new StateRepository.RunInfo(
+        StateRepository repo = StateRepository.eventSourced(store, new StateSerde(), log, new StateRepository.RunInfo(
                 "run-1", "test@host", ProcessHandle.current().pid(), Phase.UP, "race", Instant.now()));
         repo.open(STAGE);
         SecretCodec codec = new SecretCodec(null);

@@ -1,0 +1,145 @@
+package run.alchemy.engine.internal.state;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import run.alchemy.api.Action;
+import run.alchemy.api.spi.EventLog;
+import run.alchemy.api.spi.StateStore;
+import run.alchemy.engine.internal.StateSerde;
+import run.alchemy.engine.internal.log.EventCodec.Type;
+import run.alchemy.engine.internal.secrets.SecretCodec;
+import run.alchemy.engine.internal.state.RunWrites.Effect;
+import run.alchemy.engine.internal.state.RunWrites.Op;
+import run.alchemy.engine.internal.state.RunWrites.Written;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/**
+ * State whose truth is the stage's event log. A write is queued in {@link RunWrites} (visible to
+ * reads at once), appended with the other queued writes by {@link GroupCommit}, and only then
+ * projected into the snapshots; {@link Recovery} repairs what a crash left between the two;
+ * reads of records the run did not write come from {@link ReadAhead} through
+ * {@link DriftDetection}, against the hashes of {@link ProjectionIndex}.
+ */
+final class EventSourcedRepository extends RecordAccess {
+    private final EventLog log;
+    private final RunJournal journal;
+    private final RunWrites writes = new RunWrites();
+    private final ProjectionIndex index = new ProjectionIndex();
+    private final ReadAhead readAhead;
+    private final GroupCommit commit;
+    private final DriftDetection drift;
+    private final Recovery recovery;
+
+    EventSourcedRepository(StateStore store, StateSerde serde, EventLog log, RunInfo run) {
+        super(store, serde);
+        this.log = log;
+        this.journal = new RunJournal(run, serde);
+        this.readAhead = new ReadAhead(store, serde);
+        this.commit = new GroupCommit(log, store, writes, journal);
+        this.drift = new DriftDetection(store, index, commit, journal);
+        this.recovery = new Recovery(log, store, index, commit, journal);
+    }
+
+    @Override
+    public Optional<EventLog> log() {
+        return Optional.of(log);
+    }
+
+    @Override
+    public int open(List<String> stage) {
+        return recovery.open(stage);
+    }
+
+    @Override
+    public Optional<ObjectNode> read(List<String> chain, String id, SecretCodec codec) {
+        return snapshot(new Key(chain, id)).map(s -> serde.readRecord(s.bytes(), s.takeTree(), store.locate(chain, id), codec));
+    }
+
+    @Override
+    public Map<String, ObjectNode> readBatch(List<String> chain, Collection<String> ids, SecretCodec codec) {
+        Map<String, ObjectNode> out = new LinkedHashMap<>();
+        for (String id : ids) {
+            read(chain, id, codec).ifPresent(r -> out.put(id, r));
+        }
+        return out;
+    }
+
+    private Optional<Snapshot> snapshot(Key key) {
+        Written own = writes.written(key);
+        if (own != null) {
+            return Optional.ofNullable(own.bytes()).map(Snapshot::of);
+        }
+        return drift.check(key, readAhead.stored(key));
+    }
+
+    @Override
+    public List<String> list(List<String> chain) {
+        List<String> ids = readAhead.ids(chain);
+        Map<String, Written> writtenHere = writes.writtenIn(chain);
+        drift.noticeDeletions(chain, ids, writtenHere);
+        if (writtenHere.isEmpty()) {
+            return ids;
+        }
+        TreeSet<String> merged = new TreeSet<>(ids);
+        writtenHere.forEach((id, own) -> {
+            if (own.bytes() == null) {
+                merged.remove(id);
+            } else {
+                merged.add(id);
+            }
+        });
+        return new ArrayList<>(merged);
+    }
+
+    @Override
+    public void write(List<String> chain, String id, ObjectNode record, SecretCodec codec, Type type) {
+        byte[] bytes = serialize(chain, id, record, codec);
+        Key key = new Key(chain, id);
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        commit.enqueue(new Op(key, bytes, journal.resource(type, key, record.path("kind").asText(""), text), Effect.PROJECT));
+        index.expect(key, Snapshot.sha256(bytes));
+    }
+
+    @Override
+    public void delete(List<String> chain, String id, String kind) {
+        Key key = new Key(chain, id);
+        commit.enqueue(new Op(key, null, journal.resource(Type.DELETED, key, kind, null), Effect.PROJECT));
+        index.expect(key, null);
+    }
+
+    @Override
+    public void deleteScope(List<String> chain) {
+        commit.enqueue(new Op(new Key(chain, ""), null, null, Effect.DELETE_SCOPE));
+    }
+
+    @Override
+    public void flush() {
+        commit.flush();
+    }
+
+    @Override
+    public void saveIndex() {
+        commit.whileIdle(head -> index.save(log, head));
+    }
+
+    @Override
+    public void finishRun(boolean succeeded, Map<Action, Integer> counts, int failed) {
+        commit.flush();
+        if (journal.started()) {
+            commit.enqueue(new Op(null, null, journal.finished(succeeded, counts, failed), Effect.NONE));
+            commit.flush();
+        }
+    }
+
+    @Override
+    public void guardAppends(Runnable guard) {
+        commit.guard(guard);
+    }
+}

@@ -1,0 +1,203 @@
+package run.alchemy.engine.internal.state;
+
+import run.alchemy.api.spi.StateStore;
+import run.alchemy.engine.internal.StateSerde;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The stored snapshots as the run reads them. For stores that prefer batch reads, a scope is
+ * listed on its first use, then its records are read, hashed and parsed in the background in
+ * listing order, so that the program decides on the first records while later ones are still
+ * being read; later reads and listings of the scope need no request. It holds what the store held:
+ * records the run wrote are answered from {@link RunWrites} before this is asked.
+ */
+final class ReadAhead {
+    /** Records asked of the store at a time when a scope is read in the background. */
+    private static final int READ_CHUNK = 64;
+    /** How far the background read parses ahead of the program's reads (each tree is held until taken). */
+    private static final int PARSE_LEAD = 256;
+    /** How long the background read waits for the program to catch up before it reads on without parsing. */
+    private static final long CATCH_UP_NANOS = 2_000_000;
+
+    private final StateStore store;
+    private final StateSerde serde;
+    private final Map<List<String>, CompletableFuture<Scope>> scopes = new ConcurrentHashMap<>();
+
+    ReadAhead(StateStore store, StateSerde serde) {
+        this.store = store;
+        this.serde = serde;
+    }
+
+    /** The record as stored, or empty. */
+    Optional<Snapshot> stored(Key key) {
+        if (!store.prefersBatchReads()) {
+            return store.get(key.chain(), key.id()).map(Snapshot::of);
+        }
+        Scope scope = scope(key.chain());
+        CompletableFuture<Snapshot> record = scope.records.get(key.id());
+        Snapshot found = record == null ? null : scope.take(record);
+        if (found == null && store.confirmsAbsenceByReading()) {
+            return store.get(key.chain(), key.id()).map(Snapshot::of);
+        }
+        return Optional.ofNullable(found);
+    }
+
+    /** The ids of the records the store holds in the scope. */
+    List<String> ids(List<String> chain) {
+        if (!store.prefersBatchReads()) {
+            return store.list(chain);
+        }
+        if (scopes.containsKey(chain)) {
+            return scope(chain).ids();
+        }
+        return knownEmpty(chain) ? List.of() : store.list(chain);
+    }
+
+    /**
+     * Whether a scope is known to hold no records without asking the store: its parent was read
+     * ahead with no child container of that name (what this run wrote there is merged into the
+     * listing by the caller). Every resource is a scope (for its children), so this spares a
+     * remote store a listing per resource.
+     */
+    private boolean knownEmpty(List<String> chain) {
+        if (chain.size() < 2) {
+            return false;
+        }
+        Scope parent = listed(chain.subList(0, chain.size() - 1));
+        String name = chain.get(chain.size() - 1);
+        int slash = name.indexOf('/'); // a name with '/' nests its container under the first segment
+        return parent != null && !parent.scopes.contains(slash < 0 ? name : name.substring(0, slash));
+    }
+
+    /**
+     * The scope's read-ahead, started by the first caller; the listing is taken outside the map's
+     * own locking, so that a slow store blocks only those who wait for this scope.
+     */
+    private Scope scope(List<String> chain) {
+        CompletableFuture<Scope> mine = new CompletableFuture<>();
+        CompletableFuture<Scope> first = scopes.putIfAbsent(chain, mine);
+        if (first != null) {
+            return join(first);
+        }
+        try {
+            Scope scope = startReading(chain);
+            mine.complete(scope);
+            return scope;
+        } catch (RuntimeException | Error e) {
+            scopes.remove(chain, mine); // the next read lists again
+            mine.completeExceptionally(e);
+            throw e;
+        }
+    }
+
+    /** The read-ahead of a scope that completed its listing, or null. */
+    private Scope listed(List<String> chain) {
+        CompletableFuture<Scope> scope = scopes.get(chain);
+        return scope == null || !scope.isDone() || scope.isCompletedExceptionally() ? null : scope.join();
+    }
+
+    private Scope startReading(List<String> chain) {
+        StateStore.Contents contents = store.contents(chain);
+        Scope scope = new Scope(contents.scopes());
+        List<String> ids = contents.ids();
+        List<CompletableFuture<Snapshot>> futures = new ArrayList<>(ids.size());
+        for (String id : ids) {
+            CompletableFuture<Snapshot> f = new CompletableFuture<>();
+            scope.records.put(id, f);
+            futures.add(f);
+        }
+        if (ids.size() <= READ_CHUNK) {
+            readInto(scope, chain, ids, futures);
+        } else {
+            Thread reader = new Thread(() -> readInto(scope, chain, ids, futures), "alchemy-state-reader");
+            reader.setDaemon(true);
+            reader.start();
+        }
+        return scope;
+    }
+
+    private void readInto(Scope scope, List<String> chain, List<String> ids, List<CompletableFuture<Snapshot>> into) {
+        int done = 0;
+        try {
+            for (int from = 0; from < ids.size(); from += READ_CHUNK) {
+                int to = Math.min(ids.size(), from + READ_CHUNK);
+                Map<String, byte[]> found = store.getBatch(chain, ids.subList(from, to));
+                for (int i = from; i < to; i++) {
+                    byte[] bytes = found.get(ids.get(i));
+                    into.get(i).complete(bytes == null ? null : new Snapshot(bytes, Snapshot.sha256(bytes),
+                            scope.parseAt(i) ? serde.parseRecord(bytes) : null));
+                    done = i + 1;
+                }
+            }
+        } catch (Throwable e) {
+            // whoever waits for a record not read yet gets the failure (a typed store error)
+            for (int i = done; i < into.size(); i++) {
+                into.get(i).completeExceptionally(e);
+            }
+            if (e instanceof Error error) {
+                throw error;
+            }
+        }
+    }
+
+    /** A scope's snapshots as listed and read; each completed with null when a listed record was gone by its read. */
+    private static final class Scope {
+        final Set<String> scopes;
+        final Map<String, CompletableFuture<Snapshot>> records = new ConcurrentHashMap<>();
+        final AtomicInteger taken = new AtomicInteger();
+        volatile long lastTaken = System.nanoTime();
+
+        Scope(Collection<String> scopes) {
+            this.scopes = Set.copyOf(scopes);
+        }
+
+        /** The record as read, once the background read has reached it. */
+        Snapshot take(CompletableFuture<Snapshot> record) {
+            taken.incrementAndGet();
+            lastTaken = System.nanoTime();
+            return join(record);
+        }
+
+        /** The ids of the records that exist, once every listed one has been read. */
+        List<String> ids() {
+            TreeSet<String> ids = new TreeSet<>();
+            records.forEach((id, record) -> {
+                if (join(record) != null) {
+                    ids.add(id);
+                }
+            });
+            return new ArrayList<>(ids);
+        }
+
+        /**
+         * Whether the background read, at position {@code at}, should parse: only close ahead of the
+         * program, for which it waits while the program is taking records (not when it stopped).
+         */
+        boolean parseAt(int at) {
+            while (at - taken.get() > PARSE_LEAD && System.nanoTime() - lastTaken < CATCH_UP_NANOS) {
+                LockSupport.parkNanos(50_000);
+            }
+            return at - taken.get() <= PARSE_LEAD;
+        }
+    }
+
+    private static <T> T join(CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package run.alchemy.engine.internal.state;
+
+import run.alchemy.api.Action;
+import run.alchemy.api.event.Event;
+import run.alchemy.api.event.RunFinished;
+import run.alchemy.api.event.RunStarted;
+import run.alchemy.engine.internal.StateSerde;
+import run.alchemy.engine.internal.log.EventCodec;
+import run.alchemy.engine.internal.log.EventCodec.Type;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * The run as the log tells it: its events carry the run's id, its first batch opens with a
+ * RunStarted event, and a run that appended anything ends with RunFinished. A run that changed
+ * nothing leaves no trace (a no-op redeploy appends nothing).
+ */
+final class RunJournal {
+    private final StateRepository.RunInfo run;
+    private final StateSerde serde;
+    /** Whether RunStarted is in the log; written by the committer under its lock. */
+    private volatile boolean started;
+
+    RunJournal(StateRepository.RunInfo run, StateSerde serde) {
+        this.run = run;
+        this.serde = serde;
+    }
+
+    /** The event of one record's change, stamped with this run. */
+    Event resource(Type type, Key key, String kind, String snapshot) {
+        return EventCodec.resource(type, 0, Instant.now(), run.runId(), key.chain(), key.id(), kind, snapshot);
+    }
+
+    /** The kind a record's bytes name, or "" when they name none (the bytes are then not a record). */
+    String kindOf(byte[] bytes) {
+        try {
+            return serde.mapper().readTree(bytes).path("kind").asText("");
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
+
+    /** The RunStarted event while the run has appended nothing, else null. */
+    Event startIfFirst() {
+        return started ? null : new RunStarted(0, run.started(), run.runId(), run.actor(), run.pid(), run.phase(),
+                run.program());
+    }
+
+    void appended() {
+        started = true;
+    }
+
+    boolean started() {
+        return started;
+    }
+
+    Event finished(boolean succeeded, Map<Action, Integer> counts, int failed) {
+        long duration = Duration.between(run.started(), Instant.now()).toMillis();
+        return new RunFinished(0, Instant.now(), run.runId(), succeeded ? "succeeded" : "failed", duration,
+                counts.getOrDefault(Action.CREATED, 0),
+                counts.getOrDefault(Action.UPDATED, 0),
+                counts.getOrDefault(Action.REPLACED, 0),
+                counts.getOrDefault(Action.DELETED, 0),
+                counts.getOrDefault(Action.SKIPPED, 0), failed);
+    }
+}

@@ -1,0 +1,135 @@
+package run.alchemy.engine.internal.state;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import run.alchemy.api.Action;
+import run.alchemy.api.Phase;
+import run.alchemy.api.spi.EventLog;
+import run.alchemy.api.spi.StateStore;
+import run.alchemy.engine.internal.StateSerde;
+import run.alchemy.engine.internal.log.EventCodec.Type;
+import run.alchemy.engine.internal.secrets.SecretCodec;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/**
+ * The one seam through which every state read and write of a run passes: records become bytes
+ * (serialize, encrypt) and back. Two implementations: {@link #snapshotsOnly} for a store without an
+ * event log (each write goes straight to its snapshot), and {@link #eventSourced}, where every
+ * write becomes an event, is appended to the log in a group commit and only then projected into
+ * the snapshots.
+ *
+ * <p>Thread-safe. Every record a run wrote reads back as it wrote it, queued or projected.
+ */
+public interface StateRepository {
+
+    /** Who is writing, for run events. */
+    record RunInfo(String runId, String actor, long pid, Phase phase, String program, Instant started) {
+    }
+
+    /** Snapshots are the only state: each write goes to the store at once. */
+    static StateRepository snapshotsOnly(StateStore store, StateSerde serde) {
+        return new SnapshotRepository(store, serde);
+    }
+
+    /** The log is the truth: writes are appended in batches, then projected into the store. */
+    static StateRepository eventSourced(StateStore store, StateSerde serde, EventLog log, RunInfo run) {
+        return new EventSourcedRepository(store, serde, log, run);
+    }
+
+    StateStore store();
+
+    /** The stage's log, when this repository keeps one. */
+    Optional<EventLog> log();
+
+    /**
+     * Brings the state up to date before the run reads it: re-projects what an interrupted run
+     * left in the log only, and imports state that has no log yet. Returns how many records that
+     * touched.
+     */
+    int open(List<String> stage);
+
+    /** The record, deserialized with secrets opened by {@code codec} (the password of its scope). */
+    Optional<ObjectNode> read(List<String> chain, String id, SecretCodec codec);
+
+    /** The records that exist among {@code ids}. */
+    Map<String, ObjectNode> readBatch(List<String> chain, Collection<String> ids, SecretCodec codec);
+
+    /** Ids of the records directly in the scope, sorted. */
+    List<String> list(List<String> chain);
+
+    /** Names of the child scopes that have a container in the store. */
+    List<String> listScopes(List<String> chain);
+
+    /** Where a record lives, for messages. */
+    String locate(List<String> chain, String id);
+
+    /** Writes the record; {@code type} names the event it is (ignored without a log). */
+    void write(List<String> chain, String id, ObjectNode record, SecretCodec codec, Type type);
+
+    void delete(List<String> chain, String id, String kind);
+
+    /** Removes the scope's container once its records are gone. */
+    void deleteScope(List<String> chain);
+
+    /**
+     * Read-modify-write of one record, serialised against other updates of the same record in
+     * this process. {@code change} gets the current record (or null) and returns the new one, or
+     * null to write nothing.
+     */
+    void update(List<String> chain, String id, SecretCodec codec, Type type, UnaryOperator<ObjectNode> change);
+
+    /** Makes every queued write durable in the log and projects it (no-op without a log). */
+    void flush();
+
+    /** Saves the snapshot index for the next open, after the run's last flush (no-op without a log). */
+    void saveIndex();
+
+    /** Records the run's end (only for runs that wrote something) and flushes. */
+    void finishRun(boolean succeeded, Map<Action, Integer> counts, int failed);
+
+    /** {@code guard} runs before every append and before a write is queued; what it throws fails the run. */
+    void guardAppends(Runnable guard);
+
+    /** A record's full name, {@code app/stage/…/id}. */
+    static String fqn(List<String> chain, String id) {
+        return String.join("/", chain) + "/" + id;
+    }
+
+    /** The chain of a child scope. */
+    static List<String> child(List<String> chain, String name) {
+        List<String> c = new ArrayList<>(chain.size() + 1);
+        c.addAll(chain);
+        c.add(name);
+        return List.copyOf(c);
+    }
+
+    /**
+     * The ids of every record a stage holds in the store, by scope chain: the stage's own record
+     * (in the app's scope), then the stage's scope and every scope below it, one listing each.
+     */
+    static Map<List<String>, List<String>> recordsOfStage(StateStore store, List<String> stage) {
+        List<String> app = List.copyOf(stage.subList(0, stage.size() - 1));
+        String stageName = stage.get(stage.size() - 1);
+        Map<List<String>, List<String>> scopes = new LinkedHashMap<>();
+        if (store.list(app).contains(stageName)) {
+            scopes.put(app, List.of(stageName));
+        }
+        walk(store, List.copyOf(stage), scopes);
+        return scopes;
+    }
+
+    private static void walk(StateStore store, List<String> chain, Map<List<String>, List<String>> into) {
+        StateStore.Contents contents = store.contents(chain);
+        into.put(chain, contents.ids());
+        for (String child : contents.scopes()) {
+            walk(store, child(chain, child), into);
+        }
+    }
+}
