@@ -169,6 +169,9 @@ public final class Engine implements AutoCloseable {
                 ? LifecyclePhase.CREATE : LifecyclePhase.UPDATE;
         JsonNode previousProps = record.get("props");
         JsonNode previousOutput = record.get("output");
+        // Sealed after the skip decision (a skip pays no crypto) and before the first write, so
+        // that every write of this record carries the same envelope for each secret.
+        newProps = serde.sealSecrets(newProps, previousProps, "/props", fqn, codec);
         record.put("status", (lifecycle == LifecyclePhase.CREATE ? Status.CREATING : Status.UPDATING).wireName());
         setOrRemove(record, "props", newProps);
         setOrRemove(record, "oldProps", previousProps);
@@ -198,6 +201,7 @@ public final class Engine implements AutoCloseable {
             throw new AlchemyException("the provider of " + kind + " returned " + outputTree.getNodeType()
                     + " for " + fqn + "; an output must be an object (a record or a map)");
         }
+        outputTree = serde.sealSecrets(outputTree, previousOutput, "/output", fqn, codec);
         Status settled = lifecycle == LifecyclePhase.CREATE ? Status.CREATED : Status.UPDATED;
         repo.write(chain, id, Records.settled(kind, id, fqn, seq, data, settled, outputTree, newProps), codec,
                 action == Action.REPLACED ? Type.REPLACED : settled == Status.CREATED ? Type.CREATED : Type.UPDATED);
