@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -56,6 +57,8 @@ public final class Engine implements AutoCloseable {
     private final RunListener listener;
     private final ForkJoinPool pool;
     private final ConcurrentLinkedQueue<CompletableFuture<?>> outstanding = new ConcurrentLinkedQueue<>();
+    /** Set once the program failed: applies not started by then are skipped. */
+    private volatile boolean aborting;
     private final ScopeImpl stage;
     private final boolean eraseSecrets;
     private final Map<String, SecretCodec> codecs = new ConcurrentHashMap<>();
@@ -127,9 +130,30 @@ public final class Engine implements AutoCloseable {
     }
 
     <T> CompletableFuture<T> submit(Supplier<T> task) {
-        CompletableFuture<T> f = CompletableFuture.supplyAsync(task, pool);
+        CompletableFuture<T> f = CompletableFuture.supplyAsync(() -> {
+            if (aborting) {
+                throw new CancellationException("not started: the program failed");
+            }
+            return task.get();
+        }, pool);
         outstanding.add(f);
-        return f;
+        // The program gets a copy: cancelling it must not let the run end (and release the lock)
+        // while the apply still runs, since cancel does not stop a task that has started.
+        return f.copy();
+    }
+
+    /** Waits for every submitted apply, also those submitted meanwhile; their failures, in order. */
+    private List<Throwable> awaitApplies() {
+        List<Throwable> failures = new ArrayList<>();
+        CompletableFuture<?> f;
+        while ((f = outstanding.poll()) != null) {
+            try {
+                f.join();
+            } catch (CompletionException e) {
+                failures.add(e.getCause());
+            }
+        }
+        return failures;
     }
 
     // ------------------------------------------------------------------ apply
@@ -291,15 +315,7 @@ public final class Engine implements AutoCloseable {
 
     /** Waits for async applies, then finalizes the stage with force (Alchemy's {@code app.finalize()}). */
     public void finish() {
-        List<Throwable> failures = new ArrayList<>();
-        CompletableFuture<?> f;
-        while ((f = outstanding.poll()) != null) {
-            try {
-                f.join();
-            } catch (CompletionException e) {
-                failures.add(e.getCause());
-            }
-        }
+        List<Throwable> failures = awaitApplies();
         boolean ok = false;
         try {
             if (phase == Phase.UP) {
@@ -317,9 +333,19 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    /** Ends a run whose program failed: no finalize, and the run is recorded as failed. */
-    public void abort() {
+    /**
+     * Ends a run whose program failed: no finalize, and the run is recorded as failed. Applies not
+     * started yet are skipped; those running are waited for first, so that none writes after the
+     * run's end or once the lock is released (a resource made then would have no record).
+     *
+     * @return the failures of the applies that ran, for the caller to add to the program's
+     */
+    public List<Throwable> abort() {
+        aborting = true;
+        List<Throwable> failures = awaitApplies();
+        failures.removeIf(CancellationException.class::isInstance); // skipped above, not failed
         repo.finishRun(false, totals(), failed.get());
+        return failures;
     }
 
     private Map<Action, Integer> totals() {
