@@ -100,8 +100,29 @@ public final class Alchemy implements Scope, AutoCloseable {
     public void close() {
         try {
             engine.finish();
-        } finally {
+        } catch (RuntimeException | Error e) {
+            closeInto(engine, e);
+            throw e;
+        }
+        engine.close();
+    }
+
+    /** Closes the engine after {@code failure}, which stays the exception thrown (close's is added to it). */
+    private static void closeInto(Engine engine, Throwable failure) {
+        try {
             engine.close();
+        } catch (RuntimeException e) {
+            suppress(failure, e);
+        }
+    }
+
+    /**
+     * Adds {@code other} to {@code failure} once: a failed write of the state is rethrown as the
+     * same exception by every later write (and by each apply it failed), and may be {@code failure}.
+     */
+    private static void suppress(Throwable failure, Throwable other) {
+        if (other != failure && !java.util.Arrays.asList(failure.getSuppressed()).contains(other)) {
+            failure.addSuppressed(other);
         }
     }
 
@@ -320,7 +341,9 @@ public final class Alchemy implements Scope, AutoCloseable {
         /**
          * Opens the app, runs {@code program} and finalizes — only if the program returns normally.
          * A program that throws leaves every record as it is (Alchemy's {@code finalize()} is never
-         * reached either), which try-with-resources cannot promise.
+         * reached either), which try-with-resources cannot promise. Its async applies that have not
+         * started are skipped; those running are waited for before the run ends and the lock is
+         * released, and their failures are added to the program's exception as suppressed.
          */
         public void run(Consumer<Alchemy> program) {
             Alchemy app = open();
@@ -328,12 +351,11 @@ public final class Alchemy implements Scope, AutoCloseable {
                 program.accept(app);
             } catch (RuntimeException | Error e) {
                 try {
-                    app.engine.abort();
+                    app.engine.abort().forEach(f -> suppress(e, f));
                 } catch (RuntimeException suppressed) {
-                    e.addSuppressed(suppressed);
-                } finally {
-                    app.engine.close();
+                    suppress(e, suppressed);
                 }
+                closeInto(app.engine, e);
                 throw e;
             }
             app.close();

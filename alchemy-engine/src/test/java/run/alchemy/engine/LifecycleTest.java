@@ -3,6 +3,7 @@ package run.alchemy.engine;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import run.alchemy.api.Action;
 import run.alchemy.api.AlchemyException;
@@ -12,17 +13,30 @@ import run.alchemy.api.LifecyclePhase;
 import run.alchemy.api.Phase;
 import run.alchemy.api.ProviderException;
 import run.alchemy.api.StateNotFoundException;
+import run.alchemy.api.event.Created;
+import run.alchemy.api.event.Event;
+import run.alchemy.api.event.RunFinished;
+import run.alchemy.api.spi.StateStore;
+import run.alchemy.store.fs.FileSystemStateStore;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -401,6 +415,114 @@ class LifecycleTest {
         AlchemyException e = assertThrows(AlchemyException.class, app::close);
         assertTrue(e.getMessage().contains("1 resource(s) failed"), e.getMessage());
         assertTrue(Files.exists(runs.file("app/dev/keep.json")));
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Whether {@code thread} is parked in the engine's wait for the run's async applies. */
+    private static boolean waitsForApplies(Thread thread) {
+        if (thread.getState() != Thread.State.WAITING) {
+            return false;
+        }
+        for (StackTraceElement frame : thread.getStackTrace()) {
+            if (frame.getClassName().equals("run.alchemy.engine.internal.Engine")
+                    && frame.getMethodName().equals("awaitApplies")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Test
+    @Timeout(60)
+    void aFailedProgramWaitsForItsRunningAsyncAppliesBeforeTheRunEnds() throws Exception {
+        Runs runs = new Runs(dir);
+        Thing thing = new Thing();
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicReference<CompletableFuture<Thing.Output>> kid = new AtomicReference<>();
+        thing.bodies.put("slow", (ctx, p) -> {
+            started.countDown();
+            await(release);
+            kid.set(ctx.scope().applyAsync("kid", thing, new Thing.Props("k")));
+        });
+        thing.failOn.add("bad");
+        // The slow create is held open until the run could have ended without it: until run has
+        // returned (where it did not wait), or until it waits for the applies.
+        Thread program = Thread.currentThread();
+        AtomicBoolean returned = new AtomicBoolean();
+        Thread releaser = new Thread(() -> {
+            while (!returned.get() && !waitsForApplies(program)) {
+                LockSupport.parkNanos(1_000_000);
+            }
+            release.countDown();
+        }, "releaser");
+        releaser.start();
+        AtomicReference<CompletableFuture<Thing.Output>> slow = new AtomicReference<>();
+        IllegalStateException e;
+        try {
+            e = assertThrows(IllegalStateException.class, () -> runs.builder("dev", Phase.UP).concurrency(2).run(app -> {
+                slow.set(app.applyAsync("slow", thing, new Thing.Props("s")));
+                app.applyAsync("bad", thing, new Thing.Props("b")).handle((o, t) -> o).join();
+                await(started);
+                throw new IllegalStateException("program bug while 'slow' is being created");
+            }));
+        } finally {
+            returned.set(true);
+            releaser.join();
+        }
+        slow.get().handle((o, t) -> o).join(); // the old code ended the run without waiting for it
+
+        assertEquals("s", slow.get().join().name(), "the running apply completed");
+        assertEquals("created", json(runs, "app/dev/slow.json").get("status").asText(),
+                "its resource has a record");
+        assertEquals(1, e.getSuppressed().length, "the failed async apply is added to the program's failure");
+        assertInstanceOf(ProviderException.class, e.getSuppressed()[0]);
+        CompletionException skipped = assertThrows(CompletionException.class, () -> kid.get().join());
+        assertInstanceOf(CancellationException.class, skipped.getCause(), "an apply not started by then is skipped");
+        assertFalse(Files.exists(runs.file("app/dev/slow/kid.json")));
+        assertEquals(List.of("create app/dev/bad", "create app/dev/slow"), thing.briefs().stream().sorted().toList());
+        try (History h = runs.builder("dev", Phase.UP).history()) {
+            List<Event> events = h.events();
+            assertInstanceOf(RunFinished.class, events.get(events.size() - 1), "nothing follows the run's end");
+            assertEquals("failed", ((RunFinished) events.get(events.size() - 1)).outcome());
+            assertTrue(events.stream().anyMatch(ev -> ev instanceof Created c && c.id().equals("slow")));
+        }
+        thing.failOn.clear();
+        runs.builder("dev", Phase.UP).run(app -> app.apply("slow", thing, new Thing.Props("s")));
+        assertEquals(List.of("[skipped] app/dev/slow", "[deleted] app/dev/bad"), runs.actions(),
+                "the lock was released, and the record kept");
+    }
+
+    @Test
+    void aFailureOfTheRunIsNotReplacedByAFailingClose() {
+        Runs runs = new Runs(dir);
+        Thing thing = new Thing();
+        thing.failOn.add("bad");
+        StateStore closeFails = new ForwardingStore(new FileSystemStateStore(runs.root)) {
+            @Override
+            public void close() {
+                throw new IllegalStateException("close failed");
+            }
+        };
+        Alchemy app = runs.builder("dev", Phase.UP).stateStore(closeFails).open();
+        app.applyAsync("bad", thing, new Thing.Props("b"));
+        AlchemyException finish = assertThrows(AlchemyException.class, app::close);
+        assertTrue(finish.getMessage().contains("1 resource(s) failed"), finish.getMessage());
+        assertEquals(List.of("close failed"), Arrays.stream(finish.getSuppressed()).map(Throwable::getMessage).toList());
+
+        IllegalArgumentException program = assertThrows(IllegalArgumentException.class,
+                () -> runs.builder("dev", Phase.UP).stateStore(closeFails).run(a -> {
+                    throw new IllegalArgumentException("program bug");
+                }));
+        assertEquals(List.of("close failed"), Arrays.stream(program.getSuppressed()).map(Throwable::getMessage).toList());
     }
 
     @Test

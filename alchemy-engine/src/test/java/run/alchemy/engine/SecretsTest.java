@@ -5,11 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import run.alchemy.api.ConfigurationException;
+import run.alchemy.api.Context;
 import run.alchemy.api.Phase;
 import run.alchemy.api.ProviderException;
+import run.alchemy.api.ResourceProvider;
 import run.alchemy.api.ScopeOptions;
 import run.alchemy.api.Secret;
 import run.alchemy.api.SecretException;
+import run.alchemy.api.event.ResourceEvent;
 import run.alchemy.engine.internal.StateSerde;
 import run.alchemy.engine.internal.secrets.SecretCodec;
 
@@ -19,8 +22,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -28,6 +33,7 @@ import java.util.logging.Logger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -65,6 +71,138 @@ class SecretsTest {
         }
         assertEquals(List.of("[skipped] app/dev/outer", "[skipped] app/dev/vault/inner"), runs.actions());
         assertEquals(before, runs.snapshot(), "unchanged secrets are not re-encrypted");
+    }
+
+    /** Props of any JSON shape, echoed as the output: secrets nested in arrays and objects. */
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    private static final class Echo implements ResourceProvider<Map, Map> {
+        @Override
+        public String kind() {
+            return "test::Echo";
+        }
+
+        @Override
+        public Class<Map> propsType() {
+            return Map.class;
+        }
+
+        @Override
+        public Class<Map> outputType() {
+            return Map.class;
+        }
+
+        @Override
+        public Map create(Context<Map, Map> ctx, Map props) {
+            return props;
+        }
+
+        @Override
+        public void delete(Context<Map, Map> ctx, Map props, Map output) {
+        }
+    }
+
+    private static Map<String, Object> nested(String label) {
+        return Map.of("label", label, "list", List.of("plain", Secret.of("in-array"),
+                Map.of("deep", Secret.ofJson("{\"k\": [1, 2]}"))));
+    }
+
+    /** Every stored value at {@code pointer} in the record and in each of its events, once each. */
+    private static Set<String> envelopes(Runs runs, String relative, String fqn, String pointer) throws Exception {
+        Set<String> seen = new LinkedHashSet<>();
+        JsonNode stored = JSON.readTree(runs.read(relative)).at(pointer);
+        if (!stored.isMissingNode()) {
+            seen.add(stored.toString());
+        }
+        try (History h = runs.builder("dev", Phase.UP).history()) {
+            h.events().stream().filter(e -> e instanceof ResourceEvent r && r.fqn().equals(fqn)
+                            && r.snapshot() != null)
+                    .map(e -> ((ResourceEvent) e).snapshot())
+                    .forEach(text -> {
+                        try {
+                            JsonNode v = JSON.readTree(text).at(pointer);
+                            if (!v.isMissingNode()) {
+                                seen.add(v.toString());
+                            }
+                        } catch (Exception ex) {
+                            throw new IllegalStateException(ex);
+                        }
+                    });
+        }
+        return seen;
+    }
+
+    private static long head(Runs runs) {
+        try (History h = runs.builder("dev", Phase.UP).history()) {
+            return h.head();
+        }
+    }
+
+    private static List<String> secretChanges(Runs runs, long from) {
+        try (History h = runs.builder("dev", Phase.UP).history()) {
+            return h.diff(from, h.head()).stream().filter(Change::secret).map(Change::toString).toList();
+        }
+    }
+
+    @Test
+    void anUnchangedSecretKeepsItsEnvelopeInEveryWriteOfTheRecord() throws Exception {
+        Runs runs = new Runs(dir);
+        Thing thing = new Thing();
+        Echo echo = new Echo();
+        try (Alchemy app = runs.up()) {
+            app.apply("svc", thing, new Thing.Props("v1", null, Secret.of("kept")));
+            app.apply("nested", echo, nested("a"));
+            app.scope("vault", ScopeOptions.password("vault-password"),
+                    s -> s.apply("inner", thing, new Thing.Props("i1", null, Secret.of("inner-kept"))));
+        }
+        String[][] secrets = {
+                {"app/dev/svc.json", "app/dev/svc", "/props/token/@secret", "/output/token/@secret"},
+                {"app/dev/nested.json", "app/dev/nested", "/props/list/1/@secret", "/output/list/1/@secret"},
+                {"app/dev/nested.json", "app/dev/nested", "/props/list/2/deep/@secret", "/output/list/2/deep/@secret"},
+                {"app/dev/vault/inner.json", "app/dev/vault/inner", "/props/token/@secret", "/output/token/@secret"}};
+        Map<String, String> created = new java.util.TreeMap<>();
+        for (String[] s : secrets) {
+            for (String pointer : List.of(s[2], s[3])) {
+                Set<String> seen = envelopes(runs, s[0], s[1], pointer);
+                assertEquals(1, seen.size(), s[1] + pointer + ": one envelope from creating to created, was " + seen);
+                created.put(s[1] + pointer, seen.iterator().next());
+            }
+        }
+        long afterCreate = head(runs);
+
+        try (Alchemy app = runs.up()) { // only the plain props change
+            app.apply("svc", thing, new Thing.Props("v2", null, Secret.of("kept")));
+            app.apply("nested", echo, nested("b"));
+            app.scope("vault", ScopeOptions.password("vault-password"),
+                    s -> s.apply("inner", thing, new Thing.Props("i2", null, Secret.of("inner-kept"))));
+        }
+        assertEquals(List.of("[updated] app/dev/svc", "[updated] app/dev/nested", "[updated] app/dev/vault/inner"),
+                runs.actions());
+        for (String[] s : secrets) {
+            for (String pointer : List.of(s[2], s[3], s[2].replace("/props/", "/oldProps/"))) {
+                String key = s[1] + pointer.replace("/oldProps/", "/props/");
+                assertEquals(Set.of(created.get(key)), envelopes(runs, s[0], s[1], pointer),
+                        s[1] + pointer + " keeps the envelope it was created with");
+            }
+        }
+        assertEquals(List.of(), secretChanges(runs, afterCreate), "no secret changed");
+        long afterUpdate = head(runs);
+
+        try (Alchemy app = runs.up()) { // now the secret's value changes
+            app.apply("svc", thing, new Thing.Props("v2", null, Secret.of("changed")));
+            app.apply("nested", echo, nested("b"));
+            app.scope("vault", ScopeOptions.password("vault-password"),
+                    s -> s.apply("inner", thing, new Thing.Props("i2", null, Secret.of("inner-kept"))));
+        }
+        assertEquals(List.of("[updated] app/dev/svc", "[skipped] app/dev/nested", "[skipped] app/dev/vault/inner"),
+                runs.actions());
+        JsonNode svc = JSON.readTree(runs.read("app/dev/svc.json"));
+        assertNotEquals(created.get("app/dev/svc/props/token/@secret"), svc.at("/props/token/@secret").toString());
+        assertEquals(Set.of(created.get("app/dev/svc/props/token/@secret")),
+                envelopes(runs, "app/dev/svc.json", "app/dev/svc", "/oldProps/token/@secret"));
+        assertEquals("changed", decryptedProp(runs, "app/dev/svc.json", Runs.PASSWORD, "token"));
+        assertEquals(List.of("changed app/dev/svc/output/token: <secret changed>",
+                        "changed app/dev/svc/props/token: <secret changed>"),
+                secretChanges(runs, afterUpdate).stream().sorted().toList());
     }
 
     @Test

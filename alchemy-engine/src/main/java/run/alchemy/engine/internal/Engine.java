@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -57,6 +58,8 @@ public final class Engine implements AutoCloseable {
     private final RunListener listener;
     private final ForkJoinPool pool;
     private final ConcurrentLinkedQueue<CompletableFuture<?>> outstanding = new ConcurrentLinkedQueue<>();
+    /** Set once the program failed: applies not started by then are skipped. */
+    private volatile boolean aborting;
     private final ScopeImpl stage;
     private final boolean eraseSecrets;
     private final Map<String, SecretCodec> codecs = new ConcurrentHashMap<>();
@@ -136,9 +139,30 @@ public final class Engine implements AutoCloseable {
     }
 
     <T> CompletableFuture<T> submit(Supplier<T> task) {
-        CompletableFuture<T> f = CompletableFuture.supplyAsync(task, pool);
+        CompletableFuture<T> f = CompletableFuture.supplyAsync(() -> {
+            if (aborting) {
+                throw new CancellationException("not started: the program failed");
+            }
+            return task.get();
+        }, pool);
         outstanding.add(f);
-        return f;
+        // The program gets a copy: cancelling it must not let the run end (and release the lock)
+        // while the apply still runs, since cancel does not stop a task that has started.
+        return f.copy();
+    }
+
+    /** Waits for every submitted apply, also those submitted meanwhile; their failures, in order. */
+    private List<Throwable> awaitApplies() {
+        List<Throwable> failures = new ArrayList<>();
+        CompletableFuture<?> f;
+        while ((f = outstanding.poll()) != null) {
+            try {
+                f.join();
+            } catch (CompletionException e) {
+                failures.add(e.getCause());
+            }
+        }
+        return failures;
     }
 
     // ------------------------------------------------------------------ apply
@@ -178,6 +202,9 @@ public final class Engine implements AutoCloseable {
                 ? LifecyclePhase.CREATE : LifecyclePhase.UPDATE;
         JsonNode previousProps = record.get("props");
         JsonNode previousOutput = record.get("output");
+        // Sealed after the skip decision (a skip pays no crypto) and before the first write, so
+        // that every write of this record carries the same envelope for each secret.
+        newProps = serde.sealSecrets(newProps, previousProps, "/props", fqn, codec);
         record.put("status", (lifecycle == LifecyclePhase.CREATE ? Status.CREATING : Status.UPDATING).wireName());
         setOrRemove(record, "props", newProps);
         setOrRemove(record, "oldProps", previousProps);
@@ -207,6 +234,7 @@ public final class Engine implements AutoCloseable {
             throw new AlchemyException("the provider of " + kind + " returned " + outputTree.getNodeType()
                     + " for " + fqn + "; an output must be an object (a record or a map)");
         }
+        outputTree = serde.sealSecrets(outputTree, previousOutput, "/output", fqn, codec);
         Status settled = lifecycle == LifecyclePhase.CREATE ? Status.CREATED : Status.UPDATED;
         repo.write(chain, id, Records.settled(kind, id, fqn, seq, data, settled, outputTree, newProps), codec,
                 action == Action.REPLACED ? Type.REPLACED : settled == Status.CREATED ? Type.CREATED : Type.UPDATED);
@@ -296,15 +324,7 @@ public final class Engine implements AutoCloseable {
 
     /** Waits for async applies, then finalizes the stage with force (Alchemy's {@code app.finalize()}). */
     public void finish() {
-        List<Throwable> failures = new ArrayList<>();
-        CompletableFuture<?> f;
-        while ((f = outstanding.poll()) != null) {
-            try {
-                f.join();
-            } catch (CompletionException e) {
-                failures.add(e.getCause());
-            }
-        }
+        List<Throwable> failures = awaitApplies();
         boolean ok = false;
         try {
             if (phase == Phase.UP) {
@@ -322,9 +342,19 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    /** Ends a run whose program failed: no finalize, and the run is recorded as failed. */
-    public void abort() {
+    /**
+     * Ends a run whose program failed: no finalize, and the run is recorded as failed. Applies not
+     * started yet are skipped; those running are waited for first, so that none writes after the
+     * run's end or once the lock is released (a resource made then would have no record).
+     *
+     * @return the failures of the applies that ran, for the caller to add to the program's
+     */
+    public List<Throwable> abort() {
+        aborting = true;
+        List<Throwable> failures = awaitApplies();
+        failures.removeIf(CancellationException.class::isInstance); // skipped above, not failed
         repo.finishRun(false, totals(), failed.get());
+        return failures;
     }
 
     private Map<Action, Integer> totals() {

@@ -5,9 +5,10 @@ import run.alchemy.api.Secret;
 import run.alchemy.engine.internal.secrets.SecretCodec;
 
 /**
- * A secret read from state, remembering the v1 envelope it came in and the codec that opened it,
- * so that writing an unchanged secret back keeps the same bytes (no re-encryption, no noise in
- * {@code git diff}). Legacy envelopes are never kept: writes always use v1.
+ * A secret with its v1 envelope and the codec of that envelope: as read from state, or as sealed
+ * once before a record's writes ({@link StateSerde#sealSecrets}), so that writing an unchanged
+ * secret again keeps the same bytes (no re-encryption, no noise in {@code git diff}). Legacy
+ * envelopes are never kept: writes always use v1.
  */
 final class SealedSecret {
     final Secret secret;

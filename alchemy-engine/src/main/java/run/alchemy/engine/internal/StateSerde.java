@@ -540,6 +540,78 @@ public final class StateSerde {
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
+    /**
+     * {@code tree} (props or output about to be written at {@code pointer} of the record) with every
+     * secret sealed for {@code codec} once, here: a secret equal to the one at the same place in
+     * {@code previous} (the record's value as read from state) keeps that envelope, any other gets
+     * a new one. Each later write of the tree (creating, then created; props again as oldProps)
+     * then writes the same bytes, so an unchanged secret shows neither in {@code git diff} nor in
+     * {@code state diff}. Containers are copied where a secret is replaced; {@code tree} is left as it is.
+     */
+    public JsonNode sealSecrets(JsonNode tree, JsonNode previous, String pointer, String resource,
+                                SecretCodec codec) {
+        if (tree == null) {
+            return null;
+        }
+        if (tree.isPojo()) {
+            Object pojo = ((POJONode) tree).getPojo();
+            if (pojo instanceof SealedSecret sealed && sealed.codec == codec && sealed.envelope != null) {
+                return tree;
+            }
+            Secret secret = SealedSecret.unwrap(pojo);
+            SealedSecret kept = previous != null && previous.isPojo()
+                    && ((POJONode) previous).getPojo() instanceof SealedSecret p
+                    && p.codec == codec && p.envelope != null && sameSecret(secret, p.secret, resource, pointer)
+                    ? p : null;
+            if (kept != null) {
+                return NODES.pojoNode(new SealedSecret(secret, kept.envelope, codec));
+            }
+            try {
+                JsonNode envelope = codec.seal(secret.isJson() ? normalizeJson(secret, resource, pointer)
+                        : secret.reveal(), secret.isJson());
+                return NODES.pojoNode(new SealedSecret(secret, envelope, codec));
+            } catch (SecretFailure f) {
+                throw new SecretException(resource, pointer, f.getMessage());
+            }
+        }
+        if (tree.isArray()) {
+            ArrayNode copy = null;
+            for (int i = 0; i < tree.size(); i++) {
+                JsonNode child = tree.get(i);
+                JsonNode sealed = sealSecrets(child, previous == null ? null : previous.get(i),
+                        pointer + "/" + i, resource, codec);
+                if (sealed != child) {
+                    copy = copy == null ? NODES.arrayNode(tree.size()).addAll((ArrayNode) tree) : copy;
+                    copy.set(i, sealed);
+                }
+            }
+            return copy == null ? tree : copy;
+        }
+        if (tree.isObject()) {
+            ObjectNode copy = null;
+            Iterator<Map.Entry<String, JsonNode>> it = tree.fields();
+            while (it.hasNext()) {
+                Map.Entry<String, JsonNode> e = it.next();
+                JsonNode sealed = sealSecrets(e.getValue(), previous == null ? null : previous.get(e.getKey()),
+                        pointer + "/" + e.getKey(), resource, codec);
+                if (sealed != e.getValue()) {
+                    copy = copy == null ? NODES.objectNode().setAll((ObjectNode) tree) : copy;
+                    copy.set(e.getKey(), sealed);
+                }
+            }
+            return copy == null ? tree : copy;
+        }
+        return tree;
+    }
+
+    /** Whether two secrets write the same plaintext: JSON-valued ones compared as normalised JSON. */
+    private boolean sameSecret(Secret a, Secret b, String resource, String pointer) {
+        if (a.isJson() != b.isJson()) {
+            return false;
+        }
+        return a.isJson() ? normalizeJson(a, resource, pointer).equals(normalizeJson(b, resource, pointer)) : a.equals(b);
+    }
+
     /** The exact text Alchemy compares to decide "skip" (spec §3.4); null for absent props. */
     public String canonical(JsonNode props, String resource) {
         if (props == null || props.isMissingNode()) {
