@@ -1,0 +1,470 @@
+package run.alchemy.store.durable;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import run.alchemy.api.InvalidIdException;
+import run.alchemy.api.StoreException;
+import run.alchemy.api.spi.StateStore;
+import run.alchemy.store.durable.internal.JsonText;
+import run.alchemy.store.durable.internal.Parallel;
+import run.alchemy.store.durable.internal.RpcClient;
+import run.alchemy.store.durable.internal.RpcClient.RpcException;
+import run.alchemy.store.durable.internal.StoreOptions;
+
+import java.util.ArrayList;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Objects;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+
+/**
+ * State in a Cloudflare Durable Object, through the RPC protocol of Alchemy's DOFS worker
+ * ({@code DOStateStore}), under exactly Alchemy's keys: {@code <prefix>/<app>/<stage>/…/<id with /
+ * as :>}, one Durable Object per app and stage. Works against Alchemy's own worker and against
+ * ours ({@code worker/state-store.js}), which answers the same methods plus batched ones and the
+ * storage layer's log primitives ({@link #logClient}).
+ *
+ * <pre>{@code
+ * StateStore store = DurableObjectStateStore.builder()
+ *     .url("https://alchemy-state.example.workers.dev")
+ *     .token(System.getenv("ALCHEMY_STATE_TOKEN"))
+ *     .build();
+ * }</pre>
+ *
+ * <p><b>Bytes.</b> Both workers keep a record as {@code JSON.stringify(record)}, compact, as
+ * Alchemy does; the engine writes and hashes the two-space form. The store sends the compact form
+ * and gives back the two-space form, so a record the engine wrote reads back byte for byte and one
+ * the TypeScript Alchemy wrote reads as the engine would have written it: whitespace alone never
+ * looks like a change. Any other spelling put here (compact, odd spacing) reads back in the
+ * two-space form.
+ *
+ * <p><b>Requests.</b> A scope is listed in one request and read with batched reads (pages of
+ * {@link Builder#pageSize} keys; our worker also stops a page at 8 MiB and is asked for the rest),
+ * concurrently up to {@link Builder#maxConcurrency}; a batch of writes is one request per page on
+ * our worker, one request per record (concurrently) on Alchemy's, which has no batch write.
+ */
+public final class DurableObjectStateStore implements StateStore {
+    /** Alchemy's key prefix. */
+    public static final String DEFAULT_PREFIX = "alchemy";
+    /** Shorter tokens are refused: the token is all that guards the state. */
+    public static final int MIN_TOKEN_LENGTH = 32;
+    /** A batch write request stops growing past this many bytes of records. */
+    private static final int WRITE_BATCH_BYTES = 4 * 1024 * 1024;
+
+    private final RpcClient rpc;
+    private final String prefix;
+    private final int pageSize;
+    private final Parallel parallel;
+    /** Which worker answers, learnt from the first {@code validate}; null until then. */
+    private volatile Boolean ours;
+
+    private DurableObjectStateStore(StoreOptions options) {
+        this.rpc = new RpcClient(options.settings());
+        this.prefix = options.prefix();
+        this.pageSize = options.pageSize();
+        this.parallel = new Parallel(options.maxConcurrency());
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Options, as Alchemy's {@code DOStateStore({prefix, worker: {url, token}})}, plus the client's. */
+    public static final class Builder {
+        private String url;
+        private String token;
+        private String prefix = "alchemy";
+        private String accessClientId;
+        private String accessClientSecret;
+        private int maxConcurrency = 8;
+        private int maxAttempts = 5;
+        private int pageSize = 200;
+        private Duration timeout = Duration.ofSeconds(30);
+        private Duration retryBase = Duration.ofMillis(100);
+        private Duration retryCap = Duration.ofSeconds(5);
+
+        /**
+         * The worker's URL, {@code https://…} ({@code http://} only on 127.0.0.1, localhost or ::1,
+         * where the token does not cross a network). Any path is replaced by {@code /rpc}, as
+         * Alchemy's client does.
+         */
+        public Builder url(String url) {
+            this.url = Objects.requireNonNull(url, "url");
+            return this;
+        }
+
+        public Builder url(URI url) {
+            return url(url.toString());
+        }
+
+        /** The worker's bearer token, at least 32 characters (Alchemy: {@code ALCHEMY_STATE_TOKEN}). */
+        public Builder token(String token) {
+            this.token = token;
+            return this;
+        }
+
+        /** The first key segment (default {@code alchemy}, as Alchemy's {@code prefix} option). */
+        public Builder prefix(String prefix) {
+            this.prefix = Objects.requireNonNull(prefix, "prefix");
+            return this;
+        }
+
+        /** A Cloudflare Access service token, sent as {@code CF-Access-Client-Id}/{@code -Secret}. */
+        public Builder accessServiceToken(String clientId, String clientSecret) {
+            this.accessClientId = Objects.requireNonNull(clientId, "clientId");
+            this.accessClientSecret = Objects.requireNonNull(clientSecret, "clientSecret");
+            return this;
+        }
+
+        /** Requests in flight at most for batch reads and writes (default 8). */
+        public Builder maxConcurrency(int maxConcurrency) {
+            this.maxConcurrency = StoreOptions.positive("maxConcurrency", maxConcurrency);
+            return this;
+        }
+
+        /** Attempts per request, the first included, for 5xx answers, timeouts, dropped connections (default 5). */
+        public Builder maxAttempts(int maxAttempts) {
+            this.maxAttempts = StoreOptions.positive("maxAttempts", maxAttempts);
+            return this;
+        }
+
+        /** Keys per batch read or write request (default 200). */
+        public Builder pageSize(int pageSize) {
+            this.pageSize = StoreOptions.positive("pageSize", pageSize);
+            return this;
+        }
+
+        /** How long one attempt may take, connect to last byte (default 30 s). */
+        public Builder timeout(Duration timeout) {
+            this.timeout = StoreOptions.requirePositive("timeout", timeout);
+            return this;
+        }
+
+        /** Retry n waits a random time up to {@code base · 2^(n-1)}, at most {@code cap} (default 100 ms, 5 s). */
+        public Builder retryDelay(Duration base, Duration cap) {
+            this.retryBase = StoreOptions.requirePositive("retry base", base);
+            this.retryCap = StoreOptions.requirePositive("retry cap", cap);
+            return this;
+        }
+
+        private Builder() {
+        }
+
+        public DurableObjectStateStore build() {
+            return new DurableObjectStateStore(StoreOptions.of(url, token, prefix, accessClientId, accessClientSecret,
+                    maxConcurrency, maxAttempts, pageSize, timeout, retryBase, retryCap));
+        }
+    }
+
+    /** Whether the worker is alchemy-java's (batched methods, a log) rather than Alchemy's DOFS worker. */
+    public boolean hasLog() {
+        Boolean known = ours;
+        if (known == null) {
+            synchronized (this) {
+                if (ours == null) {
+                    // Alchemy's worker answers validate with no result; ours names itself.
+                    JsonNode r = rpc.call(DEFAULT_PREFIX, "validate", "validate", null);
+                    ours = "alchemy-java".equals(r.path("worker").asText(null));
+                }
+                known = ours;
+            }
+        }
+        return known;
+    }
+
+    /** The log primitives of one stage on our worker; empty on Alchemy's, which has none. */
+    public Optional<DoLogClient> logClient(String app, String stage) {
+        return hasLog() ? Optional.of(new DoLogClient(rpc, app, stage)) : Optional.empty();
+    }
+
+    // --- keys --------------------------------------------------------------------------------
+
+    private String scopeKey(List<String> chain) {
+        if (chain.isEmpty()) {
+            throw new InvalidIdException("", "a Durable Object store", "the scope chain is empty");
+        }
+        StringBuilder b = new StringBuilder(prefix);
+        for (String part : chain) {
+            if (part.isEmpty() || part.indexOf('/') >= 0) {
+                throw new InvalidIdException(part, "scope chain " + chain, "a scope name must be non-empty and contain no /");
+            }
+            b.append('/').append(part);
+        }
+        return b.append('/').toString();
+    }
+
+    private String key(List<String> chain, String id) {
+        if (id.isEmpty()) {
+            throw new InvalidIdException(id, "scope " + chain, "an id must be non-empty");
+        }
+        return scopeKey(chain) + id.replace('/', ':');
+    }
+
+    private static String app(List<String> chain) {
+        return chain.get(0);
+    }
+
+    // Alchemy's client sends scope.stage, which is undefined for the app scope itself: its
+    // URLSearchParams then carry the text "undefined". The same Durable Object is used here.
+    private static String stage(List<String> chain) {
+        return chain.size() > 1 ? chain.get(1) : "undefined";
+    }
+
+    private JsonNode call(List<String> chain, String method, RpcClient.Params params) {
+        return rpc.call(app(chain), stage(chain), method, params);
+    }
+
+    // --- reads -------------------------------------------------------------------------------
+
+    @Override
+    public Optional<byte[]> get(List<String> chain, String id) {
+        String key = key(chain, id);
+        JsonNode r = call(chain, "get", g -> g.writeStringField("key", key));
+        return r.isTextual() && !r.textValue().isEmpty() ? Optional.of(JsonText.pretty(r.textValue())) : Optional.empty();
+    }
+
+    @Override
+    public Map<String, byte[]> getBatch(List<String> chain, Collection<String> ids) {
+        Map<String, String> keyToId = new LinkedHashMap<>();
+        for (String id : ids) {
+            keyToId.put(key(chain, id), id);
+        }
+        List<String> keys = new ArrayList<>(keyToId.keySet());
+        boolean batched = hasLog();
+        List<Callable<Map<String, String>>> pages = new ArrayList<>();
+        for (int from = 0; from < keys.size(); from += pageSize) {
+            List<String> page = keys.subList(from, Math.min(keys.size(), from + pageSize));
+            pages.add(() -> batched ? getMany(chain, page) : texts(call(chain, "getBatch", g -> strings(g, "keys", page))));
+        }
+        Map<String, String> found = new LinkedHashMap<>();
+        for (Map<String, String> page : parallel.all(pages)) {
+            found.putAll(page);
+        }
+        Map<String, byte[]> out = new LinkedHashMap<>();
+        keyToId.forEach((key, id) -> {
+            String text = found.get(key);
+            if (text != null && !text.isEmpty()) {
+                out.put(id, JsonText.pretty(text));
+            }
+        });
+        return out;
+    }
+
+    /** Our worker's getBatch, which answers at most 8 MiB at a time and names the keys it left. */
+    private Map<String, String> getMany(List<String> chain, List<String> keys) {
+        Map<String, String> found = new LinkedHashMap<>();
+        List<String> rest = keys;
+        while (!rest.isEmpty()) {
+            List<String> asked = rest;
+            JsonNode r = call(chain, "getMany", g -> strings(g, "keys", asked));
+            found.putAll(texts(r.path("values")));
+            List<String> left = new ArrayList<>();
+            r.path("rest").forEach(k -> left.add(k.asText()));
+            if (left.size() >= asked.size()) {
+                throw new StoreException("Durable Object store " + rpc.where() + ": getMany made no progress on "
+                        + asked.size() + " keys of scope " + chain);
+            }
+            rest = left;
+        }
+        return found;
+    }
+
+    private static Map<String, String> texts(JsonNode object) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (e.getValue().isTextual()) {
+                out.put(e.getKey(), e.getValue().textValue());
+            }
+        }
+        return out;
+    }
+
+    private static void strings(com.fasterxml.jackson.core.JsonGenerator g, String field, List<String> values)
+            throws java.io.IOException {
+        g.writeArrayFieldStart(field);
+        for (String v : values) {
+            g.writeString(v);
+        }
+        g.writeEndArray();
+    }
+
+    @Override
+    public Contents contents(List<String> chain) {
+        String scope = scopeKey(chain);
+        if (hasLog()) {
+            JsonNode r = call(chain, "contents", g -> g.writeStringField("prefix", scope));
+            return new Contents(ids(r.path("ids")), names(r.path("scopes")));
+        }
+        List<String> ids = ids(call(chain, "list", g -> g.writeStringField("prefix", scope)));
+        // Alchemy's worker lists only the records of a directory, never its subdirectories. In
+        // Alchemy's layout a child scope is the nested scope of the resource of the same name, so
+        // each record is asked whether its scope holds records (concurrently): a scope with no
+        // record of its name stays invisible on that worker.
+        List<Callable<String>> probes = new ArrayList<>();
+        for (String id : ids) {
+            if (id.indexOf('/') < 0) {
+                String child = scope + id + "/";
+                probes.add(() -> call(chain, "count", g -> g.writeStringField("prefix", child)).asInt(0) > 0 ? id : null);
+            }
+        }
+        List<String> scopes = new ArrayList<>();
+        for (String s : parallel.all(probes)) {
+            if (s != null) {
+                scopes.add(s);
+            }
+        }
+        return new Contents(ids, scopes);
+    }
+
+    private static List<String> ids(JsonNode bareKeys) {
+        TreeSet<String> out = new TreeSet<>();
+        bareKeys.forEach(k -> out.add(k.asText().replace(':', '/')));
+        return List.copyOf(out);
+    }
+
+    private static List<String> names(JsonNode array) {
+        TreeSet<String> out = new TreeSet<>();
+        array.forEach(k -> out.add(k.asText()));
+        return List.copyOf(out);
+    }
+
+    // --- writes ------------------------------------------------------------------------------
+
+    private String compact(List<String> chain, String id, byte[] json) {
+        String why = JsonText.invalidBecause(json);
+        if (why != null) {
+            throw new StoreException("record " + id + " of scope " + chain + " is not JSON (" + why
+                    + "): the Durable Object store keeps records as JSON values");
+        }
+        return JsonText.compact(json);
+    }
+
+    @Override
+    public void put(List<String> chain, String id, byte[] json) {
+        String key = key(chain, id);
+        String value = compact(chain, id, json);
+        call(chain, "set", g -> {
+            g.writeStringField("key", key);
+            g.writeFieldName("value");
+            g.writeRawValue(value);
+        });
+    }
+
+    @Override
+    public void delete(List<String> chain, String id) {
+        String key = key(chain, id);
+        try {
+            call(chain, "delete", g -> g.writeStringField("key", key));
+        } catch (RpcException e) {
+            // Alchemy's worker unlinks the record, then removes the directory of the same name (the
+            // record's nested scope) and fails with ENOTEMPTY when that still holds records: the
+            // record is gone all the same, and the child scope must stay.
+            if (!"500 ENOTEMPTY".equals(e.workerMessage())) {
+                throw e;
+            }
+        }
+    }
+
+    @Override
+    public void writeAll(List<Write> writes) {
+        if (writes.isEmpty()) {
+            return;
+        }
+        if (!hasLog()) {
+            List<Callable<Void>> each = new ArrayList<>();
+            for (Write w : writes) {
+                each.add(() -> {
+                    if (w.json() == null) {
+                        delete(w.chain(), w.id());
+                    } else {
+                        put(w.chain(), w.id(), w.json());
+                    }
+                    return null;
+                });
+            }
+            parallel.all(each);
+            return;
+        }
+        // One Durable Object per app and stage: a request carries the writes of one stage.
+        Map<List<String>, List<Write>> byStage = new LinkedHashMap<>();
+        for (Write w : writes) {
+            byStage.computeIfAbsent(List.of(app(w.chain()), stage(w.chain())), k -> new ArrayList<>()).add(w);
+        }
+        List<Callable<Void>> requests = new ArrayList<>();
+        for (List<Write> stageWrites : byStage.values()) {
+            List<String[]> page = new ArrayList<>();
+            int bytes = 0;
+            for (Write w : stageWrites) {
+                String value = w.json() == null ? null : compact(w.chain(), w.id(), w.json());
+                int size = value == null ? 0 : value.length();
+                if (!page.isEmpty() && (page.size() >= pageSize || bytes + size > WRITE_BATCH_BYTES)) {
+                    requests.add(writeBatch(stageWrites.get(0).chain(), page));
+                    page = new ArrayList<>();
+                    bytes = 0;
+                }
+                page.add(new String[] {key(w.chain(), w.id()), value});
+                bytes += size;
+            }
+            requests.add(writeBatch(stageWrites.get(0).chain(), page));
+        }
+        parallel.all(requests);
+    }
+
+    private Callable<Void> writeBatch(List<String> chain, List<String[]> page) {
+        return () -> {
+            call(chain, "writeBatch", g -> {
+                g.writeArrayFieldStart("writes");
+                for (String[] kv : page) {
+                    g.writeStartObject();
+                    g.writeStringField("key", kv[0]);
+                    if (kv[1] != null) {
+                        g.writeFieldName("value");
+                        g.writeRawValue(kv[1]);
+                    }
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+            });
+            return null;
+        };
+    }
+
+    /**
+     * Nothing to remove on either worker. Ours keeps no container: a scope exists while it holds
+     * records. Alchemy's keeps a directory, but its only way to remove one is {@code delete} of
+     * the key of the same name, which would also delete the parent scope's record of that name;
+     * an empty directory there is invisible to listings.
+     */
+    @Override
+    public void deleteScope(List<String> chain) {
+        scopeKey(chain);
+    }
+
+    @Override
+    public String locate(List<String> chain, String id) {
+        return rpc.where() + "?app=" + app(chain) + "&stage=" + stage(chain) + " key " + key(chain, id);
+    }
+
+    @Override
+    public boolean prefersBatchReads() {
+        return true;
+    }
+
+    @Override
+    public void close() {
+        parallel.close();
+        rpc.close();
+    }
+
+    @Override
+    public String toString() {
+        return "DurableObjectStateStore[" + rpc.where() + ", prefix=" + prefix + "]";
+    }
+}
