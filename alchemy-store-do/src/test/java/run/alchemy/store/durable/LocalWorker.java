@@ -1,0 +1,110 @@
+package run.alchemy.store.durable;
+
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+/**
+ * A real worker in workerd for a test class: {@code node worker/run-local.mjs --port 0} (ours, or
+ * with {@code --alchemy} the real Alchemy 0.94 DOFS worker) on 127.0.0.1 with a fresh random token
+ * and a scratch persistence folder. Started once per class; ready when it prints {@code READY
+ * <url>} (a line read, not a sleep); stopped by closing its stdin, which makes it dispose
+ * Miniflare and exit — and which also happens if this JVM dies.
+ */
+final class LocalWorker implements BeforeAllCallback, AfterAllCallback {
+    private static final AtomicInteger PREFIXES = new AtomicInteger();
+    private final boolean alchemy;
+    private Process process;
+    private Path persist;
+    private String url;
+    private final String token;
+
+    private LocalWorker(boolean alchemy) {
+        this.alchemy = alchemy;
+        byte[] random = new byte[32];
+        new SecureRandom().nextBytes(random);
+        this.token = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+    }
+
+    /** alchemy-java's worker, worker/state-store.js. */
+    static LocalWorker ours() {
+        return new LocalWorker(false);
+    }
+
+    /** Alchemy 0.94's own worker, node_modules/alchemy/workers/dofs-state-store.js. */
+    static LocalWorker alchemys() {
+        return new LocalWorker(true);
+    }
+
+    static Path workerDir() {
+        return Path.of(System.getProperty("durable.worker.dir", "worker")).toAbsolutePath();
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        persist = Files.createTempDirectory("do-worker-");
+        List<String> cmd = new ArrayList<>(List.of("node", workerDir().resolve("run-local.mjs").toString(),
+                "--port", "0", "--token", token, "--persist", persist.toString()));
+        if (alchemy) {
+            cmd.add("--alchemy");
+        }
+        process = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        String line = out.readLine(); // blocks until READY, or null when the runner exits first
+        if (line == null || !line.startsWith("READY ")) {
+            process.destroyForcibly();
+            throw new IllegalStateException("run-local.mjs did not start (exit " + process.waitFor() + "): " + line);
+        }
+        url = line.substring("READY ".length()).trim();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        if (process != null) {
+            process.getOutputStream().close();
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+        if (persist != null) {
+            try (Stream<Path> files = Files.walk(persist)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> {
+                    try {
+                        Files.delete(p);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+            }
+        }
+    }
+
+    String url() {
+        return url;
+    }
+
+    String token() {
+        return token;
+    }
+
+    /** A store on this worker under a prefix no other test uses: a fresh, empty store. */
+    DurableObjectStateStore.Builder freshStore() {
+        return DurableObjectStateStore.builder().url(url).token(token).prefix("t" + PREFIXES.incrementAndGet());
+    }
+}
