@@ -381,15 +381,16 @@ export class AlchemyJavaStateStore extends DurableObject {
     let current = null;
     let size = 0;
     const cursor = this.sql.exec(
-      "SELECT CAST(pos AS TEXT) AS pos, data FROM log WHERE pos > CAST(? AS INTEGER) ORDER BY pos, part", after.toString());
+      // the alias must not be "pos": ORDER BY would take it and sort the positions as text
+      "SELECT CAST(pos AS TEXT) AS at, data FROM log WHERE pos > CAST(? AS INTEGER) ORDER BY pos, part", after.toString());
     for (const row of cursor) {
-      if (current === null || current.position !== row.pos) {
+      if (current === null || current.position !== row.at) {
         if (current !== null) records.push({ position: current.position, data: b64(current.parts) });
         if (records.length >= max || (records.length > 0 && size >= ANSWER_BUDGET)) {
           current = null;
           break;
         }
-        current = { position: row.pos, parts: [] };
+        current = { position: row.at, parts: [] };
       }
       current.parts.push(row.data);
       size += row.data.byteLength;
