@@ -11,11 +11,7 @@ import run.alchemy.store.durable.internal.RpcClient.RpcException;
 import run.alchemy.store.durable.internal.StoreOptions;
 
 import java.util.ArrayList;
-import java.net.URI;
-import java.time.Duration;
 import java.util.Collection;
-import java.util.Objects;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,8 +41,8 @@ import java.util.concurrent.Callable;
  * two-space form.
  *
  * <p><b>Requests.</b> A scope is listed in one request and read with batched reads (pages of
- * {@link Builder#pageSize} keys; our worker also stops a page at 8 MiB and is asked for the rest),
- * concurrently up to {@link Builder#maxConcurrency}; a batch of writes is one request per page on
+ * {@link DurableObjectStoreBuilder#pageSize} keys; our worker also stops a page at 8 MiB and is asked for the rest),
+ * concurrently up to {@link DurableObjectStoreBuilder#maxConcurrency}; a batch of writes is one request per page on
  * our worker, one request per record (concurrently) on Alchemy's, which has no batch write.
  */
 public final class DurableObjectStateStore implements StateStore {
@@ -64,102 +60,15 @@ public final class DurableObjectStateStore implements StateStore {
     /** Which worker answers, learnt from the first {@code validate}; null until then. */
     private volatile Boolean ours;
 
-    private DurableObjectStateStore(StoreOptions options) {
+    DurableObjectStateStore(StoreOptions options) {
         this.rpc = new RpcClient(options.settings());
         this.prefix = options.prefix();
         this.pageSize = options.pageSize();
         this.parallel = new Parallel(options.maxConcurrency());
     }
 
-    public static Builder builder() {
-        return new Builder();
-    }
-
-    /** Options, as Alchemy's {@code DOStateStore({prefix, worker: {url, token}})}, plus the client's. */
-    public static final class Builder {
-        private String url;
-        private String token;
-        private String prefix = "alchemy";
-        private String accessClientId;
-        private String accessClientSecret;
-        private int maxConcurrency = 8;
-        private int maxAttempts = 5;
-        private int pageSize = 200;
-        private Duration timeout = Duration.ofSeconds(30);
-        private Duration retryBase = Duration.ofMillis(100);
-        private Duration retryCap = Duration.ofSeconds(5);
-
-        /**
-         * The worker's URL, {@code https://…} ({@code http://} only on 127.0.0.1, localhost or ::1,
-         * where the token does not cross a network). Any path is replaced by {@code /rpc}, as
-         * Alchemy's client does.
-         */
-        public Builder url(String url) {
-            this.url = Objects.requireNonNull(url, "url");
-            return this;
-        }
-
-        public Builder url(URI url) {
-            return url(url.toString());
-        }
-
-        /** The worker's bearer token, at least 32 characters (Alchemy: {@code ALCHEMY_STATE_TOKEN}). */
-        public Builder token(String token) {
-            this.token = token;
-            return this;
-        }
-
-        /** The first key segment (default {@code alchemy}, as Alchemy's {@code prefix} option). */
-        public Builder prefix(String prefix) {
-            this.prefix = Objects.requireNonNull(prefix, "prefix");
-            return this;
-        }
-
-        /** A Cloudflare Access service token, sent as {@code CF-Access-Client-Id}/{@code -Secret}. */
-        public Builder accessServiceToken(String clientId, String clientSecret) {
-            this.accessClientId = Objects.requireNonNull(clientId, "clientId");
-            this.accessClientSecret = Objects.requireNonNull(clientSecret, "clientSecret");
-            return this;
-        }
-
-        /** Requests in flight at most for batch reads and writes (default 8). */
-        public Builder maxConcurrency(int maxConcurrency) {
-            this.maxConcurrency = StoreOptions.positive("maxConcurrency", maxConcurrency);
-            return this;
-        }
-
-        /** Attempts per request, the first included, for 5xx answers, timeouts, dropped connections (default 5). */
-        public Builder maxAttempts(int maxAttempts) {
-            this.maxAttempts = StoreOptions.positive("maxAttempts", maxAttempts);
-            return this;
-        }
-
-        /** Keys per batch read or write request (default 200). */
-        public Builder pageSize(int pageSize) {
-            this.pageSize = StoreOptions.positive("pageSize", pageSize);
-            return this;
-        }
-
-        /** How long one attempt may take, connect to last byte (default 30 s). */
-        public Builder timeout(Duration timeout) {
-            this.timeout = StoreOptions.requirePositive("timeout", timeout);
-            return this;
-        }
-
-        /** Retry n waits a random time up to {@code base · 2^(n-1)}, at most {@code cap} (default 100 ms, 5 s). */
-        public Builder retryDelay(Duration base, Duration cap) {
-            this.retryBase = StoreOptions.requirePositive("retry base", base);
-            this.retryCap = StoreOptions.requirePositive("retry cap", cap);
-            return this;
-        }
-
-        private Builder() {
-        }
-
-        public DurableObjectStateStore build() {
-            return new DurableObjectStateStore(StoreOptions.of(url, token, prefix, accessClientId, accessClientSecret,
-                    maxConcurrency, maxAttempts, pageSize, timeout, retryBase, retryCap));
-        }
+    public static DurableObjectStoreBuilder builder() {
+        return new DurableObjectStoreBuilder();
     }
 
     /** Whether the worker is alchemy-java's (batched methods, a log) rather than Alchemy's DOFS worker. */
@@ -277,8 +186,7 @@ public final class DurableObjectStateStore implements StateStore {
 
     private static Map<String, String> texts(JsonNode object) {
         Map<String, String> out = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : object.properties()) {
             if (e.getValue().isTextual()) {
                 out.put(e.getKey(), e.getValue().textValue());
             }

@@ -104,7 +104,7 @@ final class LocalWorker implements BeforeAllCallback, AfterAllCallback {
     }
 
     /** A store on this worker under a prefix no other test uses: a fresh, empty store. */
-    DurableObjectStateStore.Builder freshStore() {
+    DurableObjectStoreBuilder freshStore() {
         return DurableObjectStateStore.builder().url(url).token(token).prefix("t" + PREFIXES.incrementAndGet());
     }
 }

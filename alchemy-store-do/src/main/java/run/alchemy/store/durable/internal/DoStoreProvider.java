@@ -3,7 +3,7 @@ package run.alchemy.store.durable.internal;
 import run.alchemy.api.ConfigurationException;
 import run.alchemy.api.spi.StateStore;
 import run.alchemy.api.spi.StateStoreProvider;
-import run.alchemy.store.durable.DurableObjectStateStore;
+import run.alchemy.store.durable.DurableObjectStoreBuilder;
 
 import java.net.URI;
 import java.net.URLDecoder;
@@ -95,7 +95,7 @@ public abstract class DoStoreProvider implements StateStoreProvider {
         String tokenEnv = query.getOrDefault("token-env", DEFAULT_TOKEN_ENV);
         String token = env.apply(tokenEnv);
         StoreOptions.checkToken(token, "the environment variable " + tokenEnv);
-        DurableObjectStateStore.Builder b = DurableObjectStateStore.builder().url(url).token(token);
+        DurableObjectStoreBuilder b = run.alchemy.store.durable.DurableObjectStateStore.builder().url(url).token(token);
         String idEnv = query.get("access-id-env");
         String secretEnv = query.get("access-secret-env");
         if ((idEnv == null) != (secretEnv == null)) {
