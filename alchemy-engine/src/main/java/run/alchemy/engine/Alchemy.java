@@ -16,6 +16,7 @@ import run.alchemy.engine.internal.Ids;
 import run.alchemy.engine.internal.StageLease;
 import run.alchemy.engine.internal.PasswordRotation;
 import run.alchemy.engine.internal.ProviderRegistry;
+import run.alchemy.engine.internal.state.RecordImport;
 import run.alchemy.engine.internal.state.StateRepository;
 import run.alchemy.engine.internal.StateSerde;
 import run.alchemy.engine.internal.secrets.SecretCodec;
@@ -384,6 +385,29 @@ public final class Alchemy implements Scope, AutoCloseable {
                 session.repo.finishRun(true, Map.of(run.alchemy.api.Action.UPDATED, rotated.size()), 0);
                 return new RotationReport(scanned[0], rotated.stream().map(PasswordRotation.Rotated::location).toList(),
                         rotated.stream().mapToInt(PasswordRotation.Rotated::secrets).sum(), dryRun);
+            }
+        }
+
+        /**
+         * Writes records from outside a deploy (an export of another stage, say) into this stage,
+         * byte for byte, as a run of its own: each new or changed record becomes an {@code imported}
+         * event, projected into the snapshots like a deploy's writes, under the stage lock (a running
+         * deploy makes it fail with a {@link run.alchemy.api.StageLockedException}). Every record is
+         * checked to be a state record in the stage before anything is written; {@code source} names
+         * where the records came from in errors.
+         */
+        public ImportReport importRecords(String source, Map<Address, byte[]> records) {
+            Map<List<String>, Map<String, byte[]>> byChain = new java.util.LinkedHashMap<>();
+            records.forEach((a, bytes) -> byChain.computeIfAbsent(a.chain(), c -> new java.util.LinkedHashMap<>())
+                    .put(a.id(), bytes));
+            try (Session session = openSession(true)) {
+                List<String> stageChain = List.of(app, session.stage);
+                session.repo.open(stageChain);
+                RecordImport.Counts counts = RecordImport.run(session.repo, session.serde, stageChain, source, byChain);
+                session.repo.finishRun(true, Map.of(run.alchemy.api.Action.CREATED, counts.added(),
+                        run.alchemy.api.Action.UPDATED, counts.replaced(), run.alchemy.api.Action.SKIPPED,
+                        counts.unchanged()), 0);
+                return new ImportReport(counts.added(), counts.replaced(), counts.unchanged());
             }
         }
 

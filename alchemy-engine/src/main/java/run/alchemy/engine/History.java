@@ -11,6 +11,8 @@ import run.alchemy.api.event.RunStarted;
 import run.alchemy.api.spi.EventLog;
 import run.alchemy.api.spi.LockHolder;
 import run.alchemy.api.spi.StateStore;
+import run.alchemy.api.Phase;
+import run.alchemy.engine.internal.StateSerde;
 import run.alchemy.engine.internal.state.StateRepository;
 import run.alchemy.engine.internal.log.EventCodec;
 
@@ -20,7 +22,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.function.Predicate;
 
 /**
@@ -157,53 +159,42 @@ public final class History implements AutoCloseable {
         }
     }
 
-    /** Compares the snapshots in the store with the fold of the log. */
+    /**
+     * Compares the snapshots in the store with the fold of the log, and says for each record that
+     * differs whether it is behind the log (changed past the projection mark), changed outside the
+     * log, or damaged (not a state record).
+     */
     public VerifyReport verify() {
-        Map<Address, String> folded = state();
-        List<Address> missing = new ArrayList<>();
-        List<Address> different = new ArrayList<>();
-        folded.forEach((a, snapshot) -> {
-            Optional<byte[]> stored = store.get(a.chain(), a.id());
-            if (stored.isEmpty()) {
-                missing.add(a);
-            } else if (!Arrays.equals(stored.get(), snapshot.getBytes(StandardCharsets.UTF_8))) {
-                different.add(a);
-            }
-        });
-        List<Address> untracked = new ArrayList<>();
-        for (Address a : storedAddresses()) {
-            if (!folded.containsKey(a)) {
-                untracked.add(a);
-            }
-        }
-        return new VerifyReport(folded.size(), missing, different, untracked);
-    }
-
-    private Set<Address> storedAddresses() {
-        Set<Address> all = new TreeSet<>();
-        StateRepository.recordsOfStage(store, stage).forEach((chain, ids) -> ids.forEach(id -> all.add(new Address(chain, id))));
-        return all;
+        return Verification.of(store, log, stage, events()).report();
     }
 
     /**
-     * Rewrites every snapshot from the log and deletes those the log says are gone. Records the
-     * log never knew (untracked) are left alone. Returns how many records were written.
+     * Restores every snapshot from the log through the engine's write path, under the stage lock:
+     * the stage is opened as a run opens it (what an interrupted run left past the projection mark
+     * is projected), then records changed outside the log or damaged get the log's bytes back.
+     * Records the log never knew (untracked) are left alone. Nothing is appended. Returns how many
+     * records were written.
      */
     public int rebuild() {
         try (Held held = lockTaker.lock(log)) {
-            Map<Address, String> folded = state();
-            VerifyReport report = verify();
-            int written = 0;
-            for (Address a : report.missing()) {
-                store.put(a.chain(), a.id(), folded.get(a).getBytes(StandardCharsets.UTF_8));
-                written++;
+            Verification found = Verification.of(store, log, stage, events());
+            StateRepository repo = StateRepository.eventSourced(store, new StateSerde(), log, new StateRepository.RunInfo(
+                    "rebuild-" + UUID.randomUUID(), System.getProperty("user.name", "unknown") + "@" + LockHolder.localHost(),
+                    ProcessHandle.current().pid(), Phase.UP, "rebuild", Instant.now()));
+            repo.open(stage);
+            List<StateStore.Write> writes = new ArrayList<>();
+            int behind = 0;
+            for (VerifyReport.Finding f : found.report().findings()) {
+                if (f.kind() == VerifyReport.Kind.BEHIND) {
+                    behind++;
+                } else if (f.difference() != VerifyReport.Difference.UNTRACKED) {
+                    String snapshot = found.folded().get(f.address());
+                    writes.add(new StateStore.Write(f.address().chain(), f.address().id(),
+                            snapshot.getBytes(StandardCharsets.UTF_8)));
+                }
             }
-            for (Address a : report.different()) {
-                store.put(a.chain(), a.id(), folded.get(a).getBytes(StandardCharsets.UTF_8));
-                written++;
-            }
-            log.markProjected(log.head());
-            return written;
+            repo.restore(writes);
+            return behind + writes.size();
         }
     }
 
@@ -246,7 +237,7 @@ public final class History implements AutoCloseable {
         return n != null && n.isObject() && n.has("@secret");
     }
 
-    private static void compare(Address a, String pointer, JsonNode b, JsonNode c, List<Change> out) {
+    static void compare(Address a, String pointer, JsonNode b, JsonNode c, List<Change> out) {
         if (b.equals(c)) {
             return;
         }

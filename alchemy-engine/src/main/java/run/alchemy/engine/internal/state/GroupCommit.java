@@ -86,6 +86,14 @@ final class GroupCommit {
         }
     }
 
+    /** Writes snapshots the log already holds (a rebuild) and marks everything up to the head projected. */
+    void restore(List<StateStore.Write> snapshots) {
+        synchronized (flushLock) {
+            store.writeAll(snapshots);
+            log.markProjected(head);
+        }
+    }
+
     /** Runs {@code action} with the head as of the last append, while no batch is in flight. */
     void whileIdle(java.util.function.LongConsumer action) {
         synchronized (flushLock) {

@@ -75,6 +75,21 @@ public interface StateRepository {
 
     void delete(List<String> chain, String id, String kind);
 
+    /** The record's bytes as this run sees them (its own writes first), noticing external changes as a read does. */
+    Optional<byte[]> bytes(List<String> chain, String id);
+
+    /**
+     * Writes a record from outside a deploy (an import) byte for byte, as an {@code imported} event
+     * projected like every other write. Bytes that are no state record are refused, naming {@code source}.
+     */
+    void importRecord(List<String> chain, String id, byte[] bytes, String source);
+
+    /**
+     * Writes the log's own bytes over snapshots that lost them (a rebuild): nothing is appended, the
+     * log already holds these records; then every position is marked projected.
+     */
+    void restore(List<StateStore.Write> writes);
+
     /** Removes the scope's container once its records are gone. */
     void deleteScope(List<String> chain);
 
