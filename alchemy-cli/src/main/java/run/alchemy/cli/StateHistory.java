@@ -14,6 +14,7 @@ import run.alchemy.api.event.RunStarted;
 import run.alchemy.engine.Address;
 import run.alchemy.engine.Change;
 import run.alchemy.engine.History;
+
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;

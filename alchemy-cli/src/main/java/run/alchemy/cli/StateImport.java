@@ -4,20 +4,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
-import run.alchemy.api.spi.LockHolder;
 import run.alchemy.engine.Address;
 import run.alchemy.engine.Alchemy;
-import run.alchemy.engine.History;
+import run.alchemy.engine.ImportReport;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 
 /** The {@code alchemy state import} command. */
 final class StateImport {
@@ -28,9 +26,9 @@ final class StateImport {
         header = "Write the records of an export into a stage.",
             description = {"Writes the records of an export-shaped JSON file (id → record, as 'state export' prints"
                     + " it without --reveal) into the stage or --scope, as Alchemy's files, byte for byte.",
-                    "The engine has no public way to append events from outside a run, so the records are written"
-                            + " to the store and the event log adopts each of them as an external change when the"
-                            + " next run reads it (until then 'state verify' lists them). The stage may be new"
+                    "The import is a run of its own, under the stage lock: each new or changed record becomes an"
+                            + " imported event in the event log, then its snapshot is written from it, as a deploy's"
+                            + " writes are. Every record is checked before anything is written. The stage may be new"
                             + " (give --app and --stage); a stage locked by a running deploy is refused."},
             footerHeading = "%nExamples:%n",
             footer = {"  ./alchemy state export --app my-app --stage dev > dev.json",
@@ -61,36 +59,16 @@ final class StateImport {
                     String p = Json.path("$", e.getKey());
                     records.put(checked(ref, e.getKey(), e.getValue(), p), e.getValue());
                 }
-                if (ref.hasLog()) {
-                    try (History history = ref.history()) {
-                        Optional<LockHolder> holder = history.lockHolder();
-                        if (holder.isPresent() && !holder.get().expired()) {
-                            throw CliException.failure(ref.app + "/" + ref.stage + " is locked by "
-                                    + holder.get().describe(), "import when that run is done");
-                        }
-                    }
+                Map<Address, byte[]> texts = new LinkedHashMap<>();
+                records.forEach((a, record) -> texts.put(a, Json.pretty(record).getBytes(StandardCharsets.UTF_8)));
+                ImportReport report;
+                try (Progress progress = Progress.start(io, "importing into " + ref.name(), 0)) {
+                    report = Alchemy.app(ref.app).stage(ref.stage).environment(io.env).program("alchemy state import")
+                            .stateStore(Stores.open(ref.uri)).importRecords(file.toString(), texts);
                 }
-                int added = 0;
-                int replaced = 0;
-                int unchanged = 0;
-                try (Progress progress = Progress.start(io, "importing into " + ref.name(), records.size())) {
-                    for (Map.Entry<Address, JsonNode> e : records.entrySet()) {
-                        Address a = e.getKey();
-                        byte[] next = Json.pretty(e.getValue()).getBytes(StandardCharsets.UTF_8);
-                        Optional<byte[]> old = ref.bytes(a);
-                        if (old.isPresent() && Arrays.equals(old.get(), next)) {
-                            unchanged++;
-                        } else {
-                            ref.store.put(a.chain(), a.id(), next);
-                            if (old.isPresent()) {
-                                replaced++;
-                            } else {
-                                added++;
-                            }
-                        }
-                        progress.step(a.fqn());
-                    }
-                }
+                int added = report.added();
+                int replaced = report.replaced();
+                int unchanged = report.unchanged();
                 if (json) {
                     ObjectNode o = Json.object();
                     o.put("added", added);
@@ -99,8 +77,8 @@ final class StateImport {
                     printJson(o);
                 }
                 String then = added + replaced == 0 ? "nothing changed"
-                        : ref.hasLog() ? "the event log adopts them as external changes when the next run reads them"
-                        : "the first alchemy-java run that writes to the stage imports them into a new event log";
+                        : ref.hasLog() ? "each change is an imported event in the log"
+                        : "written to the store (it keeps no event log)";
                 summary("imported " + Words.count(records.size(), "record") + " into " + ref.name() + ": " + added
                         + " new, " + replaced + " replaced, " + unchanged + " unchanged; " + then);
                 return 0;

@@ -9,6 +9,7 @@ import run.alchemy.api.spi.LockHolder;
 import run.alchemy.engine.Alchemy;
 import run.alchemy.engine.History;
 import run.alchemy.engine.RotationReport;
+
 import java.util.Optional;
 
 /** The lock and password commands of {@code alchemy state}: unlock, rotate-password. */

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Where state records live. A store moves finished bytes: the engine serializes, encrypts and
@@ -110,6 +111,15 @@ public interface StateStore extends AutoCloseable {
      */
     default Optional<EventLog> eventLog(String app, String stage) {
         return Optional.empty();
+    }
+
+    /**
+     * The stages of {@code app} that have an event log in this store, found without opening or
+     * creating one (a stage whose records are all gone still has its history). A store that keeps
+     * logs answers this; the default, for stores without logs, is none.
+     */
+    default Set<String> eventLogStages(String app) {
+        return Set.of();
     }
 
     @Override

@@ -27,6 +27,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -60,6 +62,22 @@ public final class FileSystemStateStore implements StateStore {
         EventLog log = new FileSystemEventLog(dir);
         syncSnapshots = false;
         return Optional.of(log);
+    }
+
+    /** The directories under {@code <root>/.alchemy-java/<app>/}: looked at, never created. */
+    @Override
+    public Set<String> eventLogStages(String app) {
+        Path logs = inside(root.resolve(LOG_DIR).resolve(app).normalize(), app);
+        Set<String> stages = new TreeSet<>();
+        if (!Files.isDirectory(logs)) {
+            return stages;
+        }
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(logs, Files::isDirectory)) {
+            dirs.forEach(d -> stages.add(d.getFileName().toString()));
+        } catch (IOException e) {
+            throw new StoreException("cannot list the event logs in " + logs + ": " + e.getMessage(), e);
+        }
+        return stages;
     }
 
     public Path root() {

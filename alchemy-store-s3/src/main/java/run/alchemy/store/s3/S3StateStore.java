@@ -23,6 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 
 /**
@@ -315,6 +317,17 @@ public final class S3StateStore implements StateStore {
     public Optional<EventLog> eventLog(String app, String stage) {
         String root = prefix + LOG_ROOT + scopePrefix(List.of(app, stage)).substring(prefix.length());
         return Optional.of(new S3EventLog(objects, root));
+    }
+
+    /** The stages with objects under {@code <prefix>.alchemy-java/<app>/}: one listing, nothing created. */
+    @Override
+    public Set<String> eventLogStages(String app) {
+        String logs = prefix + LOG_ROOT + scopePrefix(List.of(app)).substring(prefix.length());
+        Set<String> stages = new TreeSet<>();
+        for (String p : objects.list(logs, "/", null).prefixes()) {
+            stages.add(p.substring(logs.length(), p.length() - 1));
+        }
+        return stages;
     }
 
     /** Checks that the bucket exists and can be listed with these credentials (Alchemy's {@code init}). */
