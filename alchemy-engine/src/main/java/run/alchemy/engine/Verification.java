@@ -1,6 +1,5 @@
 package run.alchemy.engine;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import run.alchemy.api.StateCorruptedException;
 import run.alchemy.api.event.Event;
