@@ -121,12 +121,9 @@ final class StageRef implements AutoCloseable {
         return String.join("/", chain);
     }
 
-    /** Whether the stage has an event log. Only the file-system store can say without creating one. */
+    /** Whether the stage has an event log (the store answers without creating one). */
     boolean hasLog() {
-        if (store instanceof FileSystemStateStore fs) {
-            return Files.isDirectory(fs.root().resolve(FS_LOG_DIR).resolve(app).resolve(stage));
-        }
-        return true;
+        return store.hasLog(app, stage);
     }
 
     /** Fails (exit 1) when the stage has no event log, naming why that happens. */

@@ -2,8 +2,8 @@ package run.alchemy.engine.internal;
 
 import run.alchemy.api.AlchemyException;
 import run.alchemy.api.StageLockedException;
-import run.alchemy.api.spi.EventLog;
 import run.alchemy.api.spi.LockHolder;
+import run.alchemy.engine.internal.log.StageLog;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -17,19 +17,19 @@ import java.util.Optional;
 public final class StageLease {
     private static final System.Logger LOG = System.getLogger("run.alchemy.engine");
 
-    private final EventLog log;
+    private final StageLog log;
     private final LockHolder me;
     private final Duration duration;
     private volatile RuntimeException lost;
 
-    private StageLease(EventLog log, LockHolder me, Duration duration) {
+    private StageLease(StageLog log, LockHolder me, Duration duration) {
         this.log = log;
         this.me = me;
         this.duration = duration;
     }
 
     /** Takes the lock, waiting up to {@code timeout} (zero: fail at once) for the holder to finish. */
-    public static StageLease acquire(EventLog log, LockHolder me, Duration duration, Duration timeout, String stage) {
+    public static StageLease acquire(StageLog log, LockHolder me, Duration duration, Duration timeout, String stage) {
         Instant deadline = Instant.now().plus(timeout);
         while (true) {
             Optional<LockHolder> holder = log.tryLock(me, duration);

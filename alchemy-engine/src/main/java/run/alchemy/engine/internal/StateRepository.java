@@ -9,10 +9,10 @@ import run.alchemy.api.event.Event;
 import run.alchemy.api.event.ResourceEvent;
 import run.alchemy.api.event.RunFinished;
 import run.alchemy.api.event.RunStarted;
-import run.alchemy.api.spi.EventLog;
 import run.alchemy.api.spi.StateStore;
 import run.alchemy.engine.internal.log.EventCodec;
 import run.alchemy.engine.internal.log.EventCodec.Type;
+import run.alchemy.engine.internal.log.StageLog;
 import run.alchemy.engine.internal.secrets.SecretCodec;
 
 import java.nio.charset.StandardCharsets;
@@ -66,7 +66,7 @@ public final class StateRepository {
 
     private final StateStore store;
     private final StateSerde serde;
-    private final EventLog log; // null: snapshots only
+    private final StageLog log; // null: snapshots only
     private final RunInfo run;
     private final Map<String, Object> recordLocks = new ConcurrentHashMap<>();
     /** Queued records not yet projected, by chain then id: reads and listings see them first. */
@@ -91,7 +91,7 @@ public final class StateRepository {
         this(store, serde, null, null);
     }
 
-    public StateRepository(StateStore store, StateSerde serde, EventLog log, RunInfo run) {
+    public StateRepository(StateStore store, StateSerde serde, StageLog log, RunInfo run) {
         this.store = store;
         this.serde = serde;
         this.log = log;
@@ -102,7 +102,7 @@ public final class StateRepository {
         return store;
     }
 
-    public Optional<EventLog> log() {
+    public Optional<StageLog> log() {
         return Optional.ofNullable(log);
     }
 
@@ -168,6 +168,7 @@ public final class StateRepository {
                 snapshot == null ? null : snapshot.getBytes(StandardCharsets.UTF_8))));
         store.writeAll(writes);
         if (!toProject.isEmpty() || projected != head) {
+            store.sync(); // the mark must never be ahead of durable snapshots (a power loss)
             log.markProjected(head);
         }
         if (head == 0) {
@@ -698,6 +699,7 @@ public final class StateRepository {
                 head = log.append(head, lines);
                 runStarted = true;
                 project(ops);
+                store.sync(); // the mark must never be ahead of durable snapshots (a power loss)
                 log.markProjected(head);
             } catch (RuntimeException e) {
                 failure = e instanceof AlchemyException ? e : new AlchemyException("writing state failed: " + e.getMessage(), e);
