@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.function.Predicate;
 
 /**
  * The stage lease as a chain of generations, control objects {@code lock/<generation, 20 digits>}
@@ -43,12 +42,10 @@ final class LeaseChain {
 
     private final LogStore store;
     private final InstantSource clock;
-    private final Predicate<LockHolder> gone;
 
-    LeaseChain(LogStore store, InstantSource clock, Predicate<LockHolder> gone) {
+    LeaseChain(LogStore store, InstantSource clock) {
         this.store = store;
         this.clock = clock;
-        this.gone = gone;
     }
 
     /** One generation: its holder, or null when it says the lock is free. */
@@ -82,7 +79,7 @@ final class LeaseChain {
     }
 
     private boolean takeable(LockHolder h) {
-        return h.expiredAt(clock.instant()) || gone.test(h);
+        return h.expiredAt(clock.instant()) || h.goneFromThisHost();
     }
 
     void renew(LockHolder me, Duration lease) {

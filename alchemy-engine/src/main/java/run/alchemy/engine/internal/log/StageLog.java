@@ -39,13 +39,8 @@ public final class StageLog implements AutoCloseable {
 
     /** The log in {@code store}; the lease reads time from {@code clock}. */
     public StageLog(LogStore store, InstantSource clock) {
-        this(store, clock, LockHolder::goneFromThisHost);
-    }
-
-    /** As above; {@code gone} tells whether a holder's process is known to be gone (tests pretend). */
-    StageLog(LogStore store, InstantSource clock, java.util.function.Predicate<LockHolder> gone) {
         this.store = store;
-        this.lease = new LeaseChain(store, clock, gone);
+        this.lease = new LeaseChain(store, clock);
     }
 
     /** Position of the last record; 0 when the log is empty. */
