@@ -32,8 +32,10 @@ import java.util.concurrent.Future;
  *   <li>{@code floor/<position>}: written by {@link #dropBelow} before it deletes the batches that
  *       end below the position, so that an append that re-creates a deleted key finds it and
  *       withdraws (its writer was stale).</li>
+ *   <li>{@code checkpoint/<position>}: left by the compaction of earlier versions in place of the
+ *       records up to the position; read as the record at it, deleted by the next drop.</li>
  *   <li>Control objects: {@code <name>}, plain puts, and create-only puts for
- *       {@link #createControl}; names starting with {@code log/} or {@code floor/} are refused. A
+ *       {@link #createControl}; names in {@code log/}, {@code floor/} or {@code checkpoint/} are refused. A
  *       create whose answer was lost and whose retry meets its own object reports false: it cannot
  *       be told from another creator's.</li>
  * </ul>
@@ -43,6 +45,7 @@ import java.util.concurrent.Future;
  */
 public final class S3LogStore implements LogStore {
     private static final String BATCH_MAGIC = "alchemy-java-batch 1";
+    private static final String LEGACY_MAGIC = "alchemy-java-checkpoint 1";
     private static final String TYPE = "application/x-alchemy-java-log";
     private static final int HEADER_BYTES = 160;
 
@@ -50,6 +53,7 @@ public final class S3LogStore implements LogStore {
     private final String root;
     private final String logPrefix;
     private final String floorPrefix;
+    private final String legacyPrefix;
 
     private final Object monitor = new Object();
     /** Batches seen: first position → record count (0: not read yet). Complete from {@link #coveredFrom} on. */
@@ -58,12 +62,19 @@ public final class S3LogStore implements LogStore {
     private long head = -1;
     /** The highest drop position as of the last refresh (records below it may be gone); 0 when none. */
     private long floor;
+    /**
+     * The position of a {@code checkpoint/<position>} that the compaction of earlier versions left
+     * in place of the records up to it (0: none; -1: not listed yet). None is written any more, so
+     * one listing per instance finds it; it is read as the record at its position.
+     */
+    private long legacy = -1;
 
     public S3LogStore(S3Objects s3, String root) {
         this.s3 = s3;
         this.root = root;
         this.logPrefix = root + "log/";
         this.floorPrefix = root + "floor/";
+        this.legacyPrefix = root + "checkpoint/";
     }
 
     private static String pad(long position) {
@@ -114,7 +125,7 @@ public final class S3LogStore implements LogStore {
             batches.remove(last.getKey()); // deleted by a compaction since it was listed
         }
         floor = latestFloor();
-        head = top;
+        head = Math.max(top, legacyCheckpoint());
     }
 
     private void remember(List<String> keys) {
@@ -181,7 +192,7 @@ public final class S3LogStore implements LogStore {
                 refresh();
                 throw conflict(expectedHead);
             }
-            if (latestFloor() >= first) {
+            if (latestFloor() >= first || legacyCheckpoint() >= first) {
                 // The key had been dropped and this writer was stale: withdraw the batch.
                 s3.delete(key);
                 refresh();
@@ -232,17 +243,26 @@ public final class S3LogStore implements LogStore {
     public void read(long afterPosition, RecordVisitor visitor) {
         List<Long> firsts;
         long dropped;
+        long checkpoint;
         synchronized (monitor) {
             refresh();
-            dropped = floor;
+            checkpoint = legacyCheckpoint();
+            dropped = Math.max(floor, checkpoint);
             if (coveredFrom > afterPosition + 1) {
                 remember(s3.list(logPrefix, null, null).keys());
                 coveredFrom = 0;
             }
-            Long from = batches.floorKey(afterPosition + 1);
+            Long from = batches.floorKey(Math.max(afterPosition, checkpoint) + 1);
             firsts = new ArrayList<>(batches.tailMap(from == null ? 0 : from, true).keySet());
         }
-        readBatches(firsts, afterPosition, dropped, visitor);
+        if (checkpoint > afterPosition) {
+            String key = legacyPrefix + pad(checkpoint);
+            byte[] body = s3.get(key).orElseThrow(() -> droppedWhileReading(key));
+            if (!visitor.visit(checkpoint, legacyRecord(key, body))) {
+                return;
+            }
+        }
+        readBatches(firsts, Math.max(afterPosition, checkpoint), dropped, visitor);
     }
 
     /** Fetches the batches a bounded window ahead and hands their records over in order. */
@@ -312,6 +332,23 @@ public final class S3LogStore implements LogStore {
 
     // ------------------------------------------------------------------ dropping
 
+    private long legacyCheckpoint() {
+        if (legacy < 0) {
+            List<String> keys = s3.list(legacyPrefix, null, null).keys();
+            legacy = keys.isEmpty() ? 0 : positionOf(keys.get(keys.size() - 1), legacyPrefix);
+        }
+        return legacy;
+    }
+
+    private byte[] legacyRecord(String key, byte[] body) {
+        int nl = indexOf(body, 0);
+        if (nl < 0 || !new String(body, 0, nl, StandardCharsets.UTF_8).equals(LEGACY_MAGIC)
+                || body.length == nl + 1 || body[body.length - 1] != '\n') {
+            throw new StateCorruptedException(s3.url(key), "not an alchemy-java checkpoint");
+        }
+        return Arrays.copyOfRange(body, nl + 1, body.length - 1);
+    }
+
     private long latestFloor() {
         List<String> keys = s3.list(floorPrefix, null, null).keys();
         return keys.isEmpty() ? 0 : positionOf(keys.get(keys.size() - 1), floorPrefix);
@@ -325,7 +362,7 @@ public final class S3LogStore implements LogStore {
                 throw new IllegalArgumentException("cannot drop below " + position + " in " + describe()
                         + ": its head is " + head);
             }
-            if (position <= 1 || position <= floor) {
+            if (position <= 1 || position <= Math.max(floor, legacyCheckpoint())) {
                 return; // nothing below, or dropped this far already
             }
             s3.putIfAbsent(floorPrefix + pad(position), new byte[0], TYPE);
@@ -335,6 +372,7 @@ public final class S3LogStore implements LogStore {
             remember(present);
             coveredFrom = 0;
             List<String> doomed = new ArrayList<>(s3.list(floorPrefix, null, null).keys());
+            doomed.addAll(s3.list(legacyPrefix, null, null).keys()); // below the new floor: superseded
             doomed.remove(floorPrefix + pad(position));
             List<Long> firsts = new ArrayList<>(batches.keySet());
             for (int i = 0; i + 1 < firsts.size(); i++) {
@@ -345,6 +383,7 @@ public final class S3LogStore implements LogStore {
             }
             s3.deleteAll(doomed);
             floor = position;
+            legacy = 0;
         }
     }
 
@@ -352,7 +391,8 @@ public final class S3LogStore implements LogStore {
 
     private String controlKey(String name) {
         LogStore.checkName(name);
-        if (name.startsWith("log/") || name.startsWith("floor/") || name.equals("log") || name.equals("floor")) {
+        String first = name.split("/", 2)[0];
+        if (first.equals("log") || first.equals("floor") || first.equals("checkpoint")) {
             throw new IllegalArgumentException("control object name \"" + name + "\" is reserved for the log itself");
         }
         return root + name;
