@@ -105,9 +105,9 @@ final class StageRef implements AutoCloseable {
         return String.join("/", chain);
     }
 
-    /** Whether the stage has an event log (asked without creating one). */
+    /** Whether the stage has an event log (the store answers without creating one). */
     boolean hasLog() {
-        return store.eventLogStages(app).contains(stage);
+        return store.hasLog(app, stage);
     }
 
     /** Fails (exit 1) when the stage has no event log, naming why that happens. */

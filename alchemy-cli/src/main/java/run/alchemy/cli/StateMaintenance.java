@@ -48,12 +48,17 @@ final class StateMaintenance {
                     LockHolder h = holder.get();
                     if (lockId == null) {
                         if (json) {
-                            ObjectNode o = Json.object().put("locked", true).put("lockId", h.lockId()).put("runId", h.runId())
-                                    .put("user", h.user()).put("host", h.host()).put("pid", h.pid())
-                                    .put("since", h.since().toString()).put("expires", h.expires().toString());
+                            ObjectNode o = Json.object().put("locked", true).put("lockId", h.lockId());
+                            if (h.isDamaged()) {
+                                o.put("damaged", h.damage());
+                            } else {
+                                o.put("runId", h.runId()).put("user", h.user()).put("host", h.host()).put("pid", h.pid())
+                                        .put("since", h.since().toString()).put("expires", h.expires().toString());
+                            }
                             printJson(o);
                         }
-                        throw CliException.usage(where + " is locked by " + h.describe() + (h.expired() ? " (expired)" : "")
+                        throw CliException.usage(where + " is locked by " + h.describe()
+                                + (h.expired() && !h.isDamaged() ? " (expired)" : "")
                                 + "; unlock needs its lock id", "alchemy state unlock " + h.lockId()
                                 + " — only if that run is really gone");
                     }
@@ -64,7 +69,8 @@ final class StateMaintenance {
                     if (json) {
                         printJson(Json.object().put("locked", false).put("released", lockId));
                     }
-                    summary("unlocked " + where + " (was held by run " + h.runId() + " of " + h.user() + "@" + h.host() + ")");
+                    summary("unlocked " + where + (h.isDamaged() ? " (cleared a damaged lease)"
+                            : " (was held by run " + h.runId() + " of " + h.user() + "@" + h.host() + ")"));
                     return 0;
                 }
             }

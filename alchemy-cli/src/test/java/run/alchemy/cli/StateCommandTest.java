@@ -444,6 +444,27 @@ class StateCommandTest {
     }
 
     @Test
+    void unlockShowsADamagedLeaseWithItsBytesAndClearsIt() throws Exception {
+        try (Alchemy app = Alchemy.app("my-app").stage("dev").stateStore(new FileSystemStateStore(state)).open()) {
+            app.toString(); // takes and releases the lease: the stage has a log
+        }
+        String name = "lock/00000000000000000099";
+        Path lease = state.resolve(".alchemy-java/my-app/dev/" + name);
+        java.nio.file.Files.writeString(lease, "not a lease at all");
+        Cli.Result who = state("unlock");
+        assertEquals(2, who.code(), who.toString());
+        assertTrue(who.err().contains("damaged lease") && who.err().contains("\"not a lease at all\"")
+                && who.err().contains(name), who.err());
+        assertTrue(who.err().contains("hint: alchemy state unlock " + name), who.err());
+        Cli.Result json = state("unlock", "--json");
+        assertTrue(json.out().contains("\"damaged\""), json.toString());
+
+        Cli.Result cleared = ok(state("unlock", name));
+        assertTrue(cleared.out().contains("cleared a damaged lease"), cleared.out());
+        assertTrue(ok(state("unlock")).out().contains("not locked"));
+    }
+
+    @Test
     void unlockNeedsTheLockIdOfTheHolder() {
         assertTrue(ok(state("unlock")).out().contains("my-app/dev is not locked"));
         try (Alchemy holder = Alchemy.app("my-app").stage("dev").phase(Phase.READ)

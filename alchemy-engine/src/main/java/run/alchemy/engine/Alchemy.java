@@ -8,9 +8,8 @@ import run.alchemy.api.ResourceProvider;
 import run.alchemy.api.RunListener;
 import run.alchemy.api.Scope;
 import run.alchemy.api.ScopeOptions;
-import run.alchemy.api.spi.StateStore;
-import run.alchemy.api.spi.EventLog;
 import run.alchemy.api.spi.LockHolder;
+import run.alchemy.api.spi.StateStore;
 import run.alchemy.engine.internal.Engine;
 import run.alchemy.engine.internal.Ids;
 import run.alchemy.engine.internal.StageLease;
@@ -19,10 +18,12 @@ import run.alchemy.engine.internal.ProviderRegistry;
 import run.alchemy.engine.internal.state.RecordImport;
 import run.alchemy.engine.internal.state.StateRepository;
 import run.alchemy.engine.internal.StateSerde;
+import run.alchemy.engine.internal.log.StageLog;
 import run.alchemy.engine.internal.secrets.SecretCodec;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -294,7 +295,8 @@ public final class Alchemy implements Scope, AutoCloseable {
             try {
                 Ids.check(stageName, "the stage name of app " + app);
                 Ids.check(app, "the app name");
-                EventLog log = writes ? store.eventLog(app, stageName).orElse(null) : null;
+                StageLog log = writes ? store.logStore(app, stageName).map(l -> new StageLog(l, InstantSource.system()))
+                        .orElse(null) : null;
                 String runId = UUID.randomUUID().toString();
                 String user = System.getProperty("user.name", "unknown");
                 String host = LockHolder.localHost();
@@ -327,7 +329,7 @@ public final class Alchemy implements Scope, AutoCloseable {
                             lease.release();
                         }
                     } finally {
-                        repo.log().ifPresent(EventLog::close);
+                        repo.log().ifPresent(StageLog::close);
                         store.close();
                     }
                 }
@@ -420,10 +422,11 @@ public final class Alchemy implements Scope, AutoCloseable {
             Ids.check(app, "the app name");
             Ids.check(stageName, "the stage name of app " + app);
             StateStore store = openStore(stageName);
-            EventLog log;
+            StageLog log;
             try {
-                log = store.eventLog(app, stageName).orElseThrow(() -> new ConfigurationException(
-                        "the state store " + store + " keeps no event log, so " + app + "/" + stageName + " has no history"));
+                log = store.logStore(app, stageName).map(l -> new StageLog(l, InstantSource.system()))
+                        .orElseThrow(() -> new ConfigurationException("the state store " + store
+                                + " keeps no event log, so " + app + "/" + stageName + " has no history"));
             } catch (RuntimeException e) {
                 store.close();
                 throw e;

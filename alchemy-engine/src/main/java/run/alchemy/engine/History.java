@@ -8,13 +8,13 @@ import run.alchemy.api.event.Event;
 import run.alchemy.api.event.ResourceEvent;
 import run.alchemy.api.event.RunFinished;
 import run.alchemy.api.event.RunStarted;
-import run.alchemy.api.spi.EventLog;
 import run.alchemy.api.spi.LockHolder;
 import run.alchemy.api.spi.StateStore;
 import run.alchemy.api.Phase;
 import run.alchemy.engine.internal.StateSerde;
 import run.alchemy.engine.internal.state.StateRepository;
 import run.alchemy.engine.internal.log.EventCodec;
+import run.alchemy.engine.internal.log.StageLog;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -37,19 +37,19 @@ import java.util.function.Predicate;
  * the state as of any position or time (a pure fold of the log), verification of the snapshots
  * against the fold, rebuilding them, diffs, compaction and export. Opened with
  * {@link Alchemy.Builder#history()}; reading takes no lock, while {@link #rebuild()} and
- * {@link #compact(int)} take the stage lock.
+ * {@link #compact()} take the stage lock.
  */
 public final class History implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final List<String> stage;
     private final StateStore store;
-    private final EventLog log;
+    private final StageLog log;
     private final LockTaker lockTaker;
 
     /** Takes the stage lock for maintenance and returns what releases it. */
     interface LockTaker {
-        Held lock(EventLog log);
+        Held lock(StageLog log);
     }
 
     /** A held lock. */
@@ -58,7 +58,7 @@ public final class History implements AutoCloseable {
         void close();
     }
 
-    History(List<String> stage, StateStore store, EventLog log, LockTaker lockTaker) {
+    History(List<String> stage, StateStore store, StageLog log, LockTaker lockTaker) {
         this.stage = List.copyOf(stage);
         this.store = store;
         this.log = log;
@@ -273,23 +273,19 @@ public final class History implements AutoCloseable {
     }
 
     /**
-     * Keeps the last {@code keepRuns} runs in full and folds everything before them into one
-     * checkpoint. Snapshots are not touched. Returns the checkpoint's position (0: nothing to fold).
+     * Folds the whole log into one checkpoint: it is appended (standing for the state at the head)
+     * and every record before it is dropped. Snapshots are not touched. Returns the checkpoint's
+     * position (0: the log is empty, nothing to fold).
      */
-    public long compact(int keepRuns) {
-        if (keepRuns < 1) {
-            throw new ConfigurationException("keep at least one run, not " + keepRuns);
-        }
+    public long compact() {
         try (Held held = lockTaker.lock(log)) {
-            List<Run> runs = runs();
-            if (runs.size() <= keepRuns) {
+            long head = log.head();
+            if (head == 0) {
                 return 0;
             }
-            long upTo = runs.get(runs.size() - keepRuns).from() - 1;
             Map<String, String> snapshots = new LinkedHashMap<>();
-            stateAt(upTo).forEach((a, s) -> snapshots.put(EventCodec.key(a.chain(), a.id()), s));
-            log.compact(upTo, EventCodec.encode(new Checkpoint(upTo, Instant.now(), "compaction", snapshots)));
-            return upTo;
+            stateAt(head).forEach((a, s) -> snapshots.put(EventCodec.key(a.chain(), a.id()), s));
+            return log.compact(head, EventCodec.encode(new Checkpoint(head + 1, Instant.now(), "compaction", snapshots)));
         }
     }
 

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import run.alchemy.api.StateCorruptedException;
 import run.alchemy.api.event.Event;
 import run.alchemy.api.event.ResourceEvent;
-import run.alchemy.api.spi.EventLog;
+import run.alchemy.engine.internal.log.StageLog;
 import run.alchemy.api.spi.StateStore;
 import run.alchemy.engine.VerifyReport.Difference;
 import run.alchemy.engine.VerifyReport.Finding;
@@ -32,7 +32,7 @@ import java.util.TreeSet;
 record Verification(Map<Address, String> folded, VerifyReport report) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    static Verification of(StateStore store, EventLog log, List<String> stage, List<Event> events) {
+    static Verification of(StateStore store, StageLog log, List<String> stage, List<Event> events) {
         Map<Address, String> folded = new TreeMap<>();
         Map<Address, Long> lastChange = new HashMap<>();
         for (Event e : events) {

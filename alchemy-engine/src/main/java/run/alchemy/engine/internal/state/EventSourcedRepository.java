@@ -2,7 +2,7 @@ package run.alchemy.engine.internal.state;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import run.alchemy.api.Action;
-import run.alchemy.api.spi.EventLog;
+import run.alchemy.engine.internal.log.StageLog;
 import run.alchemy.api.spi.StateStore;
 import run.alchemy.engine.internal.RecordCheck;
 import run.alchemy.engine.internal.StateSerde;
@@ -29,7 +29,7 @@ import java.util.TreeSet;
  * {@link DriftDetection}, against the hashes of {@link ProjectionIndex}.
  */
 final class EventSourcedRepository extends RecordAccess {
-    private final EventLog log;
+    private final StageLog log;
     private final RunJournal journal;
     private final RunWrites writes = new RunWrites();
     private final ProjectionIndex index = new ProjectionIndex();
@@ -38,7 +38,7 @@ final class EventSourcedRepository extends RecordAccess {
     private final DriftDetection drift;
     private final Recovery recovery;
 
-    EventSourcedRepository(StateStore store, StateSerde serde, EventLog log, RunInfo run) {
+    EventSourcedRepository(StateStore store, StateSerde serde, StageLog log, RunInfo run) {
         super(store, serde);
         this.log = log;
         this.journal = new RunJournal(run, serde);
@@ -49,7 +49,7 @@ final class EventSourcedRepository extends RecordAccess {
     }
 
     @Override
-    public Optional<EventLog> log() {
+    public Optional<StageLog> log() {
         return Optional.of(log);
     }
 

@@ -4,7 +4,7 @@ import run.alchemy.api.StateCorruptedException;
 import run.alchemy.api.event.Checkpoint;
 import run.alchemy.api.event.Event;
 import run.alchemy.api.event.ResourceEvent;
-import run.alchemy.api.spi.EventLog;
+import run.alchemy.engine.internal.log.StageLog;
 import run.alchemy.api.spi.StateStore;
 import run.alchemy.engine.internal.RecordCheck;
 import run.alchemy.engine.internal.StateSerde;
@@ -25,14 +25,14 @@ import java.util.Map;
  * append and projection), and, when the log is new, imports the stage's existing state.
  */
 final class Recovery {
-    private final EventLog log;
+    private final StageLog log;
     private final StateStore store;
     private final StateSerde serde;
     private final ProjectionIndex index;
     private final GroupCommit commit;
     private final RunJournal journal;
 
-    Recovery(EventLog log, StateStore store, StateSerde serde, ProjectionIndex index, GroupCommit commit,
+    Recovery(StageLog log, StateStore store, StateSerde serde, ProjectionIndex index, GroupCommit commit,
              RunJournal journal) {
         this.log = log;
         this.store = store;
@@ -88,6 +88,7 @@ final class Recovery {
                 snapshot == null ? null : snapshot.getBytes(StandardCharsets.UTF_8))));
         store.writeAll(writes);
         if (!toProject.isEmpty() || projected != head) {
+            store.sync(); // the mark must never be ahead of durable snapshots (a power loss)
             log.markProjected(head);
         }
         return head == 0 ? toProject.size() + importExisting(stage) : toProject.size();

@@ -2,7 +2,7 @@ package run.alchemy.engine.internal.state;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import run.alchemy.api.Action;
-import run.alchemy.api.spi.EventLog;
+import run.alchemy.engine.internal.log.StageLog;
 import run.alchemy.api.spi.StateStore;
 import run.alchemy.engine.internal.RecordCheck;
 import run.alchemy.engine.internal.StateSerde;
@@ -23,7 +23,7 @@ final class SnapshotRepository extends RecordAccess {
     }
 
     @Override
-    public Optional<EventLog> log() {
+    public Optional<StageLog> log() {
         return Optional.empty();
     }
 

@@ -3,7 +3,7 @@ package run.alchemy.engine.internal.state;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import run.alchemy.api.Action;
 import run.alchemy.api.Phase;
-import run.alchemy.api.spi.EventLog;
+import run.alchemy.engine.internal.log.StageLog;
 import run.alchemy.api.spi.StateStore;
 import run.alchemy.engine.internal.StateSerde;
 import run.alchemy.engine.internal.log.EventCodec.Type;
@@ -39,14 +39,14 @@ public interface StateRepository {
     }
 
     /** The log is the truth: writes are appended in batches, then projected into the store. */
-    static StateRepository eventSourced(StateStore store, StateSerde serde, EventLog log, RunInfo run) {
+    static StateRepository eventSourced(StateStore store, StateSerde serde, StageLog log, RunInfo run) {
         return new EventSourcedRepository(store, serde, log, run);
     }
 
     StateStore store();
 
     /** The stage's log, when this repository keeps one. */
-    Optional<EventLog> log();
+    Optional<StageLog> log();
 
     /**
      * Brings the state up to date before the run reads it: re-projects what an interrupted run
