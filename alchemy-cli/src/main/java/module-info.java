@@ -1,7 +1,6 @@
 /** The {@code alchemy} command: the demo, declarative deploys and the state tools. */
 module run.alchemy.cli {
     requires run.alchemy.engine;
-    requires run.alchemy.store.fs;
     requires run.alchemy.providers.fs;
     requires com.fasterxml.jackson.databind;
     requires info.picocli;

@@ -9,7 +9,6 @@ import run.alchemy.engine.History;
 import run.alchemy.providers.fs.FileProps;
 import run.alchemy.providers.fs.Files;
 import run.alchemy.providers.fs.FolderProps;
-import run.alchemy.store.fs.FileSystemStateStore;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -79,7 +78,7 @@ final class DemoCommand implements Callable<Integer> {
 
     private static Alchemy.Builder builder(Path state) {
         return Alchemy.app("demo").stage("dev").program("alchemy demo")
-                .stateStore(new FileSystemStateStore(state))
+                .stateStore("fs:" + state.toUri().getRawPath()) // by URI: the command knows no store class; escaped, for folders with spaces
                 .provider(Files.FILE).provider(Files.FOLDER);
     }
 

@@ -5,12 +5,8 @@ import run.alchemy.api.spi.StateStore;
 import run.alchemy.engine.Address;
 import run.alchemy.engine.Alchemy;
 import run.alchemy.engine.History;
-import run.alchemy.store.fs.FileSystemStateStore;
 
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,9 +20,6 @@ import java.util.TreeSet;
  * {@code api/v1/route}), and its history when it has an event log.
  */
 final class StageRef implements AutoCloseable {
-    /** Where the file-system store keeps event logs, inside its root. */
-    private static final String FS_LOG_DIR = ".alchemy-java";
-
     final String uri;
     final StateStore store;
     final String app;
@@ -97,23 +90,14 @@ final class StageRef implements AutoCloseable {
     }
 
     private static String where(StateStore store) {
-        return store instanceof FileSystemStateStore fs ? " (" + fs.root() + ")" : "";
+        return " (" + store + ")";
     }
 
-    /** Stages with records, a stage record, or (file-system store) an event log. */
+    /** Stages with records, a stage record, or an event log. */
     static TreeSet<String> stages(StateStore store, String app) {
         TreeSet<String> stages = new TreeSet<>(store.listScopes(List.of(app)));
         stages.addAll(store.list(List.of(app)));
-        if (store instanceof FileSystemStateStore fs) {
-            Path logs = fs.root().resolve(FS_LOG_DIR).resolve(app);
-            if (Files.isDirectory(logs)) {
-                try (DirectoryStream<Path> dirs = Files.newDirectoryStream(logs, Files::isDirectory)) {
-                    dirs.forEach(d -> stages.add(d.getFileName().toString()));
-                } catch (IOException e) {
-                    // no logs to add
-                }
-            }
-        }
+        stages.addAll(store.eventLogStages(app));
         return stages;
     }
 
@@ -121,12 +105,9 @@ final class StageRef implements AutoCloseable {
         return String.join("/", chain);
     }
 
-    /** Whether the stage has an event log. Only the file-system store can say without creating one. */
+    /** Whether the stage has an event log (the store answers without creating one). */
     boolean hasLog() {
-        if (store instanceof FileSystemStateStore fs) {
-            return Files.isDirectory(fs.root().resolve(FS_LOG_DIR).resolve(app).resolve(stage));
-        }
-        return true;
+        return store.hasLog(app, stage);
     }
 
     /** Fails (exit 1) when the stage has no event log, naming why that happens. */

@@ -50,6 +50,8 @@ class ModulePathTest {
         assertEquals(Set.of(), cli.exports(), "the command exports nothing");
         assertEquals(List.of("run.alchemy.cli.ValueProvider"), cli.provides().stream()
                 .filter(p -> p.service().equals("run.alchemy.api.ResourceProvider")).findFirst().orElseThrow().providers());
+        assertFalse(cli.requires().stream().anyMatch(r -> r.name().startsWith("run.alchemy.store")),
+                "the command opens stores by URI, through the engine: " + cli.requires());
         Set<String> modules = new TreeSet<>();
         cf.modules().forEach(m -> modules.add(m.name()));
         assertTrue(modules.containsAll(List.of("run.alchemy.engine", "run.alchemy.store.fs", "run.alchemy.providers.fs",

@@ -167,23 +167,43 @@ class StateCommandTest {
     }
 
     @Test
-    void importedRecordsAreAdoptedByTheNextRunAsExternalChanges() {
+    void importAppendsImportedEventsThroughTheEngineAndTheNextRunAdoptsNothing() {
         JsonNode all = ok(state("export")).json();
         ((com.fasterxml.jackson.databind.node.ObjectNode) all.get("keep").get("props")).put("n", 2);
         Path file = dir.resolve("changed.json");
         Cli.write(file, Json.pretty(all));
+        long head = ok(state("runs", "--json")).json().get(1).get("to").asLong();
         Cli.Result r = ok(state("import", file.toString()));
-        assertTrue(r.out().contains("1 replaced, 3 unchanged; the event log adopts them as external changes when the next"
-                + " run reads them"), r.out());
-        Cli.Result verify = state("verify");
-        assertEquals(1, verify.code(), "until a run reads it, the imported record differs from the log: " + verify);
-        assertTrue(verify.out().contains("my-app/dev/keep"), verify.out());
-        ok(cli.run("deploy", "-f", stack("v2", false), "--store", store)); // reads keep: adopted, then updated back to n=1
-        ok(state("verify"));
+        assertTrue(r.out().contains("1 replaced, 3 unchanged; each change is an imported event in the log"), r.out());
+        ok(state("verify")); // the import wrote the log first, then projected it: nothing is behind or changed
+        JsonNode runs = ok(state("runs", "--json")).json();
+        assertEquals(3, runs.size(), "the import is a run of its own: " + runs);
+        assertEquals("alchemy state import", runs.get(2).get("program").asText());
+        assertEquals(head + 1, runs.get(2).get("from").asLong());
         List<String> types = new ArrayList<>();
         ok(state("history", "keep", "--json")).json().forEach(e -> types.add(e.get("type").asText()));
-        assertTrue(types.contains("external-change"), types.toString());
+        assertEquals("imported", types.get(types.size() - 1), types.toString());
+
+        ok(cli.run("deploy", "-f", stack("v2", false), "--store", store)); // keep goes back to n=1
+        types.clear();
+        ok(state("history", "keep", "--json")).json().forEach(e -> types.add(e.get("type").asText()));
+        assertFalse(types.contains("external-change"), types.toString());
         assertEquals("updated", types.get(types.size() - 1), types.toString());
+    }
+
+    @Test
+    void importIntoALockedStageIsRefusedAndWritesNothing() {
+        Path file = dir.resolve("export.json");
+        Cli.write(file, ok(state("export")).out());
+        Alchemy holder = Alchemy.app("my-app").stage("copy").stateStore(store).open();
+        try {
+            Cli.Result r = state("import", file.toString(), "--app", "my-app", "--stage", "copy");
+            assertEquals(1, r.code(), r.toString());
+            assertTrue(r.err().contains("my-app/copy is locked by"), r.err());
+        } finally {
+            holder.close();
+        }
+        assertFalse(Files.exists(state.resolve("my-app/copy/keep.json")));
     }
 
     @Test
@@ -327,18 +347,26 @@ class StateCommandTest {
         Path readme = state.resolve("my-app/dev/readme.json");
         String original = Cli.read(readme);
         Cli.write(readme, original.replace("\"v2\"", "\"tampered\""));
-        Cli.write(state.resolve("my-app/dev/stray.json"), "{\"kind\": \"x\"}");
+        Cli.write(state.resolve("my-app/dev/stray.json"), "{\"kind\": \"x\", \"status\": \"created\"}");
 
         Cli.Result bad = state("verify");
         assertEquals(1, bad.code(), bad.toString());
-        assertTrue(bad.out().contains("different from the log:\n  my-app/dev/readme  " + readme), bad.out());
-        assertTrue(bad.out().contains("untracked (in the store, unknown to the log):\n  my-app/dev/stray"), bad.out());
-        assertTrue(bad.out().contains("verify failed for my-app/dev: 0 missing, 1 different, 1 untracked of 4 records"),
-                bad.out());
+        assertTrue(bad.out().contains("changed outside the log (a run adopts them when it reads them; 'state rebuild'"
+                + " restores the log's version):\n  my-app/dev/readme  " + readme + "  different at "), bad.out());
+        assertTrue(bad.out().contains("/props/content"), bad.out());
+        assertTrue(bad.out().contains("  my-app/dev/stray  " + state.resolve("my-app/dev/stray.json")
+                + "  untracked (unknown to the log)"), bad.out());
+        assertTrue(bad.out().contains("verify failed for my-app/dev: 0 behind, 2 changed, 0 damaged of 4 records in the log"
+                + " (0 missing, 1 different, 1 untracked)"), bad.out());
         assertTrue(bad.err().contains("hint: 'alchemy state rebuild'"), bad.err());
         JsonNode report = state("verify", "--json").json();
         assertFalse(report.get("ok").asBoolean());
         assertEquals("[\"my-app/dev/readme\"]", Json.compact(report.get("different")));
+        JsonNode first = report.get("records").get(0);
+        assertEquals("readme", first.get("id").asText());
+        assertEquals("changed", first.get("kind").asText());
+        assertEquals("different", first.get("difference").asText());
+        assertTrue(first.get("pointers").toString().contains("\"/props/content\""), first.toString());
 
         Cli.Result rebuilt = ok(state("rebuild"));
         assertTrue(rebuilt.out().contains("rebuilt my-app/dev: 1 snapshot rewritten from the log, 3 already matched,"
@@ -346,7 +374,94 @@ class StateCommandTest {
         assertEquals(original, Cli.read(readme));
         Cli.Result still = state("verify");
         assertEquals(1, still.code(), "the untracked record is still there");
-        assertTrue(still.out().contains("0 missing, 0 different, 1 untracked"), still.out());
+        assertTrue(still.out().contains("(0 missing, 0 different, 1 untracked)"), still.out());
+    }
+
+    @Test
+    void aDamagedSnapshotIsNeverAdoptedVerifyListsItAndRebuildRestoresIt() {
+        Path keep = state.resolve("my-app/dev/keep.json");
+        String original = Cli.read(keep);
+        for (String damage : List.of("garbage", original.substring(0, original.length() / 2))) {
+            Cli.write(keep, damage);
+            Cli.Result deploy = cli.run("deploy", "-f", stack("v2", false), "--store", store);
+            assertEquals(1, deploy.code(), deploy.toString());
+            assertTrue(deploy.err().contains("corrupt state in " + keep), deploy.err());
+            assertEquals(damage, Cli.read(keep), "left as found");
+            List<String> types = new ArrayList<>();
+            ok(state("history", "keep", "--json")).json().forEach(e -> types.add(e.get("type").asText()));
+            assertFalse(types.contains("external-change"), "damage never enters the log: " + types);
+
+            Cli.Result verify = state("verify");
+            assertEquals(1, verify.code(), verify.toString());
+            assertTrue(verify.out().contains("damaged (not a state record: runs refuse them; 'state rebuild' restores the"
+                    + " log's version):\n  my-app/dev/keep  " + keep + "  corrupt state in " + keep), verify.out());
+            assertTrue(verify.out().contains("0 behind, 0 changed, 1 damaged"), verify.out());
+            assertEquals("damaged", state("verify", "--json").json().get("records").get(0).get("kind").asText());
+
+            Cli.Result rebuilt = ok(state("rebuild"));
+            assertTrue(rebuilt.out().contains("1 snapshot rewritten from the log"), rebuilt.out());
+            assertEquals(original, Cli.read(keep));
+            ok(state("verify"));
+            Cli.Result again = ok(cli.run("deploy", "-f", stack("v2", false), "--store", store));
+            assertTrue(again.out().contains("[skipped]  my-app/dev/keep"), again.out());
+            assertEquals("v2", ok(state("replay", "--at", String.valueOf(ok(state("runs", "--json")).json().get(1)
+                    .get("to").asLong()))).json().at("/readme/props/content").asText(), "the log replays to its head");
+        }
+    }
+
+    @Test
+    void verifySaysWhatAnInterruptedRunLeftBehindTheLog() throws Exception {
+        JsonNode runs = ok(state("runs", "--json")).json();
+        long endOfFirst = runs.get(0).get("to").asLong();
+        // the second run's appends are in the log, its projection of readme is not, nor its mark
+        Path readme = state.resolve("my-app/dev/readme.json");
+        Cli.write(readme, Cli.read(readme).replace("\"v2\"", "\"v1\""));
+        Files.writeString(state.resolve(".alchemy-java/my-app/dev/projected"), Long.toString(endOfFirst));
+
+        Cli.Result verify = state("verify");
+        assertEquals(1, verify.code(), verify.toString());
+        assertTrue(verify.out().contains("behind the log (an interrupted run left them to project: the next run or 'state"
+                + " rebuild' projects them):\n  my-app/dev/readme  " + readme + "  different at "), verify.out());
+        assertTrue(verify.out().contains("1 behind, 0 changed, 0 damaged"), verify.out());
+        JsonNode json = state("verify", "--json").json();
+        assertEquals("behind", json.get("records").get(0).get("kind").asText());
+        assertEquals(endOfFirst, json.get("projected").asLong());
+
+        ok(cli.run("deploy", "-f", stack("v2", false), "--store", store)); // its open projects readme
+        ok(state("verify"));
+        assertTrue(Cli.read(readme).contains("\"v2\""));
+    }
+
+    @Test
+    void aDestroyedStageIsFoundByItsLogAndReadingCreatesNoLog() {
+        ok(cli.run("deploy", "--app", "my-app", "--stage", "dev", "--phase", "destroy", "--store", store));
+        assertFalse(Files.exists(state.resolve("my-app/dev")), "no records left");
+        JsonNode runs = ok(state("runs", "--json")).json();
+        assertEquals(3, runs.size(), "the stage is found through its event log: " + runs);
+        Cli.Result none = state("runs", "--stage", "nope");
+        assertEquals(2, none.code(), none.toString());
+        assertFalse(Files.exists(state.resolve(".alchemy-java/my-app/nope")), "asking creates no log");
+    }
+
+    @Test
+    void unlockShowsADamagedLeaseWithItsBytesAndClearsIt() throws Exception {
+        try (Alchemy app = Alchemy.app("my-app").stage("dev").stateStore(new FileSystemStateStore(state)).open()) {
+            app.toString(); // takes and releases the lease: the stage has a log
+        }
+        String name = "lock/00000000000000000099";
+        Path lease = state.resolve(".alchemy-java/my-app/dev/" + name);
+        java.nio.file.Files.writeString(lease, "not a lease at all");
+        Cli.Result who = state("unlock");
+        assertEquals(2, who.code(), who.toString());
+        assertTrue(who.err().contains("damaged lease") && who.err().contains("\"not a lease at all\"")
+                && who.err().contains(name), who.err());
+        assertTrue(who.err().contains("hint: alchemy state unlock " + name), who.err());
+        Cli.Result json = state("unlock", "--json");
+        assertTrue(json.out().contains("\"damaged\""), json.toString());
+
+        Cli.Result cleared = ok(state("unlock", name));
+        assertTrue(cleared.out().contains("cleared a damaged lease"), cleared.out());
+        assertTrue(ok(state("unlock")).out().contains("not locked"));
     }
 
     @Test

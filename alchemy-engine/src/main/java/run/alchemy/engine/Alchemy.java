@@ -8,20 +8,22 @@ import run.alchemy.api.ResourceProvider;
 import run.alchemy.api.RunListener;
 import run.alchemy.api.Scope;
 import run.alchemy.api.ScopeOptions;
-import run.alchemy.api.spi.StateStore;
-import run.alchemy.api.spi.EventLog;
 import run.alchemy.api.spi.LockHolder;
+import run.alchemy.api.spi.StateStore;
 import run.alchemy.engine.internal.Engine;
 import run.alchemy.engine.internal.Ids;
 import run.alchemy.engine.internal.StageLease;
 import run.alchemy.engine.internal.PasswordRotation;
 import run.alchemy.engine.internal.ProviderRegistry;
+import run.alchemy.engine.internal.state.RecordImport;
 import run.alchemy.engine.internal.state.StateRepository;
 import run.alchemy.engine.internal.StateSerde;
+import run.alchemy.engine.internal.log.StageLog;
 import run.alchemy.engine.internal.secrets.SecretCodec;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -293,7 +295,8 @@ public final class Alchemy implements Scope, AutoCloseable {
             try {
                 Ids.check(stageName, "the stage name of app " + app);
                 Ids.check(app, "the app name");
-                EventLog log = writes ? store.eventLog(app, stageName).orElse(null) : null;
+                StageLog log = writes ? store.logStore(app, stageName).map(l -> new StageLog(l, InstantSource.system()))
+                        .orElse(null) : null;
                 String runId = UUID.randomUUID().toString();
                 String user = System.getProperty("user.name", "unknown");
                 String host = LockHolder.localHost();
@@ -326,7 +329,7 @@ public final class Alchemy implements Scope, AutoCloseable {
                             lease.release();
                         }
                     } finally {
-                        repo.log().ifPresent(EventLog::close);
+                        repo.log().ifPresent(StageLog::close);
                         store.close();
                     }
                 }
@@ -388,6 +391,29 @@ public final class Alchemy implements Scope, AutoCloseable {
         }
 
         /**
+         * Writes records from outside a deploy (an export of another stage, say) into this stage,
+         * byte for byte, as a run of its own: each new or changed record becomes an {@code imported}
+         * event, projected into the snapshots like a deploy's writes, under the stage lock (a running
+         * deploy makes it fail with a {@link run.alchemy.api.StageLockedException}). Every record is
+         * checked to be a state record in the stage before anything is written; {@code source} names
+         * where the records came from in errors.
+         */
+        public ImportReport importRecords(String source, Map<Address, byte[]> records) {
+            Map<List<String>, Map<String, byte[]>> byChain = new java.util.LinkedHashMap<>();
+            records.forEach((a, bytes) -> byChain.computeIfAbsent(a.chain(), c -> new java.util.LinkedHashMap<>())
+                    .put(a.id(), bytes));
+            try (Session session = openSession(true)) {
+                List<String> stageChain = List.of(app, session.stage);
+                session.repo.open(stageChain);
+                RecordImport.Counts counts = RecordImport.run(session.repo, session.serde, stageChain, source, byChain);
+                session.repo.finishRun(true, Map.of(run.alchemy.api.Action.CREATED, counts.added(),
+                        run.alchemy.api.Action.UPDATED, counts.replaced(), run.alchemy.api.Action.SKIPPED,
+                        counts.unchanged()), 0);
+                return new ImportReport(counts.added(), counts.replaced(), counts.unchanged());
+            }
+        }
+
+        /**
          * The stage's history from its event log (no lock is taken to read; rebuild and compaction
          * take the stage lock, honouring {@link #lockTimeout}).
          */
@@ -396,10 +422,11 @@ public final class Alchemy implements Scope, AutoCloseable {
             Ids.check(app, "the app name");
             Ids.check(stageName, "the stage name of app " + app);
             StateStore store = openStore(stageName);
-            EventLog log;
+            StageLog log;
             try {
-                log = store.eventLog(app, stageName).orElseThrow(() -> new ConfigurationException(
-                        "the state store " + store + " keeps no event log, so " + app + "/" + stageName + " has no history"));
+                log = store.logStore(app, stageName).map(l -> new StageLog(l, InstantSource.system()))
+                        .orElseThrow(() -> new ConfigurationException("the state store " + store
+                                + " keeps no event log, so " + app + "/" + stageName + " has no history"));
             } catch (RuntimeException e) {
                 store.close();
                 throw e;

@@ -8,11 +8,13 @@ import run.alchemy.api.event.Event;
 import run.alchemy.api.event.ResourceEvent;
 import run.alchemy.api.event.RunFinished;
 import run.alchemy.api.event.RunStarted;
-import run.alchemy.api.spi.EventLog;
 import run.alchemy.api.spi.LockHolder;
 import run.alchemy.api.spi.StateStore;
+import run.alchemy.api.Phase;
+import run.alchemy.engine.internal.StateSerde;
 import run.alchemy.engine.internal.state.StateRepository;
 import run.alchemy.engine.internal.log.EventCodec;
+import run.alchemy.engine.internal.log.StageLog;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -20,7 +22,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.function.Predicate;
 
 /**
@@ -35,19 +37,19 @@ import java.util.function.Predicate;
  * the state as of any position or time (a pure fold of the log), verification of the snapshots
  * against the fold, rebuilding them, diffs, compaction and export. Opened with
  * {@link Alchemy.Builder#history()}; reading takes no lock, while {@link #rebuild()} and
- * {@link #compact(int)} take the stage lock.
+ * {@link #compact()} take the stage lock.
  */
 public final class History implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final List<String> stage;
     private final StateStore store;
-    private final EventLog log;
+    private final StageLog log;
     private final LockTaker lockTaker;
 
     /** Takes the stage lock for maintenance and returns what releases it. */
     interface LockTaker {
-        Held lock(EventLog log);
+        Held lock(StageLog log);
     }
 
     /** A held lock. */
@@ -56,7 +58,7 @@ public final class History implements AutoCloseable {
         void close();
     }
 
-    History(List<String> stage, StateStore store, EventLog log, LockTaker lockTaker) {
+    History(List<String> stage, StateStore store, StageLog log, LockTaker lockTaker) {
         this.stage = List.copyOf(stage);
         this.store = store;
         this.log = log;
@@ -157,53 +159,42 @@ public final class History implements AutoCloseable {
         }
     }
 
-    /** Compares the snapshots in the store with the fold of the log. */
+    /**
+     * Compares the snapshots in the store with the fold of the log, and says for each record that
+     * differs whether it is behind the log (changed past the projection mark), changed outside the
+     * log, or damaged (not a state record).
+     */
     public VerifyReport verify() {
-        Map<Address, String> folded = state();
-        List<Address> missing = new ArrayList<>();
-        List<Address> different = new ArrayList<>();
-        folded.forEach((a, snapshot) -> {
-            Optional<byte[]> stored = store.get(a.chain(), a.id());
-            if (stored.isEmpty()) {
-                missing.add(a);
-            } else if (!Arrays.equals(stored.get(), snapshot.getBytes(StandardCharsets.UTF_8))) {
-                different.add(a);
-            }
-        });
-        List<Address> untracked = new ArrayList<>();
-        for (Address a : storedAddresses()) {
-            if (!folded.containsKey(a)) {
-                untracked.add(a);
-            }
-        }
-        return new VerifyReport(folded.size(), missing, different, untracked);
-    }
-
-    private Set<Address> storedAddresses() {
-        Set<Address> all = new TreeSet<>();
-        StateRepository.recordsOfStage(store, stage).forEach((chain, ids) -> ids.forEach(id -> all.add(new Address(chain, id))));
-        return all;
+        return Verification.of(store, log, stage, events()).report();
     }
 
     /**
-     * Rewrites every snapshot from the log and deletes those the log says are gone. Records the
-     * log never knew (untracked) are left alone. Returns how many records were written.
+     * Restores every snapshot from the log through the engine's write path, under the stage lock:
+     * the stage is opened as a run opens it (what an interrupted run left past the projection mark
+     * is projected), then records changed outside the log or damaged get the log's bytes back.
+     * Records the log never knew (untracked) are left alone. Nothing is appended. Returns how many
+     * records were written.
      */
     public int rebuild() {
         try (Held held = lockTaker.lock(log)) {
-            Map<Address, String> folded = state();
-            VerifyReport report = verify();
-            int written = 0;
-            for (Address a : report.missing()) {
-                store.put(a.chain(), a.id(), folded.get(a).getBytes(StandardCharsets.UTF_8));
-                written++;
+            Verification found = Verification.of(store, log, stage, events());
+            StateRepository repo = StateRepository.eventSourced(store, new StateSerde(), log, new StateRepository.RunInfo(
+                    "rebuild-" + UUID.randomUUID(), System.getProperty("user.name", "unknown") + "@" + LockHolder.localHost(),
+                    ProcessHandle.current().pid(), Phase.UP, "rebuild", Instant.now()));
+            repo.open(stage);
+            List<StateStore.Write> writes = new ArrayList<>();
+            int behind = 0;
+            for (VerifyReport.Finding f : found.report().findings()) {
+                if (f.kind() == VerifyReport.Kind.BEHIND) {
+                    behind++;
+                } else if (f.difference() != VerifyReport.Difference.UNTRACKED) {
+                    String snapshot = found.folded().get(f.address());
+                    writes.add(new StateStore.Write(f.address().chain(), f.address().id(),
+                            snapshot.getBytes(StandardCharsets.UTF_8)));
+                }
             }
-            for (Address a : report.different()) {
-                store.put(a.chain(), a.id(), folded.get(a).getBytes(StandardCharsets.UTF_8));
-                written++;
-            }
-            log.markProjected(log.head());
-            return written;
+            repo.restore(writes);
+            return behind + writes.size();
         }
     }
 
@@ -246,7 +237,7 @@ public final class History implements AutoCloseable {
         return n != null && n.isObject() && n.has("@secret");
     }
 
-    private static void compare(Address a, String pointer, JsonNode b, JsonNode c, List<Change> out) {
+    static void compare(Address a, String pointer, JsonNode b, JsonNode c, List<Change> out) {
         if (b.equals(c)) {
             return;
         }
@@ -282,23 +273,19 @@ public final class History implements AutoCloseable {
     }
 
     /**
-     * Keeps the last {@code keepRuns} runs in full and folds everything before them into one
-     * checkpoint. Snapshots are not touched. Returns the checkpoint's position (0: nothing to fold).
+     * Folds the whole log into one checkpoint: it is appended (standing for the state at the head)
+     * and every record before it is dropped. Snapshots are not touched. Returns the checkpoint's
+     * position (0: the log is empty, nothing to fold).
      */
-    public long compact(int keepRuns) {
-        if (keepRuns < 1) {
-            throw new ConfigurationException("keep at least one run, not " + keepRuns);
-        }
+    public long compact() {
         try (Held held = lockTaker.lock(log)) {
-            List<Run> runs = runs();
-            if (runs.size() <= keepRuns) {
+            long head = log.head();
+            if (head == 0) {
                 return 0;
             }
-            long upTo = runs.get(runs.size() - keepRuns).from() - 1;
             Map<String, String> snapshots = new LinkedHashMap<>();
-            stateAt(upTo).forEach((a, s) -> snapshots.put(EventCodec.key(a.chain(), a.id()), s));
-            log.compact(upTo, EventCodec.encode(new Checkpoint(upTo, Instant.now(), "compaction", snapshots)));
-            return upTo;
+            stateAt(head).forEach((a, s) -> snapshots.put(EventCodec.key(a.chain(), a.id()), s));
+            return log.compact(head, EventCodec.encode(new Checkpoint(head + 1, Instant.now(), "compaction", snapshots)));
         }
     }
 

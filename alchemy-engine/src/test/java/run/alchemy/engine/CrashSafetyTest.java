@@ -11,7 +11,8 @@ import run.alchemy.api.event.Imported;
 import run.alchemy.api.event.ResourceEvent;
 import run.alchemy.api.event.RunFinished;
 import run.alchemy.api.event.RunStarted;
-import run.alchemy.store.fs.internal.FileSystemEventLog;
+import run.alchemy.engine.internal.log.StageLog;
+import run.alchemy.store.fs.internal.FileSystemLogStore;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -332,7 +333,7 @@ class CrashSafetyTest {
             complete = nl + 1;
         }
         long logHead;
-        try (FileSystemEventLog log = new FileSystemEventLog(logDir)) {
+        try (FileSystemLogStore log = new FileSystemLogStore(logDir)) {
             logHead = log.head();
         }
         if (last != null) {
@@ -402,11 +403,15 @@ class CrashSafetyTest {
             behind.incrementAndGet();
         }
         tempLeft.addAndGet((int) DeployChild.tempFiles(root, APP, stage));
-        try (Stream<Path> list = Files.list(logDir)) {
-            logTempLeft.addAndGet((int) list.filter(f -> f.getFileName().toString().endsWith(".tmp")).count());
+        if (Files.isDirectory(logDir)) { // a child killed before its first write made no log
+            try (Stream<Path> walk = Files.walk(logDir)) {
+                logTempLeft.addAndGet((int) walk.filter(f -> f.getFileName().toString().endsWith(".tmp")).count());
+            }
         }
-        if (Files.exists(logDir.resolve("lock.properties"))) {
-            staleLeases.incrementAndGet(); // the rerun (lock timeout zero) must take it over: its holder is dead
+        try (StageLog log = new StageLog(new FileSystemLogStore(logDir), java.time.InstantSource.system())) {
+            if (log.holder().isPresent()) {
+                staleLeases.incrementAndGet(); // the rerun (lock timeout zero) must take it over: its holder is dead
+            }
         }
         return new Killed(events.size(), wroteNothing);
     }

@@ -133,7 +133,7 @@ public final class DeployChild {
                 for (String c : new String[] {"run.alchemy.engine.internal.Engine",
                         "run.alchemy.engine.internal.state.EventSourcedRepository", "run.alchemy.engine.internal.StageLease",
                         "run.alchemy.engine.internal.log.EventCodec",
-                        "run.alchemy.store.fs.internal.FileSystemEventLog",
+                        "run.alchemy.store.fs.internal.FileSystemLogStore",
                         "run.alchemy.api.StageLockedException", "com.fasterxml.jackson.databind.ObjectMapper"}) {
                     Class.forName(c);
                 }

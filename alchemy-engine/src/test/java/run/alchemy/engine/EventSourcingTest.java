@@ -326,6 +326,21 @@ class EventSourcingTest {
         assertEquals(List.of("[skipped] app/dev/a"), runs.actions());
     }
 
+    /** The file of the lease generation after the newest one: writing it takes the lock as another process would. */
+    private static Path nextLeaseGeneration(Runs runs) throws Exception {
+        Path chain = runs.root.resolve(".alchemy-java/app/dev/lock");
+        long newest = 0;
+        try (java.util.stream.Stream<Path> files = Files.list(chain)) {
+            for (Path f : files.toList()) {
+                String name = f.getFileName().toString();
+                if (name.matches("[0-9]{20}")) {
+                    newest = Math.max(newest, Long.parseLong(name));
+                }
+            }
+        }
+        return chain.resolve(String.format("%020d", newest + 1));
+    }
+
     @Test
     void aLockOfADeadProcessIsTakenOverAndForceUnlockNeedsTheLockId() throws Exception {
         Runs runs = new Runs(dir);
@@ -336,16 +351,17 @@ class EventSourcingTest {
         Process gone = new ProcessBuilder("true").start();
         gone.waitFor();
         String host = java.net.InetAddress.getLocalHost().getHostName();
-        Path lease = runs.root.resolve(".alchemy-java/app/dev/lock.properties");
-        Files.writeString(lease, "lockId=dead-lock\nrunId=dead-run\nuser=ghost\nhost=" + host + "\npid=" + gone.pid()
-                + "\nsince=" + Instant.now() + "\nexpires=" + Instant.now().plusSeconds(3600) + "\n");
+        Files.writeString(nextLeaseGeneration(runs), "alchemy-java-lease 1\nstate=held\nlockId=dead-lock\nrunId=dead-run"
+                + "\nuser=ghost\nhost=" + host + "\npid=" + gone.pid() + "\nsince=" + Instant.now()
+                + "\nexpires=" + Instant.now().plusSeconds(3600) + "\n");
         try (Alchemy app = runs.up()) {
             app.apply("a", thing, new Thing.Props("a"));
         }
         assertEquals(List.of("[skipped] app/dev/a"), runs.actions(), "the dead holder was taken over");
 
-        Files.writeString(lease, "lockId=live-lock\nrunId=live-run\nuser=someone\nhost=elsewhere\npid=1\nsince="
-                + Instant.now() + "\nexpires=" + Instant.now().plusSeconds(3600) + "\n");
+        Files.writeString(nextLeaseGeneration(runs), "alchemy-java-lease 1\nstate=held\nlockId=live-lock\nrunId=live-run"
+                + "\nuser=someone\nhost=elsewhere\npid=1\nsince=" + Instant.now() + "\nexpires=" + Instant.now().plusSeconds(3600)
+                + "\n");
         assertThrows(StageLockedException.class, () -> runs.up());
         try (History h = history(runs)) {
             assertTrue(h.forceUnlock("live-lock"));
@@ -356,7 +372,7 @@ class EventSourcingTest {
     }
 
     @Test
-    void compactionFoldsOldRunsIntoACheckpointWithoutTouchingSnapshots() throws Exception {
+    void compactionFoldsTheLogIntoACheckpointWithoutTouchingSnapshots() throws Exception {
         Runs runs = new Runs(dir);
         Thing thing = new Thing();
         for (int i = 0; i < 5; i++) {
@@ -369,11 +385,12 @@ class EventSourcingTest {
         try (History h = history(runs)) {
             Map<Address, String> state = h.state();
             long head = h.head();
-            long checkpoint = h.compact(2);
-            assertTrue(checkpoint > 0);
-            assertEquals(head, h.head());
+            long checkpoint = h.compact();
+            assertEquals(head + 1, checkpoint, "the checkpoint is appended");
+            assertEquals(checkpoint, h.head());
             assertEquals(state, h.state());
-            assertEquals(2, h.runs().size(), "the last two runs are kept in full");
+            assertEquals(0, h.runs().size(), "the runs before it are folded");
+            assertEquals(1, h.events().size(), "the records below the checkpoint are dropped");
             assertEquals("Checkpoint", h.events().get(0).getClass().getSimpleName());
             assertEquals(checkpoint, h.events().get(0).position());
             assertTrue(h.verify().ok());
@@ -387,6 +404,16 @@ class EventSourcingTest {
             app.apply("only-4", thing, new Thing.Props("x"));
         }
         assertEquals(List.of("[skipped] app/dev/a", "[skipped] app/dev/only-4"), runs.actions());
+        try (Alchemy app = runs.up()) {
+            app.apply("a", thing, new Thing.Props("v5"));
+        }
+        try (History h = history(runs)) {
+            Map<Address, String> state = h.state();
+            long head = h.head();
+            assertEquals(head + 1, h.compact(), "compacts again after new runs");
+            assertEquals(1, h.events().size());
+            assertEquals(state, h.state());
+        }
     }
 
     @Test
@@ -417,8 +444,13 @@ class EventSourcingTest {
         }
 
         @Override
-        public java.util.Optional<run.alchemy.api.spi.EventLog> eventLog(String app, String stage) {
+        public java.util.Optional<run.alchemy.api.spi.LogStore> logStore(String app, String stage) {
             return java.util.Optional.empty();
+        }
+
+        @Override
+        public boolean hasLog(String app, String stage) {
+            return false;
         }
     }
 }

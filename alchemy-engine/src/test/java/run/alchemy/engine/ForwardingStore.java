@@ -1,6 +1,6 @@
 package run.alchemy.engine;
 
-import run.alchemy.api.spi.EventLog;
+import run.alchemy.api.spi.LogStore;
 import run.alchemy.api.spi.StateStore;
 
 import java.util.Collection;
@@ -62,7 +62,22 @@ abstract class ForwardingStore implements StateStore {
     }
 
     @Override
-    public Optional<EventLog> eventLog(String app, String stage) {
-        return inner.eventLog(app, stage);
+    public void writeAll(List<Write> writes) {
+        inner.writeAll(writes);
+    }
+
+    @Override
+    public void sync() {
+        inner.sync();
+    }
+
+    @Override
+    public Optional<LogStore> logStore(String app, String stage) {
+        return inner.logStore(app, stage);
+    }
+
+    @Override
+    public boolean hasLog(String app, String stage) {
+        return inner.hasLog(app, stage);
     }
 }

@@ -4,7 +4,7 @@ import run.alchemy.api.event.Created;
 import run.alchemy.api.event.Event;
 import run.alchemy.api.event.ResourceEvent;
 import run.alchemy.engine.internal.log.EventCodec;
-import run.alchemy.store.fs.internal.FileSystemEventLog;
+import run.alchemy.store.fs.internal.FileSystemLogStore;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +33,7 @@ public final class LogThroughput {
                 "res-000001", "bench::Thing", snapshot));
         System.out.println("event bytes: " + record.length);
 
-        FileSystemEventLog grouped = new FileSystemEventLog(dir.resolve("grouped"));
+        FileSystemLogStore grouped = new FileSystemLogStore(dir.resolve("grouped"));
         long start = System.nanoTime();
         long head = 0;
         List<byte[]> batch = new ArrayList<>();
@@ -46,7 +46,7 @@ public final class LogThroughput {
         }
         report("append, group commit (1,024 a batch)", n, start);
 
-        FileSystemEventLog single = new FileSystemEventLog(dir.resolve("single"));
+        FileSystemLogStore single = new FileSystemLogStore(dir.resolve("single"));
         int m = Math.min(n, 2000);
         start = System.nanoTime();
         long h = 0;
@@ -72,7 +72,7 @@ public final class LogThroughput {
         report("replay, decoded into a fold", count[0], start);
 
         start = System.nanoTime();
-        new FileSystemEventLog(dir.resolve("grouped"));
+        new FileSystemLogStore(dir.resolve("grouped")).head();
         System.out.printf("open (torn-tail check of the last segment): %.1f ms%n", (System.nanoTime() - start) / 1e6);
     }
 

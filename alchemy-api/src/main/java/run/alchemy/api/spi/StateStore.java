@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Where state records live. A store moves finished bytes: the engine serializes, encrypts and
@@ -41,7 +42,10 @@ public interface StateStore extends AutoCloseable {
 
     /**
      * Applies writes of distinct records, in any order or at once (a remote store sends them in
-     * parallel); each one is atomic on its own.
+     * parallel); each one is atomic on its own. Unlike {@link #put} and {@link #delete}, they need
+     * not be durable when this returns, only once a later {@link #sync} returns: the engine uses
+     * this when an event log is the durability point and syncs once before it records (in the
+     * log's projection mark) that the snapshots hold the batch. The default writes one by one.
      */
     default void writeAll(List<Write> writes) {
         for (Write w : writes) {
@@ -104,12 +108,38 @@ public interface StateStore extends AutoCloseable {
     }
 
     /**
-     * The event log of a stage, kept where Alchemy never looks, or empty when this store has none
-     * (then snapshots are the only state, written durably one by one). Once a store hands out a
-     * log, snapshot writes need not be synced: the log is the durability point.
+     * Makes every {@link #writeAll} that returned before this call durable (for files: fsync the
+     * written files and their directories). A store whose writes are durable when they return (an
+     * S3 PUT) does nothing, which is the default.
      */
-    default Optional<EventLog> eventLog(String app, String stage) {
+    default void sync() {
+    }
+
+    /**
+     * The storage of a stage's event log, kept where Alchemy never looks, or empty when this store
+     * keeps no logs (then snapshots are the only state, written durably one by one). Opening writes
+     * nothing: a log that does not exist yet reads as empty until something is written to it.
+     */
+    default Optional<LogStore> logStore(String app, String stage) {
         return Optional.empty();
+    }
+
+    /**
+     * The stages of {@code app} that have an event log in this store, found without opening or
+     * creating one (a stage whose records are all gone still has its history). A store that keeps
+     * logs answers this; the default, for stores without logs, is none.
+     */
+    default Set<String> eventLogStages(String app) {
+        return Set.of();
+    }
+
+    /**
+     * Whether the stage has a log here (anything was ever written to its {@link #logStore}).
+     * Answers without writing anything; the default asks {@link #eventLogStages}, a store may
+     * answer it more cheaply.
+     */
+    default boolean hasLog(String app, String stage) {
+        return eventLogStages(app).contains(stage);
     }
 
     @Override

@@ -500,7 +500,7 @@ public final class Engine implements AutoCloseable {
                     lease.release();
                 }
             } finally {
-                repo.log().ifPresent(run.alchemy.api.spi.EventLog::close);
+                repo.log().ifPresent(run.alchemy.engine.internal.log.StageLog::close);
                 repo.store().close();
             }
         }

@@ -3,9 +3,9 @@ package run.alchemy.engine.internal;
 import run.alchemy.api.AlchemyException;
 import run.alchemy.api.StageLockLostException;
 import run.alchemy.api.StageLockedException;
-import run.alchemy.api.spi.EventLog;
 import run.alchemy.api.spi.LockHolder;
 import run.alchemy.api.spi.LogConflictException;
+import run.alchemy.engine.internal.log.StageLog;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -20,7 +20,7 @@ import java.util.Optional;
 public final class StageLease {
     private static final System.Logger LOG = System.getLogger("run.alchemy.engine");
 
-    private final EventLog log;
+    private final StageLog log;
     private final LockHolder me;
     private final Duration duration;
     private final String stage;
@@ -29,7 +29,7 @@ public final class StageLease {
     /** Until when the lease is ours: the expiry of the last successful take or renewal. */
     private volatile Instant heldUntil;
 
-    private StageLease(EventLog log, LockHolder me, Duration duration, String stage) {
+    private StageLease(StageLog log, LockHolder me, Duration duration, String stage) {
         this.log = log;
         this.me = me;
         this.duration = duration;
@@ -38,7 +38,7 @@ public final class StageLease {
     }
 
     /** Takes the lock, waiting up to {@code timeout} (zero: fail at once) for the holder to finish. */
-    public static StageLease acquire(EventLog log, LockHolder me, Duration duration, Duration timeout, String stage) {
+    public static StageLease acquire(StageLog log, LockHolder me, Duration duration, Duration timeout, String stage) {
         Instant deadline = Instant.now().plus(timeout);
         while (true) {
             Optional<LockHolder> holder = log.tryLock(me, duration);

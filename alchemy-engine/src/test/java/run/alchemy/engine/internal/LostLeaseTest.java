@@ -9,7 +9,7 @@ import run.alchemy.api.Phase;
 import run.alchemy.api.ResourceProvider;
 import run.alchemy.api.StageLockLostException;
 import run.alchemy.api.event.ResourceEvent;
-import run.alchemy.api.spi.EventLog;
+import run.alchemy.engine.internal.log.StageLog;
 import run.alchemy.api.spi.LockHolder;
 import run.alchemy.engine.internal.log.EventCodec;
 import run.alchemy.store.fs.FileSystemStateStore;
@@ -68,7 +68,7 @@ class LostLeaseTest {
     @Test
     void aRunTakenOverStopsCallingProvidersAndAppending() {
         FileSystemStateStore store = new FileSystemStateStore(dir.resolve(".alchemy"));
-        EventLog log = store.eventLog("app", "dev").orElseThrow();
+        StageLog log = new StageLog(store.logStore("app", "dev").orElseThrow(), java.time.InstantSource.system());
         LockHolder me = holder("run-1");
         StageLease lease = StageLease.acquire(log, me, LEASE, Duration.ZERO, "app/dev");
         StateRepository repo = StateRepository.eventSourced(store, new StateSerde(), log, new StateRepository.RunInfo(
@@ -81,7 +81,7 @@ class LostLeaseTest {
         repo.flush();
 
         // Another run takes the stage over (as after this one stalled past its lease) and has not appended.
-        EventLog theirs = new FileSystemStateStore(dir.resolve(".alchemy")).eventLog("app", "dev").orElseThrow();
+        StageLog theirs = new StageLog(new FileSystemStateStore(dir.resolve(".alchemy")).logStore("app", "dev").orElseThrow(), java.time.InstantSource.system());
         theirs.unlock(me.lockId());
         LockHolder thief = holder("run-2");
         assertTrue(theirs.tryLock(thief, LEASE).isEmpty());

@@ -9,7 +9,7 @@ import run.alchemy.api.DestroyStrategy;
 import run.alchemy.api.Phase;
 import run.alchemy.api.event.Event;
 import run.alchemy.api.event.ExternalChange;
-import run.alchemy.api.spi.EventLog;
+import run.alchemy.engine.internal.log.StageLog;
 import run.alchemy.engine.internal.log.EventCodec;
 import run.alchemy.engine.internal.log.EventCodec.Type;
 import run.alchemy.engine.internal.secrets.SecretCodec;
@@ -42,11 +42,11 @@ class ReadYourWritesTest {
     @TempDir
     Path dir;
 
-    private final List<EventLog> logs = new ArrayList<>();
+    private final List<StageLog> logs = new ArrayList<>();
 
     @AfterEach
     void closeLogs() {
-        logs.forEach(EventLog::close);
+        logs.forEach(StageLog::close);
     }
 
     @Test
@@ -105,7 +105,7 @@ class ReadYourWritesTest {
 
     private StateRepository run(String runId) {
         FileSystemStateStore store = new FileSystemStateStore(dir.resolve(".alchemy"));
-        EventLog log = store.eventLog("ryw", "dev").orElseThrow();
+        StageLog log = new StageLog(store.logStore("ryw", "dev").orElseThrow(), java.time.InstantSource.system());
         logs.add(log);
         StateRepository repo = StateRepository.eventSourced(store, new StateSerde(), log, new StateRepository.RunInfo(
                 runId, "test@host", ProcessHandle.current().pid(), Phase.UP, "ryw", Instant.now()));
@@ -126,7 +126,7 @@ class ReadYourWritesTest {
     }
 
     private void assertNoAdoptions() {
-        EventLog log = logs.get(0);
+        StageLog log = logs.get(0);
         List<Event> adopted = new ArrayList<>();
         log.read(0, (position, bytes) -> {
             Event e = EventCodec.decode(position, bytes, log.describe());

@@ -8,9 +8,9 @@ import run.alchemy.api.DestroyStrategy;
 import run.alchemy.api.Phase;
 import run.alchemy.api.event.Event;
 import run.alchemy.api.event.ExternalChange;
-import run.alchemy.api.spi.EventLog;
 import run.alchemy.engine.internal.log.EventCodec;
 import run.alchemy.engine.internal.log.EventCodec.Type;
+import run.alchemy.engine.internal.log.StageLog;
 import run.alchemy.engine.internal.secrets.SecretCodec;
 import run.alchemy.store.fs.FileSystemStateStore;
 
@@ -46,7 +46,7 @@ class StateRepositoryRaceTest {
     @Test
     void aQueuedWriteIsReadBackWhileOtherBatchesOfItsScopeFinish() throws Exception {
         FileSystemStateStore store = new FileSystemStateStore(dir.resolve(".alchemy"));
-        EventLog log = store.eventLog("race", "dev").orElseThrow();
+        StageLog log = new StageLog(store.logStore("race", "dev").orElseThrow(), java.time.InstantSource.system());
         StateRepository repo = StateRepository.eventSourced(store, new StateSerde(), log, new StateRepository.RunInfo(
                 "run-1", "test@host", ProcessHandle.current().pid(), Phase.UP, "race", Instant.now()));
         repo.open(STAGE);

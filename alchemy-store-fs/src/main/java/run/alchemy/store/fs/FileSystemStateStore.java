@@ -2,9 +2,9 @@ package run.alchemy.store.fs;
 
 import run.alchemy.api.StateCorruptedException;
 import run.alchemy.api.StoreException;
-import run.alchemy.api.spi.EventLog;
+import run.alchemy.api.spi.LogStore;
 import run.alchemy.api.spi.StateStore;
-import run.alchemy.store.fs.internal.FileSystemEventLog;
+import run.alchemy.store.fs.internal.FileSystemLogStore;
 
 import java.io.File;
 import java.io.IOException;
@@ -24,9 +24,12 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -35,7 +38,9 @@ import java.util.stream.Stream;
  * State in a directory tree, exactly as Alchemy's {@code FileSystemStateStore} lays it out:
  * {@code <root>/<app>/<stage>/…/<id>.json}, with {@code /} in ids stored as {@code :} and
  * children of resource {@code p} in {@code p/}. Files are written whole to a temporary file,
- * fsync'd and renamed over the old one, so a reader never sees half a record.
+ * fsync'd and renamed over the old one, so a reader never sees half a record. {@link #writeAll}
+ * skips the fsyncs and leaves them to {@link #sync}, which syncs the written files and their
+ * directories at once.
  */
 public final class FileSystemStateStore implements StateStore {
     private static final String SUFFIX = ".json";
@@ -45,21 +50,43 @@ public final class FileSystemStateStore implements StateStore {
     private static final String LOG_DIR = ".alchemy-java";
 
     private final Path root;
-    /** Snapshots are fsync'd until an event log takes over as the durability point. */
-    private volatile boolean syncSnapshots = true;
+    /** Files and directories {@link #writeAll} changed since the last {@link #sync}; guarded by itself. */
+    private final Set<Path> unsynced = new LinkedHashSet<>();
 
     /** A store rooted at {@code root} (Alchemy's {@code .alchemy} directory). */
     public FileSystemStateStore(Path root) {
         this.root = root.toAbsolutePath().normalize();
     }
 
-    /** The stage's log in {@code <root>/.alchemy-java/<app>/<stage>/}. */
+    /** The stage's log in {@code <root>/.alchemy-java/<app>/<stage>/} (created by its first write). */
     @Override
-    public Optional<EventLog> eventLog(String app, String stage) {
-        Path dir = inside(root.resolve(LOG_DIR).resolve(app).resolve(stage).normalize(), app + "/" + stage);
-        EventLog log = new FileSystemEventLog(dir);
-        syncSnapshots = false;
-        return Optional.of(log);
+    public Optional<LogStore> logStore(String app, String stage) {
+        return Optional.of(new FileSystemLogStore(logDir(app, stage)));
+    }
+
+    @Override
+    public boolean hasLog(String app, String stage) {
+        return Files.isDirectory(logDir(app, stage));
+    }
+
+    private Path logDir(String app, String stage) {
+        return inside(root.resolve(LOG_DIR).resolve(app).resolve(stage).normalize(), app + "/" + stage);
+    }
+
+    /** The directories under {@code <root>/.alchemy-java/<app>/}: looked at, never created. */
+    @Override
+    public Set<String> eventLogStages(String app) {
+        Path logs = inside(root.resolve(LOG_DIR).resolve(app).normalize(), app);
+        Set<String> stages = new TreeSet<>();
+        if (!Files.isDirectory(logs)) {
+            return stages;
+        }
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(logs, Files::isDirectory)) {
+            dirs.forEach(d -> stages.add(d.getFileName().toString()));
+        } catch (IOException e) {
+            throw new StoreException("cannot list the event logs in " + logs + ": " + e.getMessage(), e);
+        }
+        return stages;
     }
 
     public Path root() {
@@ -83,6 +110,56 @@ public final class FileSystemStateStore implements StateStore {
 
     @Override
     public void put(List<String> chain, String id, byte[] json) {
+        write(chain, id, json, true);
+    }
+
+    /** Writes the records without syncing them; {@link #sync} does, all at once. */
+    @Override
+    public void writeAll(List<Write> writes) {
+        for (Write w : writes) {
+            Path file = file(w.chain(), w.id());
+            if (w.json() == null) {
+                delete(w.chain(), w.id());
+            } else {
+                write(w.chain(), w.id(), w.json(), false);
+            }
+            synchronized (unsynced) {
+                if (w.json() != null) {
+                    unsynced.add(file);
+                }
+                unsynced.add(file.getParent());
+            }
+        }
+    }
+
+    /**
+     * Syncs what {@link #writeAll} wrote: each file, then each directory (the renames and
+     * removals). Serialised, so that a sync never returns while another is still syncing files it
+     * took over.
+     */
+    @Override
+    public synchronized void sync() {
+        List<Path> paths;
+        synchronized (unsynced) {
+            paths = new ArrayList<>(unsynced);
+            unsynced.clear();
+        }
+        for (Path p : paths) {
+            if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                syncDirectory(p);
+            } else {
+                try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+                    ch.force(true);
+                } catch (NoSuchFileException gone) {
+                    // deleted since (a later write or delete): its directory is synced instead
+                } catch (IOException e) {
+                    throw failure("cannot sync " + p, e);
+                }
+            }
+        }
+    }
+
+    private void write(List<String> chain, String id, byte[] json, boolean durable) {
         Path file = file(chain, id);
         Path dir = file.getParent();
         Path temp = dir.resolve("." + file.getFileName() + "." + UUID.randomUUID() + TEMP_SUFFIX);
@@ -96,12 +173,12 @@ public final class FileSystemStateStore implements StateStore {
                 while (buf.hasRemaining()) {
                     ch.write(buf);
                 }
-                if (syncSnapshots) {
+                if (durable) {
                     ch.force(true);
                 }
             }
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            if (syncSnapshots) {
+            if (durable) {
                 syncDirectory(dir);
             }
         } catch (FileAlreadyExistsException e) {

@@ -2,9 +2,9 @@ package run.alchemy.store.s3;
 
 import run.alchemy.api.ConfigurationException;
 import run.alchemy.api.InvalidIdException;
-import run.alchemy.api.spi.EventLog;
+import run.alchemy.api.spi.LogStore;
 import run.alchemy.api.spi.StateStore;
-import run.alchemy.store.s3.internal.S3EventLog;
+import run.alchemy.store.s3.internal.S3LogStore;
 import run.alchemy.store.s3.internal.S3Objects;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
@@ -23,6 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 
 /**
@@ -312,9 +314,30 @@ public final class S3StateStore implements StateStore {
     }
 
     @Override
-    public Optional<EventLog> eventLog(String app, String stage) {
-        String root = prefix + LOG_ROOT + scopePrefix(List.of(app, stage)).substring(prefix.length());
-        return Optional.of(new S3EventLog(objects, root));
+    public Optional<LogStore> logStore(String app, String stage) {
+        return Optional.of(new S3LogStore(objects, logRoot(app, stage)));
+    }
+
+    /** One listing (with a delimiter: a page at most) of the stage's log root. */
+    @Override
+    public boolean hasLog(String app, String stage) {
+        S3Objects.Listing listing = objects.list(logRoot(app, stage), "/", null);
+        return !listing.keys().isEmpty() || !listing.prefixes().isEmpty();
+    }
+
+    private String logRoot(String app, String stage) {
+        return prefix + LOG_ROOT + scopePrefix(List.of(app, stage)).substring(prefix.length());
+    }
+
+    /** The stages with objects under {@code <prefix>.alchemy-java/<app>/}: one listing, nothing created. */
+    @Override
+    public Set<String> eventLogStages(String app) {
+        String logs = prefix + LOG_ROOT + scopePrefix(List.of(app)).substring(prefix.length());
+        Set<String> stages = new TreeSet<>();
+        for (String p : objects.list(logs, "/", null).prefixes()) {
+            stages.add(p.substring(logs.length(), p.length() - 1));
+        }
+        return stages;
     }
 
     /** Checks that the bucket exists and can be listed with these credentials (Alchemy's {@code init}). */

@@ -176,4 +176,28 @@ class S3DeployTest {
         }
         assertTrue(objects().containsKey("alchemy/app/dev/r"), "the holder went on");
     }
+
+    /** Once wedged the stage on S3 (the store threw on an unreadable generation) and state unlock could not read it. */
+    @Test
+    void aDamagedLeaseIsReportedAndTakenOverOnS3AsOnTheFileSystem() {
+        Echo<Echo.Props> echo = Echo.props();
+        deploy(echo, 0);
+        String chain = "alchemy/.alchemy-java/app/dev/lock/";
+        List<String> generations = s3.client().listObjectsV2(b -> b.bucket(bucket).prefix(chain)).contents().stream()
+                .map(o -> o.key()).sorted().toList();
+        long next = Long.parseLong(generations.get(generations.size() - 1).substring(chain.length())) + 1;
+        String damaged = String.format("lock/%020d", next);
+        s3.client().putObject(b -> b.bucket(bucket).key("alchemy/.alchemy-java/app/dev/" + damaged),
+                software.amazon.awssdk.core.sync.RequestBody.fromString("garbage"));
+        try (History h = app(Phase.UP).history()) {
+            var holder = h.lockHolder().orElseThrow();
+            assertTrue(holder.isDamaged() && holder.describe().contains("\"garbage\""), holder.describe());
+            assertEquals(damaged, holder.lockId());
+        }
+        deploy(echo, 0);
+        assertEquals(Map.of(Action.SKIPPED, (long) N + 1), actions(), "the damaged lease was taken over");
+        try (History h = app(Phase.UP).history()) {
+            assertTrue(h.lockHolder().isEmpty(), "and released");
+        }
+    }
 }

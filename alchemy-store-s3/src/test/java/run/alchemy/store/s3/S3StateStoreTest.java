@@ -55,7 +55,7 @@ class S3StateStoreTest extends StateStoreContract {
 
     @Test
     void theEventLogLivesWhereAlchemyNeverLists() {
-        store.eventLog("my-app", "dev").orElseThrow().append(0, List.of(json("{\"e\":1}")));
+        store.logStore("my-app", "dev").orElseThrow().append(0, List.of(json("{\"e\":1}")));
         store.put(List.of("my-app", "dev"), "r", json("{}"));
         Set<String> keys = keys();
         assertTrue(keys.stream().filter(k -> !k.equals("alchemy/my-app/dev/r"))

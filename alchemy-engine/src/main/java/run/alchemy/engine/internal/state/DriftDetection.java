@@ -1,6 +1,8 @@
 package run.alchemy.engine.internal.state;
 
 import run.alchemy.api.spi.StateStore;
+import run.alchemy.engine.internal.RecordCheck;
+import run.alchemy.engine.internal.StateSerde;
 import run.alchemy.engine.internal.log.EventCodec.Type;
 import run.alchemy.engine.internal.state.RunWrites.Effect;
 import run.alchemy.engine.internal.state.RunWrites.Op;
@@ -22,12 +24,14 @@ import java.util.Set;
  */
 final class DriftDetection {
     private final StateStore store;
+    private final StateSerde serde;
     private final ProjectionIndex index;
     private final GroupCommit commit;
     private final RunJournal journal;
 
-    DriftDetection(StateStore store, ProjectionIndex index, GroupCommit commit, RunJournal journal) {
+    DriftDetection(StateStore store, StateSerde serde, ProjectionIndex index, GroupCommit commit, RunJournal journal) {
         this.store = store;
+        this.serde = serde;
         this.index = index;
         this.commit = commit;
         this.journal = journal;
@@ -69,7 +73,14 @@ final class DriftDetection {
         }
     }
 
+    /**
+     * Bytes that are no state record are damage, not a change: they are refused with a typed error
+     * naming the file, and the log keeps the last good record (a rebuild restores it).
+     */
     private void adopt(Key key, byte[] found) {
+        if (found != null) {
+            RecordCheck.check(serde, found, store.locate(key.chain(), key.id()));
+        }
         String text = found == null ? null : new String(found, StandardCharsets.UTF_8);
         String kind = found == null ? "" : journal.kindOf(found);
         commit.enqueue(new Op(key, null, journal.resource(Type.EXTERNAL_CHANGE, key, kind, text), Effect.NONE));

@@ -2,8 +2,9 @@ package run.alchemy.engine.internal.state;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import run.alchemy.api.Action;
-import run.alchemy.api.spi.EventLog;
+import run.alchemy.engine.internal.log.StageLog;
 import run.alchemy.api.spi.StateStore;
+import run.alchemy.engine.internal.RecordCheck;
 import run.alchemy.engine.internal.StateSerde;
 import run.alchemy.engine.internal.log.EventCodec.Type;
 import run.alchemy.engine.internal.secrets.SecretCodec;
@@ -28,7 +29,7 @@ import java.util.TreeSet;
  * {@link DriftDetection}, against the hashes of {@link ProjectionIndex}.
  */
 final class EventSourcedRepository extends RecordAccess {
-    private final EventLog log;
+    private final StageLog log;
     private final RunJournal journal;
     private final RunWrites writes = new RunWrites();
     private final ProjectionIndex index = new ProjectionIndex();
@@ -37,18 +38,18 @@ final class EventSourcedRepository extends RecordAccess {
     private final DriftDetection drift;
     private final Recovery recovery;
 
-    EventSourcedRepository(StateStore store, StateSerde serde, EventLog log, RunInfo run) {
+    EventSourcedRepository(StateStore store, StateSerde serde, StageLog log, RunInfo run) {
         super(store, serde);
         this.log = log;
         this.journal = new RunJournal(run, serde);
         this.readAhead = new ReadAhead(store, serde);
         this.commit = new GroupCommit(log, store, writes, journal);
-        this.drift = new DriftDetection(store, index, commit, journal);
-        this.recovery = new Recovery(log, store, index, commit, journal);
+        this.drift = new DriftDetection(store, serde, index, commit, journal);
+        this.recovery = new Recovery(log, store, serde, index, commit, journal);
     }
 
     @Override
-    public Optional<EventLog> log() {
+    public Optional<StageLog> log() {
         return Optional.of(log);
     }
 
@@ -112,6 +113,25 @@ final class EventSourcedRepository extends RecordAccess {
         Key key = new Key(chain, id);
         commit.enqueue(new Op(key, null, journal.resource(Type.DELETED, key, kind, null), Effect.PROJECT));
         index.expect(key, null);
+    }
+
+    @Override
+    public Optional<byte[]> bytes(List<String> chain, String id) {
+        return snapshot(new Key(chain, id)).map(Snapshot::bytes);
+    }
+
+    @Override
+    public void importRecord(List<String> chain, String id, byte[] bytes, String source) {
+        RecordCheck.check(serde, bytes, source + " (" + StateRepository.fqn(chain, id) + ")");
+        Key key = new Key(chain, id);
+        commit.enqueue(new Op(key, bytes, journal.resource(Type.IMPORTED, key, journal.kindOf(bytes),
+                new String(bytes, StandardCharsets.UTF_8)), Effect.PROJECT));
+        index.expect(key, Snapshot.sha256(bytes));
+    }
+
+    @Override
+    public void restore(List<StateStore.Write> writes) {
+        commit.restore(writes);
     }
 
     @Override

@@ -2,7 +2,7 @@ package run.alchemy.engine.internal.state;
 
 import run.alchemy.api.AlchemyException;
 import run.alchemy.api.event.Event;
-import run.alchemy.api.spi.EventLog;
+import run.alchemy.engine.internal.log.StageLog;
 import run.alchemy.api.spi.StateStore;
 import run.alchemy.engine.internal.log.EventCodec;
 import run.alchemy.engine.internal.state.RunWrites.Effect;
@@ -20,7 +20,7 @@ import java.util.Map;
  * conflict: another run appended) fails the run: its view of the state is stale.
  */
 final class GroupCommit {
-    private final EventLog log;
+    private final StageLog log;
     private final StateStore store;
     private final RunWrites writes;
     private final RunJournal journal;
@@ -31,7 +31,7 @@ final class GroupCommit {
     /** Run before every append and queued write; throws when this run may no longer append. */
     private volatile Runnable guard = () -> { };
 
-    GroupCommit(EventLog log, StateStore store, RunWrites writes, RunJournal journal) {
+    GroupCommit(StageLog log, StateStore store, RunWrites writes, RunJournal journal) {
         this.log = log;
         this.store = store;
         this.writes = writes;
@@ -78,11 +78,21 @@ final class GroupCommit {
                 head = log.append(head, lines);
                 journal.appended();
                 project(ops);
+                store.sync(); // the mark must never be ahead of durable snapshots (a power loss)
                 log.markProjected(head);
             } catch (RuntimeException e) {
                 failure = e instanceof AlchemyException ? e : new AlchemyException("writing state failed: " + e.getMessage(), e);
                 throw failure;
             }
+        }
+    }
+
+    /** Writes snapshots the log already holds (a rebuild) and marks everything up to the head projected. */
+    void restore(List<StateStore.Write> snapshots) {
+        synchronized (flushLock) {
+            store.writeAll(snapshots);
+            store.sync();
+            log.markProjected(head);
         }
     }
 

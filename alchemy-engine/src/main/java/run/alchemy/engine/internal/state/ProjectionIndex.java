@@ -1,6 +1,6 @@
 package run.alchemy.engine.internal.state;
 
-import run.alchemy.api.spi.EventLog;
+import run.alchemy.engine.internal.log.StageLog;
 import run.alchemy.engine.internal.log.EventCodec;
 
 import java.nio.charset.StandardCharsets;
@@ -66,7 +66,7 @@ final class ProjectionIndex {
      * Loads the cached hashes as of some position, so that only the log after it is read; returns
      * that position, or 0 (read everything) when there is no usable cache.
      */
-    long load(EventLog log, long logHead) {
+    long load(StageLog log, long logHead) {
         Optional<byte[]> bytes = log.readIndex();
         if (bytes.isEmpty()) {
             return 0;
@@ -101,7 +101,7 @@ final class ProjectionIndex {
     }
 
     /** Saves the hashes as of {@code head}, when they moved since they were loaded or saved. */
-    void save(EventLog log, long head) {
+    void save(StageLog log, long head) {
         if (head == savedAt) {
             return;
         }

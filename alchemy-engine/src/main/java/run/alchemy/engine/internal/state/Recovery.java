@@ -1,10 +1,13 @@
 package run.alchemy.engine.internal.state;
 
+import run.alchemy.api.StateCorruptedException;
 import run.alchemy.api.event.Checkpoint;
 import run.alchemy.api.event.Event;
 import run.alchemy.api.event.ResourceEvent;
-import run.alchemy.api.spi.EventLog;
+import run.alchemy.engine.internal.log.StageLog;
 import run.alchemy.api.spi.StateStore;
+import run.alchemy.engine.internal.RecordCheck;
+import run.alchemy.engine.internal.StateSerde;
 import run.alchemy.engine.internal.log.EventCodec;
 import run.alchemy.engine.internal.log.EventCodec.Type;
 import run.alchemy.engine.internal.state.RunWrites.Effect;
@@ -22,15 +25,18 @@ import java.util.Map;
  * append and projection), and, when the log is new, imports the stage's existing state.
  */
 final class Recovery {
-    private final EventLog log;
+    private final StageLog log;
     private final StateStore store;
+    private final StateSerde serde;
     private final ProjectionIndex index;
     private final GroupCommit commit;
     private final RunJournal journal;
 
-    Recovery(EventLog log, StateStore store, ProjectionIndex index, GroupCommit commit, RunJournal journal) {
+    Recovery(StageLog log, StateStore store, StateSerde serde, ProjectionIndex index, GroupCommit commit,
+             RunJournal journal) {
         this.log = log;
         this.store = store;
+        this.serde = serde;
         this.index = index;
         this.commit = commit;
         this.journal = journal;
@@ -82,6 +88,7 @@ final class Recovery {
                 snapshot == null ? null : snapshot.getBytes(StandardCharsets.UTF_8))));
         store.writeAll(writes);
         if (!toProject.isEmpty() || projected != head) {
+            store.sync(); // the mark must never be ahead of durable snapshots (a power loss)
             log.markProjected(head);
         }
         return head == 0 ? toProject.size() + importExisting(stage) : toProject.size();
@@ -94,6 +101,9 @@ final class Recovery {
             for (Map.Entry<String, byte[]> found : store.getBatch(scope.getKey(), scope.getValue()).entrySet()) {
                 Key k = new Key(scope.getKey(), found.getKey());
                 byte[] bytes = found.getValue();
+                if (!isRecord(k, bytes)) {
+                    continue; // left out of the log: a read reports it, verify lists it as damaged
+                }
                 commit.enqueue(new Op(k, null, journal.resource(Type.IMPORTED, k, journal.kindOf(bytes),
                         new String(bytes, StandardCharsets.UTF_8)), Effect.NONE));
                 index.expect(k, Snapshot.sha256(bytes));
@@ -102,5 +112,14 @@ final class Recovery {
         }
         commit.flush();
         return imported;
+    }
+
+    private boolean isRecord(Key k, byte[] bytes) {
+        try {
+            RecordCheck.check(serde, bytes, store.locate(k.chain(), k.id()));
+            return true;
+        } catch (StateCorruptedException e) {
+            return false;
+        }
     }
 }

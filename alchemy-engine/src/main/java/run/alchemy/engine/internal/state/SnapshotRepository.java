@@ -2,8 +2,9 @@ package run.alchemy.engine.internal.state;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import run.alchemy.api.Action;
-import run.alchemy.api.spi.EventLog;
+import run.alchemy.engine.internal.log.StageLog;
 import run.alchemy.api.spi.StateStore;
+import run.alchemy.engine.internal.RecordCheck;
 import run.alchemy.engine.internal.StateSerde;
 import run.alchemy.engine.internal.log.EventCodec.Type;
 import run.alchemy.engine.internal.secrets.SecretCodec;
@@ -22,7 +23,7 @@ final class SnapshotRepository extends RecordAccess {
     }
 
     @Override
-    public Optional<EventLog> log() {
+    public Optional<StageLog> log() {
         return Optional.empty();
     }
 
@@ -56,6 +57,22 @@ final class SnapshotRepository extends RecordAccess {
     @Override
     public void delete(List<String> chain, String id, String kind) {
         store.delete(chain, id);
+    }
+
+    @Override
+    public Optional<byte[]> bytes(List<String> chain, String id) {
+        return store.get(chain, id);
+    }
+
+    @Override
+    public void importRecord(List<String> chain, String id, byte[] bytes, String source) {
+        RecordCheck.check(serde, bytes, source + " (" + StateRepository.fqn(chain, id) + ")");
+        store.put(chain, id, bytes);
+    }
+
+    @Override
+    public void restore(List<StateStore.Write> writes) {
+        store.writeAll(writes);
     }
 
     @Override

@@ -3,7 +3,7 @@ package run.alchemy.engine.internal.state;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import run.alchemy.api.Action;
 import run.alchemy.api.Phase;
-import run.alchemy.api.spi.EventLog;
+import run.alchemy.engine.internal.log.StageLog;
 import run.alchemy.api.spi.StateStore;
 import run.alchemy.engine.internal.StateSerde;
 import run.alchemy.engine.internal.log.EventCodec.Type;
@@ -39,14 +39,14 @@ public interface StateRepository {
     }
 
     /** The log is the truth: writes are appended in batches, then projected into the store. */
-    static StateRepository eventSourced(StateStore store, StateSerde serde, EventLog log, RunInfo run) {
+    static StateRepository eventSourced(StateStore store, StateSerde serde, StageLog log, RunInfo run) {
         return new EventSourcedRepository(store, serde, log, run);
     }
 
     StateStore store();
 
     /** The stage's log, when this repository keeps one. */
-    Optional<EventLog> log();
+    Optional<StageLog> log();
 
     /**
      * Brings the state up to date before the run reads it: re-projects what an interrupted run
@@ -74,6 +74,21 @@ public interface StateRepository {
     void write(List<String> chain, String id, ObjectNode record, SecretCodec codec, Type type);
 
     void delete(List<String> chain, String id, String kind);
+
+    /** The record's bytes as this run sees them (its own writes first), noticing external changes as a read does. */
+    Optional<byte[]> bytes(List<String> chain, String id);
+
+    /**
+     * Writes a record from outside a deploy (an import) byte for byte, as an {@code imported} event
+     * projected like every other write. Bytes that are no state record are refused, naming {@code source}.
+     */
+    void importRecord(List<String> chain, String id, byte[] bytes, String source);
+
+    /**
+     * Writes the log's own bytes over snapshots that lost them (a rebuild): nothing is appended, the
+     * log already holds these records; then every position is marked projected.
+     */
+    void restore(List<StateStore.Write> writes);
 
     /** Removes the scope's container once its records are gone. */
     void deleteScope(List<String> chain);

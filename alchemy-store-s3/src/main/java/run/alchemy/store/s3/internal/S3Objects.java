@@ -99,6 +99,23 @@ public final class S3Objects implements AutoCloseable {
         });
     }
 
+    /** An object's bytes and its ETag. */
+    public record Fetched(byte[] bytes, String etag) {
+    }
+
+    /** The object's bytes and ETag, or empty when it does not exist. */
+    public Optional<Fetched> getWithETag(String key) {
+        return call("read", key, () -> {
+            try {
+                ResponseBytes<GetObjectResponse> bytes =
+                        client.getObjectAsBytes(GetObjectRequest.builder().bucket(bucket).key(key).build());
+                return Optional.of(new Fetched(bytes.asByteArray(), bytes.response().eTag()));
+            } catch (NoSuchKeyException e) {
+                return Optional.empty();
+            }
+        });
+    }
+
     /** The first {@code length} bytes of the object (fewer if it is shorter), or empty when it does not exist. */
     public Optional<byte[]> head(String key, int length) {
         return call("read", key, () -> {

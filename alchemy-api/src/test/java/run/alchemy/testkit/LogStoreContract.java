@@ -1,8 +1,8 @@
 package run.alchemy.testkit;
 
-import run.alchemy.api.spi.EventLog;
-import run.alchemy.api.spi.LockHolder;
 import run.alchemy.api.spi.LogConflictException;
+import run.alchemy.api.spi.LogStore;
+import run.alchemy.api.spi.StateStore;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -10,15 +10,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -29,52 +25,67 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * The conformance suite every {@link EventLog} passes, in the manner of Terraform's backend tests
- * ({@code TestBackendStateLocks(b1, b2)}): extend it, return a fresh empty log from
- * {@link #newLog()} and a second, independent instance on the same storage from {@link #reopen()},
- * and it runs unchanged.
+ * The conformance suite of the {@link LogStore} primitives every store that keeps logs passes, in
+ * the manner of Terraform's backend tests ({@code TestBackendStateLocks(b1, b2)}): extend it,
+ * return a fresh, empty store from {@link #newStore()} and a second, independent instance on the
+ * same storage from {@link #reopenStore()}, and it runs unchanged. The engine builds the lease,
+ * the projection mark, the index and compaction on exactly these primitives.
  */
-public abstract class EventLogContract {
-    /** The log under test, from {@link #newLog()}; opened before each test. */
-    protected EventLog log;
+public abstract class LogStoreContract {
+    protected static final String APP = "contract-app";
+    protected static final String STAGE = "dev";
 
-    private final List<EventLog> opened = new ArrayList<>();
+    /** The store of this test, from {@link #newStore()}. */
+    protected StateStore store;
+    /** The log of {@link #APP}/{@link #STAGE} in {@link #store}; opened before each test. */
+    protected LogStore log;
 
-    /** A new, empty log; called once before each test. */
-    protected abstract EventLog newLog() throws Exception;
+    private final List<AutoCloseable> opened = new ArrayList<>();
+
+    /** A new, empty store that keeps logs; called once before each test. */
+    protected abstract StateStore newStore() throws Exception;
 
     /**
-     * Another instance on the storage of the last {@link #newLog()}, sharing no memory with it (as a
-     * second process would see it). May be called several times per test; each call opens anew.
+     * Another instance on the storage of the last {@link #newStore()}, sharing no memory with it (as
+     * a second process would see it). May be called several times per test; each call opens anew.
      */
-    protected abstract EventLog reopen() throws Exception;
+    protected abstract StateStore reopenStore() throws Exception;
 
     @BeforeEach
     void openLog() throws Exception {
-        log = newLog();
-        opened.add(log);
+        store = newStore();
+        opened.add(store);
+        log = logOf(store, STAGE);
     }
 
     @AfterEach
-    void closeLogs() {
-        for (EventLog l : opened) {
-            l.close();
+    void closeLogs() throws Exception {
+        for (int i = opened.size() - 1; i >= 0; i--) {
+            opened.get(i).close();
         }
         opened.clear();
     }
 
-    /** {@link #reopen()}, closed after the test. */
-    protected EventLog second() throws Exception {
-        EventLog other = reopen();
-        assertNotNull(other, "reopen() returned null");
+    private LogStore logOf(StateStore s, String stage) {
+        Optional<LogStore> l = s.logStore(APP, stage);
+        assertTrue(l.isPresent(), "the store under test must keep logs");
+        opened.add(l.get());
+        return l.get();
+    }
+
+    /** The same log through {@link #reopenStore()}, closed after the test. */
+    protected LogStore second() throws Exception {
+        StateStore other = reopenStore();
+        assertNotNull(other, "reopenStore() returned null");
         opened.add(other);
-        return other;
+        return logOf(other, STAGE);
     }
 
     protected static byte[] bytes(String text) {
@@ -94,7 +105,7 @@ public abstract class EventLogContract {
     }
 
     /** Every record after {@code after}, as position → UTF-8 text, checking positions strictly ascend. */
-    protected static List<Map.Entry<Long, String>> readAll(EventLog l, long after) {
+    protected static List<Map.Entry<Long, String>> readAll(LogStore l, long after) {
         List<Map.Entry<Long, String>> all = new ArrayList<>();
         l.read(after, (pos, rec) -> {
             if (!all.isEmpty() && pos <= all.get(all.size() - 1).getKey()) {
@@ -112,16 +123,6 @@ public abstract class EventLogContract {
 
     protected static List<String> texts(List<Map.Entry<Long, String>> entries) {
         return entries.stream().map(Map.Entry::getValue).toList();
-    }
-
-    /**
-     * A holder that looks alive to any implementation: this host, this (running) process, and a
-     * {@code since} truncated to millis so that it survives any reasonable serialisation.
-     */
-    protected static LockHolder holder(String runId) {
-        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        return new LockHolder(UUID.randomUUID().toString(), runId, "tester", LockHolder.localHost(), ProcessHandle.current().pid(),
-                now, now);
     }
 
     // ------------------------------------------------------------------ positions and reads
@@ -181,7 +182,7 @@ public abstract class EventLogContract {
 
     @Test
     void aSecondInstanceSeesAppendsAndOnlyOneOfTwoWritersAtTheSameHeadWins() throws Exception {
-        EventLog other = second();
+        LogStore other = second();
         assertEquals(1, log.append(0, records("{\"by\":\"first\"}")));
         assertEquals(1, other.head());
         assertEquals(List.of("{\"by\":\"first\"}"), texts(readAll(other, 0)));
@@ -197,7 +198,7 @@ public abstract class EventLogContract {
     @Test
     @Timeout(120)
     void racingAppendsAtTheSameHeadHaveExactlyOneWinner() throws Exception {
-        EventLog other = second();
+        LogStore other = second();
         for (int round = 0; round < 20; round++) {
             long head = log.head();
             CountDownLatch go = new CountDownLatch(1);
@@ -219,7 +220,7 @@ public abstract class EventLogContract {
         assertEquals(20, readAll(log, 0).size());
     }
 
-    private static boolean tryAppend(EventLog l, CountDownLatch go, long head, String record) throws Exception {
+    private static boolean tryAppend(LogStore l, CountDownLatch go, long head, String record) throws Exception {
         go.await();
         try {
             assertEquals(head + 1, l.append(head, records(record)));
@@ -232,7 +233,7 @@ public abstract class EventLogContract {
     @Test
     @Timeout(300)
     void concurrentAppendersRetryingOnConflictLoseNothingAndInterleaveNothing() throws Exception {
-        EventLog other = second();
+        LogStore other = second();
         int writers = 4;
         int batches = 25;
         CountDownLatch go = new CountDownLatch(1);
@@ -240,7 +241,7 @@ public abstract class EventLogContract {
         List<Future<Integer>> futures = new ArrayList<>();
         try {
             for (int w = 0; w < writers; w++) {
-                EventLog mine = w % 2 == 0 ? log : other;
+                LogStore mine = w % 2 == 0 ? log : other;
                 int writer = w;
                 futures.add(pool.submit(() -> {
                     go.await();
@@ -277,7 +278,7 @@ public abstract class EventLogContract {
         for (int b = 0; b < batches; b++) {
             expected += writers * (1 + (b % 3));
         }
-        for (EventLog reader : List.of(log, other, second())) {
+        for (LogStore reader : List.of(log, other, second())) {
             assertEquals(expected, reader.head());
             List<Map.Entry<Long, String>> all = readAll(reader, 0);
             assertEquals(expected, all.size());
@@ -317,7 +318,7 @@ public abstract class EventLogContract {
                         (byte) 0x98, (byte) 0x80, '"', '}'},
                 bytes("{\"big\":\"" + "x€".repeat(200_000) + "\"}"));
         assertEquals(recs.size(), log.append(0, recs));
-        for (EventLog reader : List.of(log, second())) {
+        for (LogStore reader : List.of(log, second())) {
             List<byte[]> back = new ArrayList<>();
             reader.read(0, (pos, rec) -> back.add(rec));
             assertEquals(recs.size(), back.size());
@@ -339,206 +340,174 @@ public abstract class EventLogContract {
         assertEquals(List.of(1L, 2L), positions(readAll(log, 0)));
     }
 
-    // ------------------------------------------------------------------ projection marker
+    // ------------------------------------------------------------------ dropping
 
     @Test
-    void projectedIsZeroUntilMarkedAndSharedBetweenInstances() throws Exception {
-        assertEquals(0, log.projected());
-        log.append(0, records("a", "b", "c"));
-        assertEquals(0, log.projected());
-        log.markProjected(2);
-        assertEquals(2, log.projected());
-        EventLog other = second();
-        assertEquals(2, other.projected());
-        other.markProjected(3);
-        assertEquals(3, log.projected());
-        assertEquals(3, log.head(), "marking the projection appends nothing");
+    void dropBelowKeepsEveryRecordFromThePositionOnAndTheHead() throws Exception {
+        log.append(0, records("a1", "a2", "a3"));
+        log.append(3, records("b4", "b5"));
+        log.append(5, records("checkpoint6"));
+        log.append(6, records("c7"));
+        log.dropBelow(6);
+        for (LogStore reader : List.of(log, second())) {
+            assertEquals(7, reader.head());
+            List<Map.Entry<Long, String>> all = readAll(reader, 0);
+            assertTrue(positions(all).containsAll(List.of(6L, 7L)), positions(all).toString());
+            assertEquals(List.of("checkpoint6", "c7"), texts(readAll(reader, 5)));
+            assertEquals(List.of("c7"), texts(readAll(reader, 6)));
+        }
+        assertEquals(8, log.append(7, records("d8")));
+        assertEquals(List.of("checkpoint6", "c7", "d8"), texts(readAll(second(), 5)));
     }
 
-    // ------------------------------------------------------------------ lock
+    @Test
+    void anAppendAtAHeadBelowADropIsRefusedEvenWhereItsRecordsAreGone() throws Exception {
+        LogStore stale = second();
+        log.append(0, records("a1"));
+        log.append(1, records("b2"));
+        log.append(2, records("checkpoint3"));
+        log.dropBelow(3);
+        assertThrows(LogConflictException.class, () -> stale.append(1, records("stale")));
+        assertThrows(LogConflictException.class, () -> stale.append(0, records("stale")));
+        assertThrows(LogConflictException.class, () -> log.append(2, records("stale")));
+        assertEquals(3, second().head());
+        assertEquals(List.of("checkpoint3"), texts(readAll(second(), 2)));
+        assertFalse(texts(readAll(second(), 0)).contains("stale"));
+    }
 
     @Test
-    void tryLockOnAFreeLogTakesItAndHolderReportsTheHolder() throws Exception {
-        assertTrue(log.holder().isEmpty());
-        LockHolder me = holder("run-1");
-        Instant before = Instant.now();
-        assertEquals(Optional.empty(), log.tryLock(me, minutes(5)));
-        Instant after = Instant.now();
-        for (EventLog l : List.of(log, second())) {
-            LockHolder h = l.holder().orElseThrow(() -> new AssertionError("no holder after tryLock"));
-            assertSameHolder(me, h);
-            assertFalse(h.expires().isBefore(before.plus(minutes(5)).minusSeconds(1)), "expires " + h.expires());
-            assertFalse(h.expires().isAfter(after.plus(minutes(5)).plusSeconds(1)), "expires " + h.expires());
-            assertFalse(h.expired());
+    void droppingBeyondTheHeadIsRefusedAndChangesNothing() throws Exception {
+        log.append(0, records("a1", "a2"));
+        assertThrows(IllegalArgumentException.class, () -> log.dropBelow(3));
+        assertEquals(List.of("a1", "a2"), texts(readAll(second(), 0)));
+        log.dropBelow(2);
+        log.dropBelow(2);
+        log.dropBelow(1);
+        assertEquals(List.of("a2"), texts(readAll(second(), 1)));
+        assertEquals(2, second().head());
+    }
+
+    // ------------------------------------------------------------------ control objects
+
+    @Test
+    void aControlObjectIsCreatedOnceReadPutAndDeleted() throws Exception {
+        assertTrue(log.control("projected").isEmpty());
+        assertTrue(log.createControl("projected", bytes("1")));
+        assertFalse(log.createControl("projected", bytes("2")), "create-if-absent: it exists");
+        LogStore other = second();
+        LogStore.Control first = other.control("projected").orElseThrow();
+        assertEquals("projected", first.name());
+        assertEquals("1", text(first.bytes()));
+        assertFalse(other.createControl("projected", bytes("3")));
+
+        other.putControl("projected", bytes("42"));
+        LogStore.Control replaced = log.control("projected").orElseThrow();
+        assertEquals("42", text(replaced.bytes()));
+        if (first.version() != null) {
+            assertNotEquals(first.version(), replaced.version(), "a write changes the version token");
+        }
+        log.deleteControl("projected");
+        log.deleteControl("projected"); // a missing one is not an error
+        assertTrue(other.control("projected").isEmpty());
+        assertTrue(other.createControl("projected", bytes("again")));
+        assertEquals("again", text(log.control("projected").orElseThrow().bytes()));
+    }
+
+    @Test
+    void controlObjectsAreListedByPrefixSorted() throws Exception {
+        for (String name : List.of("lock/00000000000000000002", "index", "lock/00000000000000000001", "lockx",
+                "a/b/c", "a/b.d")) {
+            assertTrue(log.createControl(name, bytes(name)));
+        }
+        LogStore other = second();
+        assertEquals(List.of("lock/00000000000000000001", "lock/00000000000000000002"), other.controls("lock/"));
+        assertEquals(List.of("lock/00000000000000000001", "lock/00000000000000000002", "lockx"), other.controls("lock"));
+        assertEquals(List.of("a/b.d", "a/b/c"), other.controls("a/b"));
+        assertEquals(List.of("a/b.d", "a/b/c", "index", "lock/00000000000000000001", "lock/00000000000000000002",
+                "lockx"), other.controls(""));
+        assertEquals(List.of(), other.controls("nothing/"));
+        log.append(0, records("r1"));
+        assertEquals(6, other.controls("").size(), "records are not control objects");
+        assertEquals("a/b/c", text(other.control("a/b/c").orElseThrow().bytes()));
+    }
+
+    @Test
+    void controlObjectsHoldAnyBytesUnchangedIncludingDamagedOrForeignOnes() throws Exception {
+        List<byte[]> samples = List.of(new byte[0], bytes("garbage"), bytes("line 1\nline 2\r\n"),
+                new byte[] {0, (byte) 0xff, (byte) 0xfe, 10, 13, 0, (byte) 0xc3},
+                bytes("alchemy-java-lease 1\nstate=held\nexpires=not a time\n"));
+        for (int i = 0; i < samples.size(); i++) {
+            log.putControl("lock/" + i, samples.get(i));
+        }
+        LogStore other = second();
+        for (int i = 0; i < samples.size(); i++) {
+            assertArrayEquals(samples.get(i), other.control("lock/" + i).orElseThrow().bytes(), "object " + i);
+        }
+        assertFalse(other.createControl("lock/1", bytes("mine")), "a damaged object still exists");
+    }
+
+    @Test
+    void badControlObjectNamesAreRefused() {
+        for (String bad : List.of("", "/a", "a/", "a//b", "Upper", "../x", ".hidden", "a/.b", "sp ace", "x".repeat(201))) {
+            assertThrows(IllegalArgumentException.class, () -> log.putControl(bad, bytes("x")), bad);
+            assertThrows(IllegalArgumentException.class, () -> log.createControl(bad, bytes("x")), bad);
+            assertThrows(IllegalArgumentException.class, () -> log.control(bad), bad);
         }
     }
 
-    private static void assertSameHolder(LockHolder expected, LockHolder actual) {
-        assertEquals(expected.lockId(), actual.lockId(), "lockId");
-        assertEquals(expected.runId(), actual.runId(), "runId");
-        assertEquals(expected.user(), actual.user(), "user");
-        assertEquals(expected.host(), actual.host(), "host");
-        assertEquals(expected.pid(), actual.pid(), "pid");
-        assertEquals(expected.since(), actual.since(), "since");
-    }
-
     @Test
-    void aHeldLockIsRefusedToAnotherLockIdWithTheHolder() throws Exception {
-        LockHolder first = holder("run-1");
-        LockHolder second = holder("run-2");
-        assertTrue(log.tryLock(first, minutes(5)).isEmpty());
-        EventLog other = second();
-        Optional<LockHolder> refused = other.tryLock(second, minutes(5));
-        assertTrue(refused.isPresent(), "a held lock must not be taken by another lock id");
-        assertSameHolder(first, refused.get());
-        assertFalse(refused.get().expired());
-        // Same instance, other lock id: also refused.
-        assertTrue(log.tryLock(second, minutes(5)).isPresent());
-        assertSameHolder(first, other.holder().orElseThrow());
-    }
-
-    @Test
-    void tryLockIsReentrantForTheSameLockId() throws Exception {
-        LockHolder me = holder("run-1");
-        assertTrue(log.tryLock(me, minutes(1)).isEmpty());
-        LockHolder firstLease = log.holder().orElseThrow();
-        Thread.sleep(5);
-        assertEquals(Optional.empty(), log.tryLock(me, minutes(10)));
-        assertEquals(Optional.empty(), second().tryLock(me, minutes(10)), "from another instance too");
-        LockHolder now = log.holder().orElseThrow();
-        assertSameHolder(me, now);
-        assertTrue(now.expires().isAfter(firstLease.expires()), "re-locking extends the lease");
-    }
-
-    @Test
-    void renewExtendsTheLease() throws Exception {
-        LockHolder me = holder("run-1");
-        assertTrue(log.tryLock(me, minutes(1)).isEmpty());
-        Instant first = log.holder().orElseThrow().expires();
-        log.renew(me, minutes(30));
-        LockHolder renewed = second().holder().orElseThrow();
-        assertSameHolder(me, renewed);
-        assertTrue(renewed.expires().isAfter(first.plus(minutes(20))), "renewed until " + renewed.expires());
-    }
-
-    @Test
-    void renewByANonHolderConflicts() throws Exception {
-        LockHolder me = holder("run-1");
-        LockHolder intruder = holder("run-2");
-        assertThrows(LogConflictException.class, () -> log.renew(me, minutes(1)), "renewing a free lock");
-        assertTrue(log.holder().isEmpty(), "a failed renew takes nothing");
-        assertTrue(log.tryLock(me, minutes(1)).isEmpty());
-        EventLog other = second();
-        assertThrows(LogConflictException.class, () -> other.renew(intruder, minutes(60)));
-        LockHolder h = log.holder().orElseThrow();
-        assertSameHolder(me, h);
-        assertTrue(h.expires().isBefore(Instant.now().plus(minutes(2))), "the intruder extended nothing");
-    }
-
-    @Test
-    void unlockNeedsTheLockId() throws Exception {
-        assertFalse(log.unlock("nobody"), "unlocking a free lock");
-        LockHolder me = holder("run-1");
-        assertTrue(log.tryLock(me, minutes(5)).isEmpty());
-        EventLog other = second();
-        assertFalse(other.unlock("wrong-" + me.lockId()));
-        assertSameHolder(me, log.holder().orElseThrow());
-        assertTrue(other.unlock(me.lockId()), "force-unlock from another instance naming the lock id");
-        assertTrue(log.holder().isEmpty());
-        assertFalse(log.unlock(me.lockId()), "already released");
-        LockHolder next = holder("run-2");
-        assertTrue(log.tryLock(next, minutes(5)).isEmpty(), "free again after unlock");
-        assertThrows(LogConflictException.class, () -> log.renew(me, minutes(1)));
-    }
-
-    @Test
-    void anExpiredLeaseIsTakenOver() throws Exception {
-        LockHolder old = holder("run-old");
-        assertTrue(log.tryLock(old, millis(1)).isEmpty());
-        for (int polls = 0; !log.holder().orElseThrow().expired(); polls++) {
-            if (polls == 2000) {
-                fail("the 1 ms lease never expired"); // a hang guard, not a timing assertion
+    @Timeout(120)
+    void twoCreatesOfTheSameControlObjectAtOnceHaveExactlyOneWinner() throws Exception {
+        LogStore other = second();
+        for (int round = 0; round < 20; round++) {
+            String name = "lock/" + round;
+            CountDownLatch go = new CountDownLatch(1);
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            try {
+                Future<Boolean> a = pool.submit(() -> {
+                    go.await();
+                    return log.createControl(name, bytes("a"));
+                });
+                Future<Boolean> b = pool.submit(() -> {
+                    go.await();
+                    return other.createControl(name, bytes("b"));
+                });
+                go.countDown();
+                boolean aWon = a.get();
+                assertTrue(aWon ^ b.get(), "exactly one of two creates of " + name + " wins");
+                assertEquals(aWon ? "a" : "b", text(second().control(name).orElseThrow().bytes()),
+                        "the object holds the winner's bytes");
+            } finally {
+                pool.shutdownNow();
             }
-            Thread.sleep(5);
         }
-        assertTrue(log.holder().isPresent(), "holder() reports an expired holder too");
-        EventLog other = second();
-        LockHolder taker = holder("run-new");
-        assertEquals(Optional.empty(), other.tryLock(taker, minutes(5)), "an expired lease is taken over");
-        assertSameHolder(taker, log.holder().orElseThrow());
-        assertThrows(LogConflictException.class, () -> log.renew(old, minutes(5)),
-                "the old holder can no longer renew");
-        assertFalse(log.unlock(old.lockId()));
-        assertSameHolder(taker, log.holder().orElseThrow());
-        assertTrue(log.tryLock(holder("run-third"), minutes(5)).isPresent(), "the new lease holds");
     }
 
-    // ------------------------------------------------------------------ compaction
+    // ------------------------------------------------------------------ is there a log?
 
     @Test
-    void compactReplacesThePrefixWithTheCheckpointAndKeepsPositions() throws Exception {
-        for (int i = 1; i <= 6; i++) {
-            log.append(i - 1, records("{\"n\":" + i + "}"));
+    void openingAndReadingALogWritesNothingAndHasLogSaysWhetherAnythingWas() throws Exception {
+        assertFalse(store.hasLog(APP, STAGE));
+        LogStore other = logOf(store, "other");
+        assertEquals(0, log.head());
+        assertEquals(List.of(), readAll(log, 0));
+        assertTrue(log.control("projected").isEmpty());
+        assertEquals(List.of(), log.controls(""));
+        assertEquals(0, other.head());
+        StateStore fresh = reopenStore();
+        opened.add(fresh);
+        for (StateStore s : List.of(store, fresh)) {
+            assertFalse(s.hasLog(APP, STAGE), "opening and reading a log must not create it");
+            assertFalse(s.hasLog(APP, "other"));
         }
-        log.compact(4, bytes("{\"checkpoint\":4,\"é\":\"☃\"}"));
-        for (EventLog l : List.of(log, second())) {
-            assertEquals(6, l.head(), "compaction keeps the head");
-            List<Map.Entry<Long, String>> all = readAll(l, 0);
-            assertEquals(List.of(4L, 5L, 6L), positions(all));
-            assertEquals(List.of("{\"checkpoint\":4,\"é\":\"☃\"}", "{\"n\":5}", "{\"n\":6}"), texts(all));
-            assertEquals(List.of(5L, 6L), positions(readAll(l, 4)), "read after the checkpoint skips it");
-            assertEquals(List.of(6L), positions(readAll(l, 5)));
+        log.append(0, records("r1"));
+        other.createControl("lock/00000000000000000001", bytes("held"));
+        StateStore later = reopenStore();
+        opened.add(later);
+        for (StateStore s : List.of(store, later)) {
+            assertTrue(s.hasLog(APP, STAGE));
+            assertTrue(s.hasLog(APP, "other"), "a control object alone makes a log");
+            assertFalse(s.hasLog(APP, "never"));
         }
-        assertThrows(LogConflictException.class, () -> log.append(4, records("{\"stale\":true}")));
-        assertEquals(7, log.append(6, records("{\"n\":7}")));
-        EventLog other = second();
-        assertEquals(8, other.append(7, records("{\"n\":8}")));
-        assertEquals(List.of(4L, 5L, 6L, 7L, 8L), positions(readAll(log, 0)));
-        assertEquals(List.of("{\"n\":7}", "{\"n\":8}"), texts(readAll(log, 6)));
-    }
-
-    @Test
-    void compactUpToTheHeadLeavesOnlyTheCheckpointAndCompactsAgain() throws Exception {
-        log.append(0, records("a", "b", "c"));
-        log.compact(3, bytes("{\"cp\":3}"));
-        assertEquals(3, log.head());
-        assertEquals(List.of(Map.entry(3L, "{\"cp\":3}")), readAll(log, 0));
-        assertEquals(List.of(), readAll(log, 3));
-        assertEquals(5, log.append(3, records("d", "e")));
-        second().compact(4, bytes("{\"cp\":4}"));
-        assertEquals(5, log.head());
-        assertEquals(List.of(Map.entry(4L, "{\"cp\":4}"), Map.entry(5L, "e")), readAll(log, 0));
-        assertEquals(6, log.append(5, records("f")));
-        assertEquals(List.of("{\"cp\":4}", "e", "f"), texts(readAll(second(), 0)));
-    }
-
-    @Test
-    void compactBeyondTheHeadIsRefusedAndChangesNothing() {
-        log.append(0, records("a", "b"));
-        assertThrows(IllegalArgumentException.class, () -> log.compact(3, bytes("{\"cp\":3}")));
-        assertEquals(2, log.head());
-        assertEquals(List.of(Map.entry(1L, "a"), Map.entry(2L, "b")), readAll(log, 0));
-        assertEquals(3, log.append(2, records("c")));
-    }
-
-    @Test
-    void aCheckpointContainingANewlineIsRefused() {
-        log.append(0, records("a", "b"));
-        assertThrows(IllegalArgumentException.class, () -> log.compact(2, bytes("{\n}")));
-        assertEquals(List.of(Map.entry(1L, "a"), Map.entry(2L, "b")), readAll(log, 0));
-        assertEquals(2, log.head());
-    }
-
-    /** Lease lengths (what a lease is asked for, not a measured time). */
-    protected static Duration minutes(long n) {
-        return Duration.ofMinutes(n);
-    }
-
-    protected static Duration hours(long n) {
-        return Duration.ofHours(n);
-    }
-
-    protected static Duration millis(long n) {
-        return Duration.ofMillis(n);
     }
 }

@@ -1,0 +1,150 @@
+package run.alchemy.api.spi;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The storage of one stage's event log: numbered records and a few small named control objects.
+ * A store provides only these primitives; the engine builds the protocol on them once for every
+ * store (the stage lease and its takeover, fencing, the projection mark, the snapshot index,
+ * compaction), so a store that honours the contracts below gets all of it right.
+ *
+ * <h2>Records</h2>
+ * A record is opaque bytes without {@code \n} or {@code \r} (one JSON document, written by the
+ * engine). Records are numbered from 1 without gaps; the <em>head</em> is the position of the last
+ * one (0 when there is none). Appends come in batches: {@link #append} writes a whole batch at the
+ * positions after the head the writer expects, or nothing at all. Positions never change and
+ * records are never rewritten; {@link #dropBelow} only forgets old ones.
+ *
+ * <h2>Control objects</h2>
+ * Small byte strings (a few KiB at most) addressed by a name: one or more segments joined by
+ * {@code /}, each matching {@code [a-z0-9][a-z0-9._-]*}, at most 200 characters in all (see
+ * {@link #checkName}). A store keeps them beside the records and may refuse other names with
+ * {@link IllegalArgumentException}. Each write of one is atomic: a reader sees the bytes of one
+ * whole write, never a mix. Control object writes need not be durable: after a power loss an
+ * object may read as any version written before it, as absent, or as damaged bytes; the engine
+ * copes with each (a damaged projection mark costs a full re-projection, a damaged lease is
+ * reported and can be taken over). Creation is the one conditional write the engine relies on.
+ *
+ * <p>Implementations are thread-safe and safe for several processes (or machines) using the same
+ * storage at once, each with its own instance: no instance may rely on memory of what it wrote.
+ * Opening one (see {@link StateStore#logStore}) writes nothing; the first write creates the storage.
+ */
+public interface LogStore extends AutoCloseable {
+
+    /** Position of the last record; 0 when there is none (also when nothing was ever written). */
+    long head();
+
+    /**
+     * Appends {@code records} at positions {@code expectedHead + 1 …} and returns the new head.
+     * Atomic: when it returns, the whole batch is durable (fsync'd, or the medium's equivalent: the
+     * batch survives a power loss) and visible to every instance; when it throws, none of it was
+     * appended, now or later. An empty batch appends nothing and returns {@code expectedHead}
+     * (without checking it). A position dropped by {@link #dropBelow} is never appended at again:
+     * an append whose expected head lies below a drop is refused, even when the records it would
+     * replace are gone.
+     *
+     * @throws LogConflictException     if the head is not {@code expectedHead} (another writer
+     *                                  appended first): of two appends at the same head exactly one wins
+     * @throws IllegalArgumentException if a record contains {@code \n} or {@code \r} (nothing is appended)
+     */
+    long append(long expectedHead, List<byte[]> records);
+
+    /**
+     * Calls {@code visitor} with each record after {@code afterPosition}, in ascending position
+     * order, each position once, until it returns false or the head is reached. Records that
+     * {@link #dropBelow} let go are skipped (positions start where the kept records start); a read
+     * that races a drop may fail with a {@link run.alchemy.api.StoreException} asking to read again.
+     *
+     * @throws run.alchemy.api.StateCorruptedException when stored bytes fail their check, naming where
+     */
+    void read(long afterPosition, RecordVisitor visitor);
+
+    @FunctionalInterface
+    interface RecordVisitor {
+        /** Sees one record; returns false to stop reading. */
+        boolean visit(long position, byte[] record);
+    }
+
+    /**
+     * Lets go of records below {@code position}: afterwards, reads may skip any of them (a store
+     * that stores batches drops whole batches that end below it and may keep the start of the batch
+     * holding it), while every record at or after it is kept. The head does not change; appends at
+     * a head below {@code position} are refused from now on (see {@link #append}). The engine calls
+     * it after appending a checkpoint, with the checkpoint's position.
+     *
+     * @throws IllegalArgumentException if {@code position} is beyond the head
+     */
+    void dropBelow(long position);
+
+    /**
+     * A control object: its bytes and, where the medium has one, an opaque version token (an ETag,
+     * size and modification time) that changes whenever the object is written; null when it has none.
+     */
+    record Control(String name, byte[] bytes, String version) {
+        public Control {
+            bytes = bytes.clone();
+        }
+
+        @Override
+        public byte[] bytes() {
+            return bytes.clone();
+        }
+    }
+
+    /** The control object, or empty when there is none. */
+    Optional<Control> control(String name);
+
+    /**
+     * Creates the control object only if there is none by that name, atomically: of any number of
+     * concurrent creators (in this process or others) exactly one gets true, and every reader sees
+     * either no object or that creator's whole bytes.
+     *
+     * @return true when this call created it; false when an object by that name already existed
+     */
+    boolean createControl(String name, byte[] bytes);
+
+    /** Creates or replaces the control object (atomically, see the class comment). */
+    void putControl(String name, byte[] bytes);
+
+    /** Removes the control object; a missing one is not an error. */
+    void deleteControl(String name);
+
+    /** The names of the control objects that start with {@code prefix} (any string), sorted by {@link String#compareTo}. */
+    List<String> controls(String prefix);
+
+    /** Where the log lives, for messages (a directory, a URL). */
+    String describe();
+
+    /** Releases what this instance holds open; the stored log is unaffected. */
+    @Override
+    default void close() {
+    }
+
+    /**
+     * Checks a control object name against the rules in the class comment.
+     *
+     * @throws IllegalArgumentException naming the name and the rule it breaks
+     */
+    static String checkName(String name) {
+        if (name == null || name.isEmpty() || name.length() > 200) {
+            throw new IllegalArgumentException("a control object name must have 1 to 200 characters: " + name);
+        }
+        for (String segment : name.split("/", -1)) {
+            boolean ok = !segment.isEmpty() && isStart(segment.charAt(0));
+            for (int i = 1; ok && i < segment.length(); i++) {
+                char c = segment.charAt(i);
+                ok = isStart(c) || c == '.' || c == '_' || c == '-';
+            }
+            if (!ok) {
+                throw new IllegalArgumentException("bad control object name \"" + name + "\": each /-separated"
+                        + " segment must match [a-z0-9][a-z0-9._-]*");
+            }
+        }
+        return name;
+    }
+
+    private static boolean isStart(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+    }
+}
