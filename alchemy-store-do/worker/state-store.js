@@ -7,6 +7,7 @@
 // with M in validate, get, getBatch, all, set, delete, list, count; and adds, for alchemy-java:
 //   contents, getMany, writeBatch                 (snapshots in fewer round trips)
 //   logExists, logHead, logAppend, logRead, logDropBelow          (the stage's event log)
+//   logStages                                    (the app's stages that have a log)
 //   controlGet, controlCreate, controlPut, controlDelete, controlList  (small named objects)
 // One Durable Object per "<app>/<stage>", as in Alchemy. State lives in the object's SQLite
 // storage. Platform limits respected: a stored value (a row) is at most 2 MB, so texts and blobs
@@ -71,10 +72,22 @@ async function handle(request, env, url) {
     // Alchemy's client looks only at the status; alchemy-java learns which methods it may use.
     return { worker: "alchemy-java", protocol: 1 };
   }
-  if (typeof method !== "string" || !Object.hasOwn(METHODS, method)) {
+  if (typeof method !== "string" || (!Object.hasOwn(METHODS, method) && method !== "logStages")) {
     throw new APIError("Method not found", 404);
   }
-  const stub = env.STATE_STORE.get(env.STATE_STORE.idFromName(`${app}/${stage}`));
+  let stub;
+  if (LOG_METHODS.has(method)) {
+    const ns = logPrefix(body.params);
+    if (method === "logStages") {
+      return logStages(env, ns, app);
+    }
+    if (CREATES_LOG.has(method)) {
+      await register(env, ns, app, stage);
+    }
+    stub = logObject(env, ns, app, stage);
+  } else {
+    stub = env.STATE_STORE.get(env.STATE_STORE.idFromName(`${app}/${stage}`));
+  }
   const reply = await stub.call(method, body.params ?? null);
   if (reply.error) {
     throw new APIError(reply.error, reply.status);
@@ -98,6 +111,47 @@ async function authorized(request, env) {
 }
 
 const MUTATING = new Set(["logAppend", "logDropBelow", "controlCreate", "controlPut", "controlDelete"]);
+const LOG_METHODS = new Set(["logExists", "logHead", "logAppend", "logRead", "logDropBelow", "logStages",
+  "controlGet", "controlCreate", "controlPut", "controlDelete", "controlList"]);
+// The calls that may give a stage its log (logExists turns true): the stage is registered first.
+const CREATES_LOG = new Set(["logAppend", "controlCreate", "controlPut"]);
+
+// A stage's log lives in an object of its own, named by the client's key prefix too (params.logPrefix):
+// stores with different prefixes on one worker keep apart logs as they keep apart snapshots, and
+// Alchemy's "<app>/<stage>" object holds only snapshots. The names have NULs, which no app, stage or
+// prefix the engine sends can have.
+const logObject = (env, ns, app, stage) =>
+  env.STATE_STORE.get(env.STATE_STORE.idFromName(`log\u0000${ns}\u0000${app}/${stage}`));
+// A Durable Object cannot be listed, so each prefix and app has one more object that keeps the
+// names of the stages with a log.
+const registry = (env, ns, app) => env.STATE_STORE.get(env.STATE_STORE.idFromName(`stages\u0000${ns}\u0000${app}`));
+// Stages this isolate has registered already: registrations are never undone, so one per isolate
+// suffices and later appends skip the extra round trip.
+const registered = new Set();
+
+function logPrefix(p) {
+  const v = p?.logPrefix;
+  if (typeof v !== "string" || v.length === 0 || v.includes("\u0000")) {
+    throw bad("params.logPrefix must be the client's key prefix, a non-empty string");
+  }
+  return v;
+}
+
+async function register(env, ns, app, stage) {
+  const key = `${ns}\u0000${app}/${stage}`;
+  if (!registered.has(key)) {
+    await registry(env, ns, app).registerStage(stage);
+    registered.add(key);
+  }
+}
+
+// Registered before their first write, a stage whose write then failed may have no log: each is
+// asked, so the answer is exactly the stages whose log exists.
+async function logStages(env, ns, app) {
+  const names = await registry(env, ns, app).stageNames();
+  const exists = await Promise.all(names.map((stage) => logObject(env, ns, app, stage).call("logExists", null)));
+  return names.filter((_, i) => exists[i].result === true);
+}
 
 const METHODS = {
   get: (s, p) => s.get(str(p, "key")),
@@ -110,15 +164,15 @@ const METHODS = {
   contents: (s, p) => s.contents(str(p, "prefix")),
   getMany: (s, p) => s.getMany(strings(p, "keys")),
   writeBatch: (s, p) => s.writeBatch(array(p, "writes")),
-  logExists: (s) => s.logHeadOrNull() !== null,
+  logExists: (s) => s.logExists(),
   logHead: (s) => (s.logHeadOrNull() ?? 0n).toString(),
   logAppend: (s, p) => s.logAppend(position(p, "expectedHead"), blobs(p, "records")),
   logRead: (s, p) => s.logRead(position(p, "after"), limit(p)),
   logDropBelow: (s, p) => s.logDropBelow(position(p, "position")),
   controlGet: (s, p) => s.controlGet(str(p, "name")),
   controlCreate: (s, p) => s.controlCreate(str(p, "name"), blob(p, "data")),
-  controlPut: (s, p) => s.controlPut(str(p, "name"), blob(p, "data"), optionalPosition(p, "ifVersion")),
-  controlDelete: (s, p) => s.controlDelete(str(p, "name"), optionalPosition(p, "ifVersion")),
+  controlPut: (s, p) => s.controlPut(str(p, "name"), blob(p, "data")),
+  controlDelete: (s, p) => s.controlDelete(str(p, "name")),
   controlList: (s, p) => s.controlList(prefix(p)),
 };
 
@@ -169,9 +223,6 @@ function position(p, name) {
   }
   return BigInt(v);
 }
-function optionalPosition(p, name) {
-  return p?.[name] === undefined || p?.[name] === null ? null : position(p, name);
-}
 function limit(p) {
   const v = p?.limit ?? 1000;
   if (!Number.isInteger(v) || v < 1 || v > 10000) throw bad("params.limit must be a whole number 1..10000");
@@ -221,7 +272,18 @@ export class AlchemyJavaStateStore extends DurableObject {
       CREATE TABLE IF NOT EXISTS control (name TEXT PRIMARY KEY, version INTEGER NOT NULL) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS requests (id TEXT PRIMARY KEY, at INTEGER NOT NULL, result TEXT NOT NULL) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS control_parts (name TEXT NOT NULL, part INTEGER NOT NULL, data BLOB NOT NULL,
-        PRIMARY KEY (name, part)) WITHOUT ROWID;`);
+        PRIMARY KEY (name, part)) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS stages (name TEXT PRIMARY KEY) WITHOUT ROWID;`);
+  }
+
+  // --- an app's registry of stages with a log (called by the front worker, not over HTTP) -----
+
+  registerStage(stage) {
+    this.sql.exec("INSERT INTO stages (name) VALUES (?) ON CONFLICT (name) DO NOTHING", stage);
+  }
+
+  stageNames() {
+    return this.sql.exec("SELECT name FROM stages ORDER BY name").toArray().map((r) => r.name);
   }
 
   // One entry point for every method, each in one transaction: all of a call happens or none.
@@ -357,6 +419,12 @@ export class AlchemyJavaStateStore extends DurableObject {
     return this.meta("head");
   }
 
+  // A log exists once anything was appended or any control object written: both leave a meta row
+  // (the head, the version counter), and nothing else writes one.
+  logExists() {
+    return this.sql.exec("SELECT 1 FROM meta LIMIT 1").toArray().length > 0;
+  }
+
   // Appends the records at head+1… if the head is still `expected`; otherwise changes nothing.
   // (Inside call's transactionSync: no other request runs between the check and the inserts.)
   logAppend(expected, records) {
@@ -400,10 +468,12 @@ export class AlchemyJavaStateStore extends DurableObject {
     return { records, more: last < (this.logHeadOrNull() ?? 0n) && records.length > 0 };
   }
 
+  // Appends need no fence of their own: the head never goes down and a drop never passes it, so
+  // an append expecting a head below a drop finds the head moved and is refused.
   logDropBelow(position) {
     const head = this.logHeadOrNull() ?? 0n;
-    if (position > head + 1n) {
-      throw bad(`position ${position} is beyond the log's head ${head} + 1`);
+    if (position > head) {
+      throw bad(`position ${position} is beyond the log's head ${head}`);
     }
     this.sql.exec("DELETE FROM log WHERE pos < CAST(? AS INTEGER)", position.toString());
   }
@@ -447,18 +517,12 @@ export class AlchemyJavaStateStore extends DurableObject {
     return { created: true, version: this.writeControl(name, bytes) };
   }
 
-  // Replaces the object; with ifVersion, only if that is still its version (else written: false).
-  controlPut(name, bytes, ifVersion) {
-    const existing = this.controlVersion(name);
-    if (ifVersion !== null && existing !== ifVersion) {
-      return { written: false, version: existing === null ? null : existing.toString() };
-    }
+  controlPut(name, bytes) {
     return { written: true, version: this.writeControl(name, bytes) };
   }
 
-  controlDelete(name, ifVersion) {
+  controlDelete(name) {
     const existing = this.controlVersion(name);
-    if (ifVersion !== null && existing !== ifVersion) return false;
     this.sql.exec("DELETE FROM control WHERE name = ?", name);
     this.sql.exec("DELETE FROM control_parts WHERE name = ?", name);
     return existing !== null;

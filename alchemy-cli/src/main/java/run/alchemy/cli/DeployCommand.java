@@ -9,6 +9,7 @@ import run.alchemy.api.Outcome;
 import run.alchemy.api.Phase;
 import run.alchemy.api.ResourceProvider;
 import run.alchemy.api.Scope;
+import run.alchemy.api.spi.StateStore;
 import run.alchemy.engine.Alchemy;
 
 import java.io.IOException;
@@ -148,7 +149,11 @@ final class DeployCommand implements Callable<Integer> {
                 }
                 progress.step(o.fqn());
             });
-            builder.stateStore(Stores.open(store));
+            StateStore opened = Stores.open(store);
+            // Said once, before the outcomes: without a log this run keeps no history and takes no lock.
+            opened.missingLogReason().ifPresent(why -> progress.println(json ? io.err : io.out,
+                    (json ? "note: " : io.paint("note:", "33") + " ") + why));
+            builder.stateStore(opened);
             Stack s = stack;
             builder.run(a -> {
                 if (p != Phase.DESTROY) {

@@ -66,6 +66,8 @@ final class StageRef implements AutoCloseable {
                     chain.add(segment);
                 }
             }
+            // stderr: state commands print JSON on stdout
+            store.missingLogReason().ifPresent(why -> io.err.println(io.paintErr("note:", "33") + " " + why));
             return new StageRef(t.store, store, app, stage, chain);
         } catch (RuntimeException e) {
             store.close();

@@ -142,6 +142,16 @@ public interface StateStore extends AutoCloseable {
         return eventLogStages(app).contains(stage);
     }
 
+    /**
+     * Why {@link #logStore} is empty here although this kind of store keeps logs (the server
+     * behind it lacks the log methods, say), as one sentence for the command's output: the engine
+     * then keeps no history and takes no stage lock. Empty when this store keeps logs, or never
+     * does by design (nothing to tell). Asking may cost the store one request, never a write.
+     */
+    default Optional<String> missingLogReason() {
+        return Optional.empty();
+    }
+
     @Override
     default void close() {
     }

@@ -3,7 +3,9 @@ package run.alchemy.store.durable;
 import com.fasterxml.jackson.databind.JsonNode;
 import run.alchemy.api.InvalidIdException;
 import run.alchemy.api.StoreException;
+import run.alchemy.api.spi.LogStore;
 import run.alchemy.api.spi.StateStore;
+import run.alchemy.store.durable.internal.DoLogStore;
 import run.alchemy.store.durable.internal.JsonText;
 import run.alchemy.store.durable.internal.Parallel;
 import run.alchemy.store.durable.internal.RpcClient;
@@ -16,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 
@@ -24,7 +27,7 @@ import java.util.concurrent.Callable;
  * ({@code DOStateStore}), under exactly Alchemy's keys: {@code <prefix>/<app>/<stage>/…/<id with /
  * as :>}, one Durable Object per app and stage. Works against Alchemy's own worker and against
  * ours ({@code worker/state-store.js}), which answers the same methods plus batched ones and the
- * storage layer's log primitives ({@link #logClient}).
+ * storage layer's log primitives ({@link #logStore}).
  *
  * <pre>{@code
  * StateStore store = DurableObjectStateStore.builder()
@@ -72,7 +75,7 @@ public final class DurableObjectStateStore implements StateStore {
     }
 
     /** Whether the worker is alchemy-java's (batched methods, a log) rather than Alchemy's DOFS worker. */
-    public boolean hasLog() {
+    public boolean isOurWorker() {
         Boolean known = ours;
         if (known == null) {
             synchronized (this) {
@@ -87,9 +90,34 @@ public final class DurableObjectStateStore implements StateStore {
         return known;
     }
 
-    /** The log primitives of one stage on our worker; empty on Alchemy's, which has none. */
-    public Optional<DoLogClient> logClient(String app, String stage) {
-        return hasLog() ? Optional.of(new DoLogClient(rpc, app, stage)) : Optional.empty();
+    // --- the log: our worker's log RPC; Alchemy's worker has none -------------------------
+
+    /** The stage's log on our worker (opening it sends nothing); empty on Alchemy's worker. */
+    @Override
+    public Optional<LogStore> logStore(String app, String stage) {
+        return isOurWorker() ? Optional.of(new DoLogStore(rpc, prefix, app, stage, pageSize)) : Optional.empty();
+    }
+
+    /** One request to the stage's Durable Object; it reads, creates nothing. */
+    @Override
+    public boolean hasLog(String app, String stage) {
+        return isOurWorker() && new DoLogStore(rpc, prefix, app, stage, pageSize).exists();
+    }
+
+    /**
+     * One request: the worker keeps, per app, the stages a log or control write ever reached (a
+     * Durable Object cannot be listed) and answers those whose log exists.
+     */
+    @Override
+    public Set<String> eventLogStages(String app) {
+        return isOurWorker() ? DoLogStore.stages(rpc, prefix, app) : Set.of();
+    }
+
+    @Override
+    public Optional<String> missingLogReason() {
+        return isOurWorker() ? Optional.empty() : Optional.of("the worker at " + rpc.where() + " is Alchemy's DOFS"
+                + " worker, which has no log methods: history and locking are off there (snapshots only); deploy"
+                + " alchemy-java's worker (alchemy-store-do/worker) for both");
     }
 
     // --- keys --------------------------------------------------------------------------------
@@ -145,7 +173,7 @@ public final class DurableObjectStateStore implements StateStore {
             keyToId.put(key(chain, id), id);
         }
         List<String> keys = new ArrayList<>(keyToId.keySet());
-        boolean batched = hasLog();
+        boolean batched = isOurWorker();
         List<Callable<Map<String, String>>> pages = new ArrayList<>();
         for (int from = 0; from < keys.size(); from += pageSize) {
             List<String> page = keys.subList(from, Math.min(keys.size(), from + pageSize));
@@ -206,7 +234,7 @@ public final class DurableObjectStateStore implements StateStore {
     @Override
     public Contents contents(List<String> chain) {
         String scope = scopeKey(chain);
-        if (hasLog()) {
+        if (isOurWorker()) {
             JsonNode r = call(chain, "contents", g -> g.writeStringField("prefix", scope));
             return new Contents(ids(r.path("ids")), names(r.path("scopes")));
         }
@@ -285,7 +313,7 @@ public final class DurableObjectStateStore implements StateStore {
         if (writes.isEmpty()) {
             return;
         }
-        if (!hasLog()) {
+        if (!isOurWorker()) {
             List<Callable<Void>> each = new ArrayList<>();
             for (Write w : writes) {
                 each.add(() -> {

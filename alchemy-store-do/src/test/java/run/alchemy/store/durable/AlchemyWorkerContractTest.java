@@ -3,7 +3,8 @@ package run.alchemy.store.durable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import run.alchemy.api.spi.StateStore;
-import run.alchemy.testkit.WhitespaceContract;
+import run.alchemy.store.durable.internal.JsonText;
+import run.alchemy.testkit.StateStoreContract;
 
 import java.util.List;
 
@@ -16,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The store contract against the real Alchemy 0.94 DOFS worker (workers/dofs-state-store.js of npm
  * alchemy@0.94.0) in real workerd: snapshots only, no log.
  */
-class AlchemyWorkerContractTest extends WhitespaceContract {
+class AlchemyWorkerContractTest extends StateStoreContract {
     @RegisterExtension
     static final LocalWorker worker = LocalWorker.alchemys();
 
@@ -25,11 +26,22 @@ class AlchemyWorkerContractTest extends WhitespaceContract {
         return worker.freshStore().pageSize(3).build();
     }
 
+    /** The worker keeps {@code JSON.stringify(record)}; the store hands back the engine's two-space form. */
+    @Override
+    protected void assertSameRecord(byte[] put, byte[] got) {
+        assertArrayEquals(JsonText.pretty(JsonText.compact(put)), got);
+    }
+
     @Test
     void alchemysWorkerHasNoLog() {
         DurableObjectStateStore s = (DurableObjectStateStore) store;
-        assertFalse(s.hasLog());
-        assertTrue(s.logClient("app", "dev").isEmpty());
+        assertFalse(s.isOurWorker());
+        assertTrue(s.logStore("app", "dev").isEmpty());
+        assertFalse(s.hasLog("app", "dev"));
+        assertEquals(java.util.Set.of(), s.eventLogStages("app"));
+        String why = s.missingLogReason().orElseThrow();
+        assertTrue(why.contains("history and locking are off") && why.contains(worker.url()), why);
+        assertFalse(why.contains(worker.token()), "the token never shows");
     }
 
     @Test

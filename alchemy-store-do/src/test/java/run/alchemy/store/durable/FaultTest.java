@@ -143,7 +143,7 @@ class FaultTest {
         try (DurableObjectStateStore withAccess = DurableObjectStateStore.builder().url(server.url("/").toString())
                 .token(TOKEN).accessServiceToken("id.access", "access-secret").build()) {
             server.enqueue(json(200, ALCHEMY_VALIDATE));
-            withAccess.hasLog();
+            withAccess.isOurWorker();
             RecordedRequest r = server.takeRequest(1, TimeUnit.SECONDS);
             assertEquals("id.access", r.getHeaders().get("CF-Access-Client-Id"));
             assertEquals("access-secret", r.getHeaders().get("CF-Access-Client-Secret"));

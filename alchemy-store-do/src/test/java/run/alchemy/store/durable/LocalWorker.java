@@ -103,8 +103,13 @@ final class LocalWorker implements BeforeAllCallback, AfterAllCallback {
         return token;
     }
 
-    /** A store on this worker under a prefix no other test uses: a fresh, empty store. */
+    /** A store on this worker under a prefix no other test uses: a fresh, empty store (snapshots and logs). */
     DurableObjectStoreBuilder freshStore() {
-        return DurableObjectStateStore.builder().url(url).token(token).prefix("t" + PREFIXES.incrementAndGet());
+        return store("t" + PREFIXES.incrementAndGet());
+    }
+
+    /** A store on this worker under {@code prefix}. */
+    DurableObjectStoreBuilder store(String prefix) {
+        return DurableObjectStateStore.builder().url(url).token(token).prefix(prefix);
     }
 }

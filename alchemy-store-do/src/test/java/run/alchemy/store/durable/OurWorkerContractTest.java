@@ -3,7 +3,8 @@ package run.alchemy.store.durable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import run.alchemy.api.spi.StateStore;
-import run.alchemy.testkit.WhitespaceContract;
+import run.alchemy.store.durable.internal.JsonText;
+import run.alchemy.testkit.StateStoreContract;
 
 import java.util.List;
 import java.util.Map;
@@ -13,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The store contract against alchemy-java's worker (worker/state-store.js) in real workerd. */
-class OurWorkerContractTest extends WhitespaceContract {
+class OurWorkerContractTest extends StateStoreContract {
     @RegisterExtension
     static final LocalWorker worker = LocalWorker.ours();
 
@@ -22,11 +23,18 @@ class OurWorkerContractTest extends WhitespaceContract {
         return worker.freshStore().pageSize(7).build();
     }
 
+    /** The worker keeps {@code JSON.stringify(record)}; the store hands back the engine's two-space form. */
+    @Override
+    protected void assertSameRecord(byte[] put, byte[] got) {
+        assertArrayEquals(JsonText.pretty(JsonText.compact(put)), got);
+    }
+
     @Test
     void itIsOurWorkerWithALog() {
         DurableObjectStateStore s = (DurableObjectStateStore) store;
-        assertTrue(s.hasLog());
-        assertTrue(s.logClient("app", "dev").isPresent());
+        assertTrue(s.isOurWorker());
+        assertTrue(s.logStore("app", "dev").isPresent());
+        assertTrue(s.missingLogReason().isEmpty());
     }
 
     @Test
