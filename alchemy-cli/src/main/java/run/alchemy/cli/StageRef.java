@@ -42,6 +42,8 @@ final class StageRef implements AutoCloseable {
     static StageRef open(Target t, Io io, boolean mustExist) {
         StateStore store = Stores.open(t.store);
         try {
+            // Said once, first, on stderr (state commands print JSON on stdout).
+            store.missingLogReason().ifPresent(why -> io.err.println(io.paintErr("note:", "33") + " " + why));
             String app = t.app != null ? t.app : onlyApp(store, t.store);
             String stage = t.stage != null ? t.stage : io.env("STAGE") != null ? io.env("STAGE") : io.env("ALCHEMY_STAGE");
             TreeSet<String> stages = stages(store, app);
@@ -66,8 +68,6 @@ final class StageRef implements AutoCloseable {
                     chain.add(segment);
                 }
             }
-            // stderr: state commands print JSON on stdout
-            store.missingLogReason().ifPresent(why -> io.err.println(io.paintErr("note:", "33") + " " + why));
             return new StageRef(t.store, store, app, stage, chain);
         } catch (RuntimeException e) {
             store.close();

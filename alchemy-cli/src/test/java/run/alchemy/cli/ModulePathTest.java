@@ -28,7 +28,7 @@ class ModulePathTest {
     private static final String CLI = "run.alchemy.cli";
 
     /** This module and its runtime class path (what the launcher runs with), as a module path. */
-    private static List<Path> modulePath() {
+    static List<Path> modulePath() {
         List<Path> out = new ArrayList<>(List.of(Path.of("target", "classes").toAbsolutePath()));
         try {
             for (String entry : Files.readString(Path.of("target", "classpath.txt")).trim().split(File.pathSeparator)) {
@@ -55,6 +55,7 @@ class ModulePathTest {
         Set<String> modules = new TreeSet<>();
         cf.modules().forEach(m -> modules.add(m.name()));
         assertTrue(modules.containsAll(List.of("run.alchemy.engine", "run.alchemy.store.fs", "run.alchemy.providers.fs",
+                "run.alchemy.store.s3", "run.alchemy.store.durable",
                 "info.picocli", "com.fasterxml.jackson.databind")), modules.toString());
     }
 

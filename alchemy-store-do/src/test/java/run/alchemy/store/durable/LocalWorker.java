@@ -27,7 +27,7 @@ import java.util.stream.Stream;
  * <url>} (a line read, not a sleep); stopped by closing its stdin, which makes it dispose
  * Miniflare and exit — and which also happens if this JVM dies.
  */
-final class LocalWorker implements BeforeAllCallback, AfterAllCallback {
+public final class LocalWorker implements BeforeAllCallback, AfterAllCallback {
     private static final AtomicInteger PREFIXES = new AtomicInteger();
     private final boolean alchemy;
     private Process process;
@@ -43,21 +43,40 @@ final class LocalWorker implements BeforeAllCallback, AfterAllCallback {
     }
 
     /** alchemy-java's worker, worker/state-store.js. */
-    static LocalWorker ours() {
+    public static LocalWorker ours() {
         return new LocalWorker(false);
     }
 
     /** Alchemy 0.94's own worker, node_modules/alchemy/workers/dofs-state-store.js. */
-    static LocalWorker alchemys() {
+    public static LocalWorker alchemys() {
         return new LocalWorker(true);
     }
 
+    /**
+     * {@code alchemy-store-do/worker}: from the system property this module's build sets, or found
+     * beside the working directory (another module's tests run in that module's folder).
+     */
     static Path workerDir() {
-        return Path.of(System.getProperty("durable.worker.dir", "worker")).toAbsolutePath();
+        String set = System.getProperty("durable.worker.dir");
+        if (set != null) {
+            return Path.of(set).toAbsolutePath();
+        }
+        Path sibling = Path.of("..", "alchemy-store-do", "worker").toAbsolutePath().normalize();
+        return Files.isDirectory(sibling) ? sibling : Path.of("worker").toAbsolutePath();
+    }
+
+    /** Runs install.sh (idempotent, stamped: a fraction of a second when done) for tests of other modules. */
+    private static void install() throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("bash", "install.sh").directory(workerDir().toFile())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (!p.waitFor(600, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException("worker/install.sh failed in " + workerDir());
+        }
     }
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
+        install();
         persist = Files.createTempDirectory("do-worker-");
         List<String> cmd = new ArrayList<>(List.of("node", workerDir().resolve("run-local.mjs").toString(),
                 "--port", "0", "--token", token, "--persist", persist.toString()));
@@ -95,21 +114,23 @@ final class LocalWorker implements BeforeAllCallback, AfterAllCallback {
         }
     }
 
-    String url() {
+    /** {@code http://127.0.0.1:PORT}. */
+    public String url() {
         return url;
     }
 
-    String token() {
+    /** The worker's token (a test's own, random: 43 characters). */
+    public String token() {
         return token;
     }
 
     /** A store on this worker under a prefix no other test uses: a fresh, empty store (snapshots and logs). */
-    DurableObjectStoreBuilder freshStore() {
+    public DurableObjectStoreBuilder freshStore() {
         return store("t" + PREFIXES.incrementAndGet());
     }
 
     /** A store on this worker under {@code prefix}. */
-    DurableObjectStoreBuilder store(String prefix) {
+    public DurableObjectStoreBuilder store(String prefix) {
         return DurableObjectStateStore.builder().url(url).token(token).prefix(prefix);
     }
 }
