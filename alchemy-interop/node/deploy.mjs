@@ -1,10 +1,16 @@
 #!/usr/bin/env node
 // Deploys (or destroys) a stack with the REAL Alchemy (npm alchemy@0.94.0, see package.json),
 // using its default FileSystemStateStore in WORKDIR/.alchemy, or (with --store s3://…) its
-// S3StateStore from "alchemy/aws". Node side of the alchemy-java interop tests.
+// S3StateStore from "alchemy/aws", or (with --store do+http(s)://…) its DOStateStore from
+// "alchemy/cloudflare". Node side of the alchemy-java interop tests.
 //
 //   node deploy.mjs STACK.json WORKDIR [--destroy]
 //                  [--store s3://BUCKET/[PREFIX]?endpoint=URL[&region=R][&pathStyle=true]] [--s3-list alchemy|one-level]
+//                  [--store do+http://HOST:PORT | do+https://HOST]
+//
+// --store do+http(s)://HOST…: stateStore: (scope) => new DOStateStore(scope, {worker: {url:
+//   "http(s)://HOST…", token: env ALCHEMY_STATE_TOKEN}}), exactly as an app configures it for an
+//   existing worker (Alchemy's own DOFS worker, or alchemy-java's); nothing of the store is changed.
 //
 // --store s3://…: stateStore: (scope) => new S3StateStore(scope, {bucketName: BUCKET, prefix: PREFIX
 //   (omitted when empty, so Alchemy's default "alchemy/" applies), region: R (default us-east-1)}),
@@ -152,7 +158,12 @@ function parseStore(uri, listMode) {
   } catch {
     throw new Error(`--store: not a URI: ${uri}`);
   }
-  if (u.protocol !== "s3:") throw new Error(`--store: only s3://BUCKET/[PREFIX]?endpoint=URL is supported, got ${uri}`);
+  if (u.protocol === "do+http:" || u.protocol === "do+https:") {
+    if (listMode !== undefined) throw new Error("--s3-list needs --store s3://…");
+    if (!process.env.ALCHEMY_STATE_TOKEN) throw new Error("--store do+…: environment variable ALCHEMY_STATE_TOKEN is not set");
+    return { durableObject: true, url: uri.slice("do+".length) };
+  }
+  if (u.protocol !== "s3:") throw new Error(`--store: only s3://BUCKET/[PREFIX]?endpoint=URL or do+http(s)://HOST is supported, got ${uri}`);
   const bucketName = decodeURIComponent(u.hostname);
   if (bucketName === "") throw new Error("--store: the bucket name is empty");
   const prefix = decodeURIComponent(u.pathname.replace(/^\//, ""));
@@ -291,7 +302,19 @@ async function main() {
   let stateStore; // undefined: Alchemy's default, (scope) => new FileSystemStateStore(scope)
   let recordExists = async (store, id) => fs.existsSync(store.getPath(id));
   let leftovers = async (stage) => leftoverRecords(path.join(workdir, ".alchemy", stack.app), stage);
-  if (s3) {
+  if (s3?.durableObject) {
+    const { DOStateStore } = await import("alchemy/cloudflare");
+    const options = { worker: { url: s3.url, token: process.env.ALCHEMY_STATE_TOKEN } };
+    StoreClass = DOStateStore;
+    stateStore = (scope) => new DOStateStore(scope, options);
+    recordExists = async (store, id) => {
+      const client = await store.getClient();
+      return (await client.rpc("get", { key: store.serializeKey(id) })) != null;
+    };
+    // The stage's own records (those of its nested scopes are not reached by one list).
+    leftovers = async (stage) =>
+      (await new DOStateStore({ appName: stack.app, stage, chain: [stack.app, stage] }, options).list()).sort();
+  } else if (s3) {
     const { S3StateStore } = await import("alchemy/aws");
     const sdk = await import("@aws-sdk/client-s3");
     // One client for every scope's store: the local server, path-style, explicit credentials.

@@ -17,8 +17,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Runs node/deploy.mjs (the real Alchemy 0.94.0) on a {@link TestStack}: with its default
- * FileSystemStateStore ({@link #RealAlchemy(String)}), or with its S3StateStore on an S3 API server
- * ({@link #onS3}).
+ * FileSystemStateStore ({@link #RealAlchemy(String)}), with its S3StateStore on an S3 API server
+ * ({@link #onS3}), or with its DOStateStore on a Durable Object worker ({@link #onDurableObject}).
  */
 final class RealAlchemy {
     static final long TIMEOUT_SECONDS = 120;
@@ -63,6 +63,15 @@ final class RealAlchemy {
     static RealAlchemy onS3(String password, String storeUri, String s3List, String accessKey, String secretKey) {
         return new RealAlchemy(password, List.of("--store", storeUri, "--s3-list", s3List),
                 Map.of("AWS_ACCESS_KEY_ID", accessKey, "AWS_SECRET_ACCESS_KEY", secretKey));
+    }
+
+    /**
+     * The real Alchemy with {@code stateStore: (scope) => new DOStateStore(scope, {worker: {url, token}})}
+     * on the worker {@code storeUri} ({@code do+http://HOST:PORT}), the token passed to node as
+     * ALCHEMY_STATE_TOKEN.
+     */
+    static RealAlchemy onDurableObject(String password, String storeUri, String token) {
+        return new RealAlchemy(password, List.of("--store", storeUri), Map.of("ALCHEMY_STATE_TOKEN", token));
     }
 
     /** {@code node deploy.mjs STACK.json WORKDIR}: deploys and finalizes; fails the test on a non-zero exit. */
