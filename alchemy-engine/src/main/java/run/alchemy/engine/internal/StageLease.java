@@ -28,22 +28,26 @@ public final class StageLease {
     private volatile StageLockLostException lost;
     /** Until when the lease is ours: the expiry of the last successful take or renewal. */
     private volatile Instant heldUntil;
+    /** One renewal at a time: the background one, or an append's when the background one is late. */
+    private final Object renewing = new Object();
 
-    private StageLease(StageLog log, LockHolder me, Duration duration, String stage) {
+    private StageLease(StageLog log, LockHolder me, Duration duration, String stage, Instant heldUntil) {
         this.log = log;
         this.me = me;
         this.duration = duration;
         this.stage = stage;
-        this.heldUntil = me.expires();
+        this.heldUntil = heldUntil;
     }
 
     /** Takes the lock, waiting up to {@code timeout} (zero: fail at once) for the holder to finish. */
     public static StageLease acquire(StageLog log, LockHolder me, Duration duration, Duration timeout, String stage) {
         Instant deadline = Instant.now().plus(timeout);
         while (true) {
+            // the lease this attempt writes runs out no earlier than a lease from its start would
+            Instant attempt = Instant.now();
             Optional<LockHolder> holder = log.tryLock(me, duration);
             if (holder.isEmpty()) {
-                return new StageLease(log, me, duration, stage);
+                return new StageLease(log, me, duration, stage, attempt.plus(duration));
             }
             if (!Instant.now().isBefore(deadline)) {
                 throw new StageLockedException(stage, holder.get(), timeout);
@@ -65,40 +69,59 @@ public final class StageLease {
         return me;
     }
 
+    /** The background renewal; a failure to reach the store is retried at the next one. */
     void renewQuietly() {
-        if (lost != null) {
-            return;
-        }
-        Instant until = Instant.now().plus(duration);
-        try {
-            log.renew(me, duration);
-            heldUntil = until;
-        } catch (RuntimeException e) {
-            if (Thread.currentThread().isInterrupted()) {
-                return; // the run is closing (its housekeeping stopped): the lease is released next
-            }
-            String why = e.getMessage() != null ? e.getMessage() : e.getClass().getName();
-            if (e instanceof LogConflictException) {
-                lose(why); // another run holds it now
-            } else {
-                // the store failed to answer: the lease is still ours until it runs out, so try again
-                LOG.log(System.Logger.Level.WARNING, "could not renew the stage lock " + me.lockId()
-                        + " (held until " + heldUntil + "): " + why);
+        if (lost == null) {
+            synchronized (renewing) {
+                renew();
             }
         }
     }
 
     /**
-     * Throws when the lease is no longer this run's: a renewal failed, or the last one is older
-     * than the lease (the renewal thread stalled, and another run may have taken over).
+     * Throws when this run may no longer append: a renewal found another holder, or the lease ran
+     * out (the background renewal is late: a slow store, a stalled process) and renewing it now,
+     * which succeeds only while no other run has taken it over, failed too.
      */
     void ensureHeld() {
         if (lost == null && Instant.now().isAfter(heldUntil)) {
-            lose("the lease ran out at " + heldUntil + " without being renewed");
+            synchronized (renewing) {
+                if (lost == null && Instant.now().isAfter(heldUntil)) {
+                    String why = renew();
+                    if (why != null && lost == null) {
+                        lose("the lease ran out at " + heldUntil + " and could not be renewed: " + why);
+                    }
+                }
+            }
         }
         StageLockLostException e = lost;
         if (e != null) {
             throw e;
+        }
+    }
+
+    /** Renews once (under {@link #renewing}); returns null when renewed, else why not. */
+    private String renew() {
+        if (lost != null) {
+            return lost.getMessage();
+        }
+        Instant until = Instant.now().plus(duration);
+        try {
+            log.renew(me, duration);
+            heldUntil = until;
+            return null;
+        } catch (RuntimeException e) {
+            String why = e.getMessage() != null ? e.getMessage() : e.getClass().getName();
+            if (Thread.currentThread().isInterrupted()) {
+                return why; // the run is closing (its housekeeping stopped): the lease is released next
+            }
+            if (e instanceof LogConflictException) {
+                lose(why); // another run holds it now
+            } else {
+                LOG.log(System.Logger.Level.WARNING, "could not renew the stage lock " + me.lockId()
+                        + " (held until " + heldUntil + "): " + why);
+            }
+            return why;
         }
     }
 

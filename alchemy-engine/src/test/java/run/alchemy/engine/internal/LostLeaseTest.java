@@ -105,6 +105,58 @@ class LostLeaseTest {
         theirs.close();
     }
 
+    @Test
+    void aLeaseThatRanOutIsRenewedByTheNextAppendWhileNoOtherRunTookIt() {
+        Duration shortLease = Duration.ofMillis(50);
+        FileSystemStateStore store = new FileSystemStateStore(dir.resolve(".alchemy"));
+        StageLog log = new StageLog(store.logStore("app", "dev").orElseThrow(), java.time.InstantSource.system());
+        StageLease lease = StageLease.acquire(log, holder("run-1"), shortLease, Duration.ZERO, "app/dev");
+        StateRepository repo = repository(store, log, lease);
+        runOut(shortLease);
+        repo.write(List.of("app", "dev"), "a", record("a"), new run.alchemy.engine.internal.secrets.SecretCodec(null),
+                run.alchemy.engine.internal.log.EventCodec.Type.CREATED);
+        repo.flush(); // the background renewal never ran (there is none here): the append renews first
+        assertTrue(log.head() > 0, "nothing was appended");
+        log.close();
+    }
+
+    @Test
+    void aLeaseThatRanOutAndWasTakenOverStopsTheNextAppend() {
+        Duration shortLease = Duration.ofMillis(50);
+        FileSystemStateStore store = new FileSystemStateStore(dir.resolve(".alchemy"));
+        StageLog log = new StageLog(store.logStore("app", "dev").orElseThrow(), java.time.InstantSource.system());
+        StageLease lease = StageLease.acquire(log, holder("run-1"), shortLease, Duration.ZERO, "app/dev");
+        StateRepository repo = repository(store, log, lease);
+        runOut(shortLease);
+        assertTrue(log.tryLock(holder("run-2"), LEASE).isEmpty(), "the expired lease was not taken over");
+        assertThrows(StageLockLostException.class, () -> repo.write(List.of("app", "dev"), "a", record("a"),
+                new run.alchemy.engine.internal.secrets.SecretCodec(null), run.alchemy.engine.internal.log.EventCodec.Type.CREATED));
+        assertThrows(StageLockLostException.class, repo::flush);
+        assertEquals(0, log.head(), "the run appended after its expired lease was taken over");
+        log.close();
+    }
+
+    private static StateRepository repository(FileSystemStateStore store, StageLog log, StageLease lease) {
+        StateRepository repo = StateRepository.eventSourced(store, new StateSerde(), log, new StateRepository.RunInfo(
+                "run-1", "test@host", ProcessHandle.current().pid(), Phase.UP, "test", Instant.now()));
+        repo.open(List.of("app", "dev"));
+        repo.guardAppends(lease::ensureHeld);
+        return repo;
+    }
+
+    /** Waits until a lease taken just before has run out by the clock (the condition is checked, not guessed). */
+    private static void runOut(Duration lease) {
+        Instant past = Instant.now().plus(lease).plusMillis(1);
+        while (!Instant.now().isAfter(past)) {
+            Thread.onSpinWait();
+        }
+    }
+
+    private static com.fasterxml.jackson.databind.node.ObjectNode record(String id) {
+        return Records.initial("test::Name", id, StateRepository.fqn(List.of("app", "dev"), id), 0,
+                run.alchemy.api.DestroyStrategy.SEQUENTIAL);
+    }
+
     private static LockHolder holder(String runId) {
         Instant now = Instant.now();
         return new LockHolder(runId + "-lock", runId, "test", LockHolder.localHost(), ProcessHandle.current().pid(),

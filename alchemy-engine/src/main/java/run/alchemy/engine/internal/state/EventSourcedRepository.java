@@ -146,6 +146,7 @@ final class EventSourcedRepository extends RecordAccess {
 
     @Override
     public void saveIndex() {
+        commit.settle();
         commit.whileIdle(head -> index.save(log, head));
     }
 
@@ -156,6 +157,7 @@ final class EventSourcedRepository extends RecordAccess {
             commit.enqueue(new Op(null, null, journal.finished(succeeded, counts, failed), Effect.NONE));
             commit.flush();
         }
+        commit.settle();
     }
 
     @Override

@@ -103,7 +103,10 @@ public interface StateRepository {
     /** Makes every queued write durable in the log and projects it (no-op without a log). */
     void flush();
 
-    /** Saves the snapshot index for the next open, after the run's last flush (no-op without a log). */
+    /**
+     * After the run's last flush: the snapshots made durable, the projection mark moved to the
+     * head, and the snapshot index saved for the next open (no-op without a log).
+     */
     void saveIndex();
 
     /** Records the run's end (only for runs that wrote something) and flushes. */
