@@ -223,6 +223,19 @@ public final class R2StateStore implements StateStore {
         return log == null ? Set.of() : log.eventLogStages(app);
     }
 
+    /**
+     * Why this store keeps no event log, for the command to say once: REST alone has no
+     * conditional write, so there is no log, no history and no stage lock. Empty in mode (a). (The
+     * {@code StateStore.missingLogReason} of the storage-layer work; this overrides it once that is
+     * in the SPI.)
+     */
+    public Optional<String> missingLogReason() {
+        return log != null ? Optional.empty() : Optional.of("R2 over the REST API alone keeps snapshots only, as"
+                + " Alchemy does: no event log, no history and no stage lock (a REST upload takes no precondition, so"
+                + " two writers could not be kept apart). Set R2_ACCESS_KEY_ID and R2_SECRET_ACCESS_KEY (an R2 API"
+                + " token's S3 keys) to keep the log on R2's S3 endpoint");
+    }
+
     /** Requests this store made so far through the REST API (not the event log's), for measurements and tests. */
     public RequestCounts requestCounts() {
         long[] c = objects.counts();
