@@ -6,6 +6,7 @@ import run.alchemy.api.spi.StateStore;
 import run.alchemy.store.r2.internal.JsonText;
 import run.alchemy.store.r2.internal.Parallel;
 import run.alchemy.store.r2.internal.R2Objects;
+import run.alchemy.store.r2.internal.ReadCache;
 import run.alchemy.store.s3.S3StateStore;
 
 import java.nio.charset.StandardCharsets;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * State in a Cloudflare R2 bucket through Cloudflare's REST API, under exactly the keys Alchemy's
@@ -50,12 +52,21 @@ public final class R2StateStore implements StateStore {
     private final Parallel parallel;
     private final S3StateStore log;
     private final AutoCloseable client;
+    private final ReadCache cache;
+    /**
+     * Each key's ETag as the latest listing of its scope gave it, until a batch read takes it: the
+     * engine lists a scope and reads its records at once, so a body cached under that ETag answers
+     * for the request.
+     */
+    private final Map<String, String> listed = new ConcurrentHashMap<>();
 
-    R2StateStore(R2Objects objects, String prefix, int maxConcurrency, S3StateStore log, AutoCloseable client) {
+    R2StateStore(R2Objects objects, String prefix, int maxConcurrency, S3StateStore log, ReadCache cache,
+                 AutoCloseable client) {
         this.objects = objects;
         this.prefix = prefix;
         this.parallel = new Parallel(maxConcurrency);
         this.log = log;
+        this.cache = cache;
         this.client = client;
     }
 
@@ -107,17 +118,37 @@ public final class R2StateStore implements StateStore {
     /** The record in the engine's two-space form, whatever spacing it was uploaded with. */
     @Override
     public Optional<byte[]> get(List<String> chain, String id) {
-        return objects.get(key(chain, id)).map(f -> JsonText.pretty(new String(f.bytes(), StandardCharsets.UTF_8)));
+        return fetch(key(chain, id)).map(R2StateStore::pretty);
     }
 
-    /** Read in parallel (the REST API has no batch read), at most {@code maxConcurrency} requests in flight. */
+    private Optional<byte[]> fetch(String key) {
+        Optional<byte[]> found = objects.get(key).map(R2Objects.Fetched::bytes);
+        if (cache != null) {
+            found.ifPresent(cache::put);
+        }
+        return found;
+    }
+
+    private static byte[] pretty(byte[] stored) {
+        return JsonText.pretty(new String(stored, StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Read in parallel (the REST API has no batch read), at most {@code maxConcurrency} requests in
+     * flight; a record whose ETag in the scope's latest listing names a body in the read cache is
+     * taken from there, without a request.
+     */
     @Override
     public Map<String, byte[]> getBatch(List<String> chain, Collection<String> ids) {
         List<String> order = new ArrayList<>(ids);
         List<Callable<Optional<byte[]>>> tasks = new ArrayList<>(order.size());
         for (String id : order) {
-            key(chain, id); // refuse a bad id before any request
-            tasks.add(() -> get(chain, id));
+            String key = key(chain, id); // a bad id is refused before any request
+            tasks.add(() -> {
+                String etag = listed.remove(key);
+                Optional<byte[]> cached = cache == null || etag == null ? Optional.empty() : cache.get(etag);
+                return (cached.isPresent() ? cached : fetch(key)).map(R2StateStore::pretty);
+            });
         }
         List<Optional<byte[]>> found = parallel.all(tasks);
         Map<String, byte[]> out = new LinkedHashMap<>();
@@ -132,7 +163,20 @@ public final class R2StateStore implements StateStore {
     @Override
     public void put(List<String> chain, String id, byte[] json) {
         String key = key(chain, id);
-        objects.put(key, compact(key, json));
+        upload(key, compact(key, json));
+    }
+
+    private void upload(String key, byte[] body) {
+        listed.remove(key);
+        objects.put(key, body);
+        if (cache != null) {
+            cache.put(body);
+        }
+    }
+
+    private void remove(String key) {
+        listed.remove(key);
+        objects.delete(key);
     }
 
     private byte[] compact(String key, byte[] json) {
@@ -146,7 +190,7 @@ public final class R2StateStore implements StateStore {
 
     @Override
     public void delete(List<String> chain, String id) {
-        objects.delete(key(chain, id));
+        remove(key(chain, id));
     }
 
     /** Sent in parallel, at most {@code maxConcurrency} requests in flight; each upload is durable when it returns. */
@@ -158,9 +202,9 @@ public final class R2StateStore implements StateStore {
             byte[] body = w.json() == null ? null : compact(key, w.json());
             tasks.add(() -> {
                 if (body == null) {
-                    objects.delete(key);
+                    remove(key);
                 } else {
-                    objects.put(key, body);
+                    upload(key, body);
                 }
                 return null;
             });
@@ -179,6 +223,9 @@ public final class R2StateStore implements StateStore {
         List<String> ids = new ArrayList<>();
         for (R2Objects.Entry e : listing.objects()) {
             ids.add(e.key().substring(scope.length()).replace(':', '/'));
+            if (cache != null && e.etag() != null) {
+                listed.put(e.key(), e.etag());
+            }
         }
         List<String> names = new ArrayList<>();
         for (String p : listing.prefixes()) {
@@ -253,7 +300,8 @@ public final class R2StateStore implements StateStore {
     @Override
     public String toString() {
         return "R2StateStore[" + objects.url(prefix) + ", account " + account() + ", "
-                + (log == null ? "snapshots only (REST: no event log)" : "event log on " + log) + "]";
+                + (log == null ? "snapshots only (REST: no event log)" : "event log on " + log)
+                + (cache == null ? "" : ", read cache " + cache.dir()) + "]";
     }
 
     @Override

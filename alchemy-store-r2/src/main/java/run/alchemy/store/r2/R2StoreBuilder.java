@@ -5,11 +5,13 @@ import run.alchemy.api.ConfigurationException;
 import run.alchemy.store.r2.internal.CloudflareApi;
 import run.alchemy.store.r2.internal.Credentials;
 import run.alchemy.store.r2.internal.R2Objects;
+import run.alchemy.store.r2.internal.ReadCache;
 import run.alchemy.store.s3.S3StateStore;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -41,6 +43,8 @@ public final class R2StoreBuilder {
     private String s3SecretAccessKey;
     private String s3Region = "auto";
     private Map<String, String> environment = System.getenv();
+    private Path readCache;
+    private boolean readCacheSet;
     private int maxConcurrency = 8;
     private int maxAttempts = 5;
     private int pageSize = 1000;
@@ -125,6 +129,17 @@ public final class R2StoreBuilder {
         return this;
     }
 
+    /**
+     * Where object bodies are kept by their MD5 (R2's ETag), so that a record whose listed ETag is
+     * there is not read again; null: none. Default: {@code ALCHEMY_R2_CACHE} ({@code none} turns it
+     * off), else {@code $XDG_CACHE_HOME/alchemy-java/r2} or {@code $HOME/.cache/alchemy-java/r2}.
+     */
+    public R2StoreBuilder readCache(Path dir) {
+        this.readCache = dir;
+        this.readCacheSet = true;
+        return this;
+    }
+
     /** Where options not given are looked up (default {@link System#getenv()}). */
     public R2StoreBuilder environment(Map<String, String> environment) {
         this.environment = Map.copyOf(environment);
@@ -192,7 +207,7 @@ public final class R2StoreBuilder {
             }
             String keyPrefix = prefix == null || prefix.isEmpty() ? R2StateStore.DEFAULT_PREFIX : prefix;
             R2Objects objects = new R2Objects(api, acct, bucket, createBucket, pageSize);
-            return new R2StateStore(objects, keyPrefix, maxConcurrency, log(acct, keyPrefix), api);
+            return new R2StateStore(objects, keyPrefix, maxConcurrency, log(acct, keyPrefix), cache(), api);
         } catch (RuntimeException e) {
             api.close();
             throw e;
@@ -243,6 +258,19 @@ public final class R2StoreBuilder {
         return S3StateStore.builder().bucket(bucket).prefix(keyPrefix).endpoint(endpoint).pathStyle(true)
                 .region(s3Region).credentials(StaticCredentialsProvider.create(AwsBasicCredentials.create(id, secret)))
                 .maxConcurrency(maxConcurrency).maxAttempts(maxAttempts).timeout(timeout).build();
+    }
+
+    private ReadCache cache() {
+        Path dir = readCache;
+        if (!readCacheSet) {
+            String configured = env("ALCHEMY_R2_CACHE");
+            if ("none".equals(configured)) {
+                return null;
+            }
+            String home = first(env("XDG_CACHE_HOME"), env("HOME") == null ? null : env("HOME") + "/.cache");
+            dir = configured != null ? Path.of(configured) : home == null ? null : Path.of(home, "alchemy-java", "r2");
+        }
+        return dir == null ? null : ReadCache.in(dir);
     }
 
     private String env(String name) {

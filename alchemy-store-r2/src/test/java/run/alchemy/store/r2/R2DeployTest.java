@@ -3,6 +3,7 @@ package run.alchemy.store.r2;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import run.alchemy.api.Action;
@@ -16,6 +17,7 @@ import run.alchemy.engine.History;
 import run.alchemy.store.r2.R2StateStore.RequestCounts;
 import run.alchemy.store.s3.LocalS3;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -43,6 +45,8 @@ class R2DeployTest {
     private final List<Outcome> outcomes = new CopyOnWriteArrayList<>();
     private final AtomicReference<R2StateStore> lastStore = new AtomicReference<>();
     private final AtomicInteger calls = new AtomicInteger();
+    @TempDir
+    Path cacheDir;
 
     record Props(String name, Integer size, Secret token) {
     }
@@ -91,7 +95,8 @@ class R2DeployTest {
         return Alchemy.app("app").stage("dev").phase(phase).password("r2-test-password").environment(Map.of())
                 .stateStore(scope -> {
                     R2StoreBuilder b = R2StateStore.builder().bucket(bucket).environment(Map.of("CLOUDFLARE_API_TOKEN",
-                            cf.token, "CLOUDFLARE_BASE_URL", cf.baseUrl(), "CLOUDFLARE_ACCOUNT_ID", "acct-1"));
+                            cf.token, "CLOUDFLARE_BASE_URL", cf.baseUrl(), "CLOUDFLARE_ACCOUNT_ID", "acct-1"))
+                            .readCache(cacheDir);
                     if (withLog) {
                         b.eventLogOnS3(s3.endpoint(), s3.accessKey(), s3.secretKey()).s3Region(LocalS3.REGION);
                     }

@@ -15,14 +15,14 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code r2://BUCKET[/PREFIX][?account=ID&log=none&s3Endpoint=URL&createBucket=false&maxConcurrency=…&maxAttempts=…&timeout=MS]}.
+ * {@code r2://BUCKET[/PREFIX][?account=ID&log=none&s3Endpoint=URL&cache=DIR|none&createBucket=false&maxConcurrency=…&maxAttempts=…&timeout=MS]}.
  * The prefix is used verbatim, as Alchemy's {@code prefix} option is; without one, records live under
  * {@code alchemy/}. Credentials never go in the URI: they come from the environment (see
  * {@link R2StoreBuilder}), so a URI can be logged and shown.
  */
 public final class R2StoreProvider implements StateStoreProvider {
     private static final Set<String> OPTIONS =
-            Set.of("account", "log", "s3Endpoint", "createBucket", "maxConcurrency", "maxAttempts", "timeout");
+            Set.of("account", "log", "s3Endpoint", "cache", "createBucket", "maxConcurrency", "maxAttempts", "timeout");
 
     @Override
     public String scheme() {
@@ -54,6 +54,7 @@ public final class R2StoreProvider implements StateStoreProvider {
                             + ": use log=s3 (the default when R2_ACCESS_KEY_ID and R2_SECRET_ACCESS_KEY are set) or log=none");
                 });
                 case "s3Endpoint" -> b.s3Endpoint(URI.create(value));
+                case "cache" -> b.readCache("none".equals(value) ? null : java.nio.file.Path.of(value));
                 case "createBucket" -> b.createBucket(Boolean.parseBoolean(value));
                 case "maxConcurrency" -> b.maxConcurrency(number(uri, name, value));
                 case "maxAttempts" -> b.maxAttempts(number(uri, name, value));
