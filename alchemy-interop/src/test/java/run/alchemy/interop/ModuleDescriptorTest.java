@@ -253,8 +253,9 @@ class ModuleDescriptorTest {
 
     @Test
     void metaInfServicesAllowClassPathDiscovery() throws IOException {
-        // alchemy-store-s3 is on this module's test class path too (for S3InteropTest)
+        // alchemy-store-s3 and -r2 are on this module's test class path too (for S3InteropTest, R2InteropTest)
         assertEquals(Set.of("run.alchemy.store.fs.internal.FileSystemStoreProvider",
+                "run.alchemy.store.r2.internal.R2StoreProvider",
                 "run.alchemy.store.s3.internal.S3StoreProvider"), new TreeSet<>(serviceLines(STORE_SPI)));
         assertEquals(List.of("run.alchemy.providers.fs.internal.FileProvider",
                 "run.alchemy.providers.fs.internal.FolderProvider"), serviceLines(RESOURCE_SPI));
@@ -264,7 +265,7 @@ class ModuleDescriptorTest {
             schemes.add(p.scheme());
             assertFalse(p.getClass().getModule().isNamed(), "on the class path: " + p.getClass().getModule());
         }
-        assertEquals(List.of("fs", "s3"), schemes.stream().sorted().toList());
+        assertEquals(List.of("fs", "r2", "s3"), schemes.stream().sorted().toList());
         Set<String> kinds = new TreeSet<>();
         for (ResourceProvider<?, ?> p : ServiceLoader.load(ResourceProvider.class)) {
             kinds.add(p.kind());

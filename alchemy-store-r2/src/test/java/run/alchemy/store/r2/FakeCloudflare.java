@@ -71,6 +71,7 @@ public final class FakeCloudflare implements AutoCloseable {
     private final List<Seen> seen = new CopyOnWriteArrayList<>();
     private final HttpServer server;
     private volatile int pageSize = 1000;
+    private volatile int defaultPerPage = 20;
 
     static {
         // the JDK server's default leaves Nagle on: each small answer would wait for a delayed ACK (~40 ms)
@@ -107,6 +108,16 @@ public final class FakeCloudflare implements AutoCloseable {
     /** The most objects a listing page returns, whatever {@code per_page} asks. */
     public FakeCloudflare pageSize(int pageSize) {
         this.pageSize = pageSize;
+        return this;
+    }
+
+    /**
+     * The page size when a listing sends no {@code per_page} (as Alchemy's client, which sends
+     * {@code limit}): 20 by default, the default of Cloudflare's other v4 list endpoints; the
+     * object listing's own default is not documented, which is why our client always sends it.
+     */
+    public FakeCloudflare defaultPerPage(int defaultPerPage) {
+        this.defaultPerPage = defaultPerPage;
         return this;
     }
 
@@ -233,7 +244,7 @@ public final class FakeCloudflare implements AutoCloseable {
     private void list(HttpExchange x, NavigableMap<String, StoredObject> bucket, Map<String, String> query) throws IOException {
         String prefix = query.getOrDefault("prefix", "");
         String delimiter = query.get("delimiter");
-        int perPage = Math.min(pageSize, Integer.parseInt(query.getOrDefault("per_page", "20")));
+        int perPage = Math.min(pageSize, query.containsKey("per_page") ? Integer.parseInt(query.get("per_page")) : defaultPerPage);
         String after = query.containsKey("cursor")
                 ? new String(Base64.getUrlDecoder().decode(query.get("cursor")), StandardCharsets.UTF_8)
                 : query.getOrDefault("start_after", "");
