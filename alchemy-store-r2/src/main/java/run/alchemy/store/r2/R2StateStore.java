@@ -122,7 +122,7 @@ public final class R2StateStore implements StateStore {
     }
 
     private Optional<byte[]> fetch(String key) {
-        Optional<byte[]> found = objects.get(key).map(R2Objects.Fetched::bytes);
+        Optional<byte[]> found = objects.get(key);
         if (cache != null) {
             found.ifPresent(cache::put);
         }

@@ -46,8 +46,8 @@ public final class CloudflareApi implements AutoCloseable {
         }
     }
 
-    /** An answer the caller accepted: its status, body and ETag header. */
-    record Answer(int status, byte[] body, String etag, List<Integer> codes) {
+    /** An answer the caller accepted: its status, body and, for an error status, Cloudflare's error codes. */
+    record Answer(int status, byte[] body, List<Integer> codes) {
     }
 
     private final Settings settings;
@@ -94,7 +94,7 @@ public final class CloudflareApi implements AutoCloseable {
                 int code = response.code();
                 byte[] body = response.body().bytes();
                 if (response.isSuccessful() || accepted.contains(code)) {
-                    return new Answer(code, body, response.header("ETag"), code >= 300 ? codes(body) : List.of());
+                    return new Answer(code, body, code >= 300 ? codes(body) : List.of());
                 }
                 String why = code + " " + explain(body, response.header("Content-Type", ""));
                 if (code == 401 || (code == 403 && forbiddenOnce)) {

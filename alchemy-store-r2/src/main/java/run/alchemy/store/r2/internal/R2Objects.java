@@ -10,12 +10,14 @@ import run.alchemy.store.r2.R2Exception;
 import run.alchemy.store.r2.internal.CloudflareApi.Answer;
 import run.alchemy.store.r2.internal.CloudflareApi.Op;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -37,10 +39,6 @@ public final class R2Objects {
 
     /** The objects directly under a prefix, and the delimited prefixes below it. */
     public record Listing(List<Entry> objects, List<String> prefixes) {
-    }
-
-    /** An object's bytes and ETag. */
-    public record Fetched(byte[] bytes, String etag) {
     }
 
     private final CloudflareApi api;
@@ -82,28 +80,25 @@ public final class R2Objects {
     }
 
     /** The object, or empty when it (or the bucket) does not exist. */
-    public Optional<Fetched> get(String key) {
+    public Optional<byte[]> get(String key) {
         Answer a = api.send(new Op("get object", bucket, key),
                 new Request.Builder().url(objectUrl(key)).header("Accept", "application/octet-stream").get(), Set.of(404));
-        return a.status() == 404 ? Optional.empty() : Optional.of(new Fetched(a.body(), a.etag()));
+        return a.status() == 404 ? Optional.empty() : Optional.of(a.body());
     }
 
-    /** Uploads the object and returns its new ETag (null when the answer carries none). */
-    public String put(String key, byte[] body) {
+    /** Uploads the object. */
+    public void put(String key, byte[] body) {
         writes.incrementAndGet();
         Op op = new Op("put object", bucket, key);
         Request.Builder request = new Request.Builder().url(objectUrl(key)).put(RequestBody.create(body, OCTETS));
         Answer a = api.send(op, request, Set.of(404));
         if (a.status() == 404 && a.codes().contains(NO_SUCH_BUCKET)) {
             createBucket(op);
-            a = api.send(op, request, Set.of());
+            api.send(op, request, Set.of());
         } else if (a.status() == 404) {
             throw new R2Exception("R2 store: " + op.describe() + " failed: 404 " + a.codes(), op.operation(), bucket, key,
                     404, a.codes(), null);
         }
-        JsonNode reply = CloudflareApi.parse(a.body());
-        String etag = reply == null ? null : reply.path("result").path("etag").asText(null);
-        return etag != null ? etag : a.etag();
     }
 
     /** Deletes the object; a missing object or bucket is not an error. */
@@ -121,7 +116,7 @@ public final class R2Objects {
     public Listing list(String prefix) {
         Op op = new Op("list objects under \"" + prefix + "\"", bucket, null);
         List<Entry> objects = new ArrayList<>();
-        Set<String> prefixes = new java.util.TreeSet<>();
+        Set<String> prefixes = new TreeSet<>();
         Set<String> cursors = new HashSet<>();
         String cursor = null;
         do {
@@ -209,7 +204,7 @@ public final class R2Objects {
     private static String quote(String s) {
         try {
             return CloudflareApi.JSON.writeValueAsString(s);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new ConfigurationException("bucket name " + s + " cannot be written as JSON");
         }
     }
