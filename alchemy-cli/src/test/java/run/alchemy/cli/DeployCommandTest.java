@@ -362,7 +362,7 @@ class DeployCommandTest {
         assertTrue(noFile.err().contains("deploy needs --file"), noFile.err());
         Cli.Result badStore = cli.run("deploy", "-f", save(site("x", false), "s.json").toString(), "--store", "gcs:bucket");
         assertEquals(2, badStore.code(), badStore.toString());
-        assertTrue(badStore.err().contains("no state store for scheme \"gcs\"") && badStore.err().contains("installed: [do, do+http, do+https, fs, s3]"),
+        assertTrue(badStore.err().contains("no state store for scheme \"gcs\"") && badStore.err().contains("installed: [do, do+http, do+https, fs, r2, s3]"),
                 badStore.err());
     }
 }

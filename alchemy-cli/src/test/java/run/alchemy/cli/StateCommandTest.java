@@ -542,7 +542,7 @@ class StateCommandTest {
     void badTargetsAreUsageErrors() {
         Cli.Result scheme = cli.run("state", "list", "--store", "gcs:bucket");
         assertEquals(2, scheme.code(), scheme.toString());
-        assertTrue(scheme.err().startsWith("error: no state store for scheme \"gcs\" in \"gcs:bucket\"; installed: [do, do+http, do+https, fs, s3]"),
+        assertTrue(scheme.err().startsWith("error: no state store for scheme \"gcs\" in \"gcs:bucket\"; installed: [do, do+http, do+https, fs, r2, s3]"),
                 scheme.err());
         assertTrue(scheme.err().contains("hint: --store takes the URI of an installed store"), scheme.err());
 

@@ -253,11 +253,12 @@ class ModuleDescriptorTest {
 
     @Test
     void metaInfServicesAllowClassPathDiscovery() throws IOException {
-        // alchemy-store-s3 and alchemy-store-do are on this module's test class path too (for the interop tests)
+        // alchemy-store-s3, -do and -r2 are on this module's test class path too (for the interop tests)
         assertEquals(Set.of("run.alchemy.store.fs.internal.FileSystemStoreProvider",
                 "run.alchemy.store.s3.internal.S3StoreProvider", "run.alchemy.store.durable.internal.DoStoreProvider$Https",
                 "run.alchemy.store.durable.internal.DoStoreProvider$Http",
-                "run.alchemy.store.durable.internal.DoStoreProvider$Provisioned"), new TreeSet<>(serviceLines(STORE_SPI)));
+                "run.alchemy.store.durable.internal.DoStoreProvider$Provisioned",
+                "run.alchemy.store.r2.internal.R2StoreProvider"), new TreeSet<>(serviceLines(STORE_SPI)));
         assertEquals(List.of("run.alchemy.providers.fs.internal.FileProvider",
                 "run.alchemy.providers.fs.internal.FolderProvider"), serviceLines(RESOURCE_SPI));
 
@@ -266,7 +267,7 @@ class ModuleDescriptorTest {
             schemes.add(p.scheme());
             assertFalse(p.getClass().getModule().isNamed(), "on the class path: " + p.getClass().getModule());
         }
-        assertEquals(List.of("do", "do+http", "do+https", "fs", "s3"), schemes.stream().sorted().toList());
+        assertEquals(List.of("do", "do+http", "do+https", "fs", "r2", "s3"), schemes.stream().sorted().toList());
         Set<String> kinds = new TreeSet<>();
         for (ResourceProvider<?, ?> p : ServiceLoader.load(ResourceProvider.class)) {
             kinds.add(p.kind());

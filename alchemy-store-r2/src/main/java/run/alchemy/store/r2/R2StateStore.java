@@ -1,0 +1,318 @@
+package run.alchemy.store.r2;
+
+import run.alchemy.api.InvalidIdException;
+import run.alchemy.api.spi.LogStore;
+import run.alchemy.api.spi.StateStore;
+import run.alchemy.store.r2.internal.JsonText;
+import run.alchemy.store.r2.internal.Parallel;
+import run.alchemy.store.r2.internal.R2Objects;
+import run.alchemy.store.r2.internal.ReadCache;
+import run.alchemy.store.s3.S3StateStore;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * State in a Cloudflare R2 bucket through Cloudflare's REST API, under exactly the keys Alchemy's
+ * {@code R2RestStateStore} uses, so that both can share one bucket: {@code <prefix><app>/<stage>/…/<id
+ * with / as :>}, the prefix being the configured one verbatim or {@code alchemy/}. Bodies are what
+ * Alchemy uploads, {@code JSON.stringify(record)} (compact); the engine writes and hashes the
+ * two-space form, so writes are compacted and reads re-indented to it (see {@code JsonText}): a record
+ * is never seen as changed only because of whitespace, whichever side wrote it.
+ *
+ * <pre>{@code
+ * StateStore store = R2StateStore.builder()
+ *     .bucket("my-state").account("0123abcd…")      // token from CLOUDFLARE_API_TOKEN
+ *     .build();
+ * }</pre>
+ *
+ * <p><b>Event log.</b> The REST upload takes no precondition, so two writers cannot be told apart
+ * and no lease built on it would hold; REST alone is therefore snapshots only, as Alchemy is (no
+ * history, no lock). Given R2's S3-compatible endpoint and S3 keys ({@link R2StoreBuilder#eventLogOnS3}),
+ * each stage gets the S3 store's event log under {@code <prefix>.alchemy-java/<app>/<stage>/}, where
+ * Alchemy never lists, written with create-only ({@code If-None-Match: *}) puts.
+ */
+public final class R2StateStore implements StateStore {
+    /** Alchemy's default bucket name. */
+    public static final String DEFAULT_BUCKET = "alchemy-state";
+    /** Alchemy's key prefix when none is configured. */
+    public static final String DEFAULT_PREFIX = "alchemy/";
+    private static final String LOG_ROOT = ".alchemy-java";
+
+    private final R2Objects objects;
+    private final String prefix;
+    private final Parallel parallel;
+    private final S3StateStore log;
+    private final AutoCloseable client;
+    private final ReadCache cache;
+    /**
+     * Each key's ETag as the latest listing of its scope gave it, until a batch read takes it: the
+     * engine lists a scope and reads its records at once, so a body cached under that ETag answers
+     * for the request.
+     */
+    private final Map<String, String> listed = new ConcurrentHashMap<>();
+
+    R2StateStore(R2Objects objects, String prefix, int maxConcurrency, S3StateStore log, ReadCache cache,
+                 AutoCloseable client) {
+        this.objects = objects;
+        this.prefix = prefix;
+        this.parallel = new Parallel(maxConcurrency);
+        this.log = log;
+        this.cache = cache;
+        this.client = client;
+    }
+
+    public static R2StoreBuilder builder() {
+        return new R2StoreBuilder();
+    }
+
+    /** The bucket's name. */
+    public String bucket() {
+        return objects.bucket();
+    }
+
+    /** The Cloudflare account the bucket belongs to (given, from the environment, or discovered). */
+    public String account() {
+        return objects.account();
+    }
+
+    /** Whether stages keep an event log (on R2's S3 endpoint), or snapshots only (REST alone). */
+    public boolean keepsEventLogs() {
+        return log != null;
+    }
+
+    /**
+     * The key prefix of a scope: {@code <prefix><chain joined by />/}, the elements unescaped as
+     * Alchemy joins them.
+     */
+    String scopePrefix(List<String> chain) {
+        StringBuilder b = new StringBuilder(prefix);
+        for (String element : chain) {
+            if (element.isEmpty() || element.equals(".") || element.equals("..")) {
+                throw new InvalidIdException(element, objects.url(b.toString()), "not a scope name");
+            }
+            b.append(element).append('/');
+        }
+        if (!chain.isEmpty() && chain.get(0).equals(LOG_ROOT)) {
+            throw new InvalidIdException(chain.get(0), objects.url(prefix), "this app name is where the event logs live");
+        }
+        return b.toString();
+    }
+
+    /** The object key of a record: Alchemy's, {@code /} in the id becoming {@code :}. */
+    String key(List<String> chain, String id) {
+        if (id.isEmpty() || id.equals(".") || id.equals("..")) {
+            throw new InvalidIdException(id, objects.url(scopePrefix(chain)), "not a record id");
+        }
+        return scopePrefix(chain) + id.replace('/', ':');
+    }
+
+    /** The record in the engine's two-space form, whatever spacing it was uploaded with. */
+    @Override
+    public Optional<byte[]> get(List<String> chain, String id) {
+        return fetch(key(chain, id)).map(R2StateStore::pretty);
+    }
+
+    private Optional<byte[]> fetch(String key) {
+        Optional<byte[]> found = objects.get(key);
+        if (cache != null) {
+            found.ifPresent(cache::put);
+        }
+        return found;
+    }
+
+    private static byte[] pretty(byte[] stored) {
+        return JsonText.pretty(new String(stored, StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Read in parallel (the REST API has no batch read), at most {@code maxConcurrency} requests in
+     * flight; a record whose ETag in the scope's latest listing names a body in the read cache is
+     * taken from there, without a request.
+     */
+    @Override
+    public Map<String, byte[]> getBatch(List<String> chain, Collection<String> ids) {
+        List<String> order = new ArrayList<>(ids);
+        List<Callable<Optional<byte[]>>> tasks = new ArrayList<>(order.size());
+        for (String id : order) {
+            String key = key(chain, id); // a bad id is refused before any request
+            tasks.add(() -> {
+                String etag = listed.remove(key);
+                Optional<byte[]> cached = cache == null || etag == null ? Optional.empty() : cache.get(etag);
+                return (cached.isPresent() ? cached : fetch(key)).map(R2StateStore::pretty);
+            });
+        }
+        List<Optional<byte[]>> found = parallel.all(tasks);
+        Map<String, byte[]> out = new LinkedHashMap<>();
+        for (int i = 0; i < order.size(); i++) {
+            String id = order.get(i);
+            found.get(i).ifPresent(bytes -> out.put(id, bytes));
+        }
+        return out;
+    }
+
+    /** Uploads {@code JSON.stringify(record)}, as Alchemy does. */
+    @Override
+    public void put(List<String> chain, String id, byte[] json) {
+        String key = key(chain, id);
+        upload(key, compact(key, json));
+    }
+
+    private void upload(String key, byte[] body) {
+        listed.remove(key);
+        objects.put(key, body);
+        if (cache != null) {
+            cache.put(body);
+        }
+    }
+
+    private void remove(String key) {
+        listed.remove(key);
+        objects.delete(key);
+    }
+
+    private byte[] compact(String key, byte[] json) {
+        String invalid = JsonText.invalidBecause(json);
+        if (invalid != null) {
+            // compacting would alter text that is not JSON: refuse it rather than store other bytes
+            throw new IllegalArgumentException("R2 store: the record for " + objects.url(key) + " is not JSON: " + invalid);
+        }
+        return JsonText.compact(json).getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void delete(List<String> chain, String id) {
+        remove(key(chain, id));
+    }
+
+    /** Sent in parallel, at most {@code maxConcurrency} requests in flight; each upload is durable when it returns. */
+    @Override
+    public void writeAll(List<Write> writes) {
+        List<Callable<Void>> tasks = new ArrayList<>(writes.size());
+        for (Write w : writes) {
+            String key = key(w.chain(), w.id());
+            byte[] body = w.json() == null ? null : compact(key, w.json());
+            tasks.add(() -> {
+                if (body == null) {
+                    remove(key);
+                } else {
+                    upload(key, body);
+                }
+                return null;
+            });
+        }
+        parallel.all(tasks);
+    }
+
+    /**
+     * One listing (every page) with a {@code /} delimiter: the records and the child scopes. Alchemy
+     * lists with the same delimiter, so neither side sees the other's nested scopes as records.
+     */
+    @Override
+    public Contents contents(List<String> chain) {
+        String scope = scopePrefix(chain);
+        R2Objects.Listing listing = objects.list(scope);
+        List<String> ids = new ArrayList<>();
+        for (R2Objects.Entry e : listing.objects()) {
+            ids.add(e.key().substring(scope.length()).replace(':', '/'));
+            if (cache != null && e.etag() != null) {
+                listed.put(e.key(), e.etag());
+            }
+        }
+        List<String> names = new ArrayList<>();
+        for (String p : listing.prefixes()) {
+            if (p.startsWith(scope) && p.length() > scope.length() + 1) {
+                names.add(p.substring(scope.length(), p.length() - 1));
+            }
+        }
+        ids.sort(null);
+        names.sort(null);
+        return new Contents(ids, names);
+    }
+
+    /** R2 has no containers: a scope exists while objects have its prefix. */
+    @Override
+    public void deleteScope(List<String> chain) {
+        scopePrefix(chain);
+    }
+
+    @Override
+    public String locate(List<String> chain, String id) {
+        return objects.url(key(chain, id));
+    }
+
+    @Override
+    public boolean prefersBatchReads() {
+        return true;
+    }
+
+    @Override
+    public Optional<LogStore> logStore(String app, String stage) {
+        scopePrefix(List.of(app, stage));
+        return log == null ? Optional.empty() : log.logStore(app, stage);
+    }
+
+    @Override
+    public boolean hasLog(String app, String stage) {
+        return log != null && log.hasLog(app, stage);
+    }
+
+    @Override
+    public Set<String> eventLogStages(String app) {
+        return log == null ? Set.of() : log.eventLogStages(app);
+    }
+
+    /**
+     * Why this store keeps no event log, for the command to say once: REST alone has no
+     * conditional write, so there is no log, no history and no stage lock. Empty in mode (a).
+     */
+    @Override
+    public Optional<String> missingLogReason() {
+        return log != null ? Optional.empty() : Optional.of("R2 over the REST API alone keeps snapshots only, as"
+                + " Alchemy does: no event log, no history and no stage lock (a REST upload takes no precondition, so"
+                + " two writers could not be kept apart). Set R2_ACCESS_KEY_ID and R2_SECRET_ACCESS_KEY (an R2 API"
+                + " token's S3 keys) to keep the log on R2's S3 endpoint");
+    }
+
+    /** Requests this store made so far through the REST API (not the event log's), for measurements and tests. */
+    public RequestCounts requestCounts() {
+        long[] c = objects.counts();
+        return new RequestCounts(c[0], c[1], c[2]);
+    }
+
+    /** REST requests sent (each attempt), the listing pages among them, and the writes (puts and deletes). */
+    public record RequestCounts(long requests, long lists, long writes) {
+        public RequestCounts minus(RequestCounts before) {
+            return new RequestCounts(requests - before.requests, lists - before.lists, writes - before.writes);
+        }
+    }
+
+    /** Where the state lives and which mode the log is in; never a credential. */
+    @Override
+    public String toString() {
+        return "R2StateStore[" + objects.url(prefix) + ", account " + account() + ", "
+                + (log == null ? "snapshots only (REST: no event log)" : "event log on " + log)
+                + (cache == null ? "" : ", read cache " + cache.dir()) + "]";
+    }
+
+    @Override
+    public void close() {
+        parallel.close();
+        if (log != null) {
+            log.close();
+        }
+        try {
+            client.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("closing the R2 store's HTTP client", e);
+        }
+    }
+}

@@ -1,0 +1,294 @@
+package run.alchemy.store.r2;
+
+import okhttp3.HttpUrl;
+import run.alchemy.api.ConfigurationException;
+import run.alchemy.store.r2.internal.CloudflareApi;
+import run.alchemy.store.r2.internal.Credentials;
+import run.alchemy.store.r2.internal.R2Objects;
+import run.alchemy.store.r2.internal.ReadCache;
+import run.alchemy.store.s3.S3StateStore;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Options, as Alchemy's {@code R2RestStateStore(scope, {apiKey, email, apiToken, accountId, baseUrl,
+ * bucketName, prefix})}, plus the client's. Each option not given is taken from the environment as
+ * Alchemy takes it: {@code CLOUDFLARE_API_KEY} with {@code CLOUDFLARE_EMAIL} (tried first, as in
+ * Alchemy), else {@code CLOUDFLARE_API_TOKEN}; {@code CLOUDFLARE_ACCOUNT_ID} or {@code CF_ACCOUNT_ID},
+ * else the only account the credentials see; {@code CLOUDFLARE_BASE_URL}. The event log is kept when
+ * S3 keys are given here or as {@code R2_ACCESS_KEY_ID} and {@code R2_SECRET_ACCESS_KEY}.
+ */
+public final class R2StoreBuilder {
+    private static final String DEFAULT_BASE_URL = "https://api.cloudflare.com/client/v4";
+    private static final Set<String> LOOPBACK = Set.of("127.0.0.1", "localhost", "::1", "[::1]");
+
+    private String bucket = R2StateStore.DEFAULT_BUCKET;
+    private String prefix;
+    private String account;
+    private String apiToken;
+    private String apiKey;
+    private String email;
+    private String baseUrl;
+    private boolean createBucket = true;
+    private boolean eventLog = true;
+    private URI s3Endpoint;
+    private String s3AccessKeyId;
+    private String s3SecretAccessKey;
+    private String s3Region = "auto";
+    private Map<String, String> environment = System.getenv();
+    private Path readCache;
+    private boolean readCacheSet;
+    private int maxConcurrency = 8;
+    private int maxAttempts = 5;
+    private int pageSize = 1000;
+    private Duration timeout = Duration.ofSeconds(30);
+    private Duration retryBase = Duration.ofMillis(500);
+    private Duration retryCap = Duration.ofSeconds(10);
+    private Duration maxRetryAfter = Duration.ofSeconds(60);
+
+    R2StoreBuilder() {
+    }
+
+    /** The bucket (default {@value R2StateStore#DEFAULT_BUCKET}, Alchemy's {@code bucketName}). */
+    public R2StoreBuilder bucket(String bucket) {
+        this.bucket = Objects.requireNonNull(bucket, "bucket");
+        return this;
+    }
+
+    /** Put verbatim before {@code <app>/<stage>/…}: no separator is added, as in Alchemy (default {@code alchemy/}). */
+    public R2StoreBuilder prefix(String prefix) {
+        this.prefix = prefix;
+        return this;
+    }
+
+    /** The Cloudflare account id (Alchemy's {@code accountId}). */
+    public R2StoreBuilder account(String account) {
+        this.account = account;
+        return this;
+    }
+
+    /** An API token, sent as {@code Authorization: Bearer}. */
+    public R2StoreBuilder apiToken(String apiToken) {
+        this.apiToken = apiToken;
+        return this;
+    }
+
+    /** A global API key and its account's e-mail, sent as {@code X-Auth-Key}/{@code X-Auth-Email}. */
+    public R2StoreBuilder apiKey(String apiKey, String email) {
+        this.apiKey = apiKey;
+        this.email = email;
+        return this;
+    }
+
+    /** The API's base URL (default {@value #DEFAULT_BASE_URL}); {@code http://} only on a loopback address. */
+    public R2StoreBuilder baseUrl(String baseUrl) {
+        this.baseUrl = baseUrl;
+        return this;
+    }
+
+    /** Whether a missing bucket is created by the first write (default true, as Alchemy does). */
+    public R2StoreBuilder createBucket(boolean createBucket) {
+        this.createBucket = createBucket;
+        return this;
+    }
+
+    /**
+     * Keeps each stage's event log on R2's S3-compatible endpoint ({@code https://<account>.r2.cloudflarestorage.com}
+     * when {@code endpoint} is null) with these S3 keys (an R2 API token's access key id and secret).
+     */
+    public R2StoreBuilder eventLogOnS3(URI endpoint, String accessKeyId, String secretAccessKey) {
+        this.s3Endpoint = endpoint;
+        this.s3AccessKeyId = Objects.requireNonNull(accessKeyId, "accessKeyId");
+        this.s3SecretAccessKey = Objects.requireNonNull(secretAccessKey, "secretAccessKey");
+        this.eventLog = true;
+        return this;
+    }
+
+    /** Only the endpoint of the S3 API, the keys coming from the environment. */
+    public R2StoreBuilder s3Endpoint(URI endpoint) {
+        this.s3Endpoint = endpoint;
+        return this;
+    }
+
+    /** The S3 region to sign with (default {@code auto}, R2's). */
+    public R2StoreBuilder s3Region(String region) {
+        this.s3Region = Objects.requireNonNull(region, "region");
+        return this;
+    }
+
+    /** False: snapshots only, even when S3 keys are in the environment. */
+    public R2StoreBuilder eventLog(boolean eventLog) {
+        this.eventLog = eventLog;
+        return this;
+    }
+
+    /**
+     * Where object bodies are kept by their MD5 (R2's ETag), so that a record whose listed ETag is
+     * there is not read again; null: none. Default: {@code ALCHEMY_R2_CACHE} ({@code none} turns it
+     * off), else {@code $XDG_CACHE_HOME/alchemy-java/r2} or {@code $HOME/.cache/alchemy-java/r2}.
+     */
+    public R2StoreBuilder readCache(Path dir) {
+        this.readCache = dir;
+        this.readCacheSet = true;
+        return this;
+    }
+
+    /** Where options not given are looked up (default {@link System#getenv()}). */
+    public R2StoreBuilder environment(Map<String, String> environment) {
+        this.environment = Map.copyOf(environment);
+        return this;
+    }
+
+    /** Requests in flight at most for batch reads and writes (default 8). */
+    public R2StoreBuilder maxConcurrency(int maxConcurrency) {
+        this.maxConcurrency = positive("maxConcurrency", maxConcurrency);
+        return this;
+    }
+
+    /** Attempts per request, retries included (default 5). */
+    public R2StoreBuilder maxAttempts(int maxAttempts) {
+        this.maxAttempts = positive("maxAttempts", maxAttempts);
+        return this;
+    }
+
+    /** Objects asked per listing page, 1 to 1000 (default 1000). */
+    public R2StoreBuilder pageSize(int pageSize) {
+        if (pageSize < 1 || pageSize > 1000) {
+            throw new IllegalArgumentException("pageSize must be 1 to 1000");
+        }
+        this.pageSize = pageSize;
+        return this;
+    }
+
+    /** Time allowed for one attempt of one request (default 30 s). */
+    public R2StoreBuilder timeout(Duration timeout) {
+        this.timeout = Objects.requireNonNull(timeout, "timeout");
+        return this;
+    }
+
+    /** The first retry's backoff ceiling, doubling up to {@code cap} (defaults 500 ms and 10 s). */
+    public R2StoreBuilder retryBackoff(Duration base, Duration cap) {
+        this.retryBase = Objects.requireNonNull(base, "base");
+        this.retryCap = Objects.requireNonNull(cap, "cap");
+        return this;
+    }
+
+    /** The longest {@code Retry-After} of a 429 that is waited out (default 60 s); a longer one fails at once. */
+    public R2StoreBuilder maxRetryAfter(Duration maxRetryAfter) {
+        this.maxRetryAfter = Objects.requireNonNull(maxRetryAfter, "maxRetryAfter");
+        return this;
+    }
+
+    private static int positive(String name, int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException(name + " must be at least 1");
+        }
+        return n;
+    }
+
+    /** Resolves credentials and account (asking the API for the account when none is given) and opens the store. */
+    public R2StateStore build() {
+        if (bucket.isEmpty()) {
+            throw new ConfigurationException("R2 store: the bucket name is empty");
+        }
+        CloudflareApi api = new CloudflareApi(new CloudflareApi.Settings(base(), credentials(), maxAttempts, timeout,
+                retryBase, retryCap, maxRetryAfter));
+        try {
+            String acct = first(account, env("CLOUDFLARE_ACCOUNT_ID"), env("CF_ACCOUNT_ID"));
+            if (acct == null) {
+                acct = R2Objects.discoverAccount(api);
+            }
+            String keyPrefix = prefix == null || prefix.isEmpty() ? R2StateStore.DEFAULT_PREFIX : prefix;
+            R2Objects objects = new R2Objects(api, acct, bucket, createBucket, pageSize);
+            return new R2StateStore(objects, keyPrefix, maxConcurrency, log(acct, keyPrefix), cache(), api);
+        } catch (RuntimeException e) {
+            api.close();
+            throw e;
+        }
+    }
+
+    private HttpUrl base() {
+        String url = first(baseUrl, env("CLOUDFLARE_BASE_URL"), DEFAULT_BASE_URL);
+        HttpUrl parsed = HttpUrl.parse(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
+        if (parsed == null) {
+            throw new ConfigurationException("R2 store: the API base URL \"" + url + "\" is not an http(s) URL");
+        }
+        if (!parsed.isHttps() && !LOOPBACK.contains(parsed.host())) {
+            throw new ConfigurationException("R2 store: the API base URL " + url + " is plain http on a non-loopback host,"
+                    + " which would send the credentials in clear text: use https");
+        }
+        return parsed;
+    }
+
+    private Credentials credentials() {
+        if (apiKey != null || (apiToken == null && env("CLOUDFLARE_API_KEY") != null)) {
+            String origin = apiKey != null ? "the store's options" : "CLOUDFLARE_API_KEY";
+            String mail = first(email, env("CLOUDFLARE_EMAIL"));
+            if (mail == null) {
+                throw new ConfigurationException("R2 store: an API key (" + origin + ") needs its account's e-mail:"
+                        + " set CLOUDFLARE_EMAIL, or use an API token (CLOUDFLARE_API_TOKEN)");
+            }
+            return Credentials.apiKey(apiKey != null ? apiKey : env("CLOUDFLARE_API_KEY"), mail, origin);
+        }
+        if (apiToken != null) {
+            return Credentials.token(apiToken, "the store's options");
+        }
+        if (env("CLOUDFLARE_API_TOKEN") != null) {
+            return Credentials.token(env("CLOUDFLARE_API_TOKEN"), "CLOUDFLARE_API_TOKEN");
+        }
+        throw new ConfigurationException("R2 store: no Cloudflare credentials: set CLOUDFLARE_API_TOKEN (an API token"
+                + " with R2 read and write permission), or CLOUDFLARE_API_KEY with CLOUDFLARE_EMAIL");
+    }
+
+    /** The S3 store whose event logs this store hands out, or null for snapshots only. */
+    private S3StateStore log(String acct, String keyPrefix) {
+        String id = first(s3AccessKeyId, env("R2_ACCESS_KEY_ID"));
+        String secret = first(s3SecretAccessKey, env("R2_SECRET_ACCESS_KEY"));
+        if (!eventLog || id == null || secret == null) {
+            return null;
+        }
+        URI endpoint = s3Endpoint != null ? s3Endpoint : URI.create("https://" + acct + ".r2.cloudflarestorage.com");
+        return S3StateStore.builder().bucket(bucket).prefix(keyPrefix).endpoint(endpoint).pathStyle(true)
+                .region(s3Region).credentials(StaticCredentialsProvider.create(AwsBasicCredentials.create(id, secret)))
+                .maxConcurrency(maxConcurrency).maxAttempts(maxAttempts).timeout(timeout).build();
+    }
+
+    private ReadCache cache() {
+        Path dir = readCache;
+        if (!readCacheSet) {
+            String configured = env("ALCHEMY_R2_CACHE");
+            if ("none".equals(configured)) {
+                return null;
+            }
+            String home = first(env("XDG_CACHE_HOME"), env("HOME") == null ? null : env("HOME") + "/.cache");
+            dir = configured != null ? Path.of(configured) : home == null ? null : Path.of(home, "alchemy-java", "r2");
+        }
+        return dir == null ? null : ReadCache.in(dir);
+    }
+
+    private String env(String name) {
+        String v = environment.get(name);
+        return v == null || v.isEmpty() ? null : v;
+    }
+
+    private static String first(String... values) {
+        for (String v : values) {
+            if (v != null && !v.isEmpty()) {
+                return v;
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public String toString() {
+        return "R2StoreBuilder[bucket=" + bucket + ", prefix=" + prefix + ", account=" + account + "]";
+    }
+}

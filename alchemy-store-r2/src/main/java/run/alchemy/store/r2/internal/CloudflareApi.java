@@ -1,0 +1,233 @@
+package run.alchemy.store.r2.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+import run.alchemy.api.StoreException;
+import run.alchemy.store.r2.R2Exception;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Requests to Cloudflare's v4 API with what Alchemy's client does and some it lacks: 5xx answers,
+ * dropped connections and timeouts are retried with capped exponential backoff and full jitter; 429
+ * waits what {@code Retry-After} says (Cloudflare then refuses everything of the token for minutes,
+ * so a wait longer than {@link Settings#maxRetryAfter} fails at once instead of stalling the deploy);
+ * a 403 is retried once, as Alchemy does, because Cloudflare occasionally answers one that is
+ * transient; 401 and a second 403 name the credentials without showing them; error bodies are read
+ * as Cloudflare's envelope ({@code {success, errors: [{code, message}], …}}) or, when they are not
+ * JSON (a proxy's HTML page), described by type and size.
+ */
+public final class CloudflareApi implements AutoCloseable {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    /** How to reach the API and how hard to try. */
+    public record Settings(HttpUrl baseUrl, Credentials credentials, int maxAttempts, Duration timeout,
+                           Duration retryBase, Duration retryCap, Duration maxRetryAfter) {
+    }
+
+    /** What a request is about, for messages and errors. */
+    record Op(String operation, String bucket, String key) {
+        String describe() {
+            return operation + (key != null ? " \"" + key + "\"" : "") + (bucket != null ? " in bucket \"" + bucket + "\"" : "");
+        }
+    }
+
+    /** An answer the caller accepted: its status, body and, for an error status, Cloudflare's error codes. */
+    record Answer(int status, byte[] body, List<Integer> codes) {
+    }
+
+    private final Settings settings;
+    private final OkHttpClient http;
+    private final AtomicLong requests = new AtomicLong();
+
+    public CloudflareApi(Settings settings) {
+        this.settings = settings;
+        this.http = new OkHttpClient.Builder()
+                .callTimeout(settings.timeout())
+                .readTimeout(settings.timeout())
+                .connectTimeout(settings.timeout())
+                .writeTimeout(settings.timeout())
+                // Retries are ours: a silent retry inside OkHttp would escape the backoff and the counts.
+                .retryOnConnectionFailure(false)
+                .build();
+    }
+
+    HttpUrl baseUrl() {
+        return settings.baseUrl();
+    }
+
+    String credentials() {
+        return settings.credentials().describe();
+    }
+
+    /** Requests sent, each attempt counted. */
+    long requests() {
+        return requests.get();
+    }
+
+    /**
+     * Sends the request until it succeeds (2xx), gets a status in {@code accepted} (such as 404 for a
+     * missing object), or fails for good; then throws a typed {@link R2Exception}.
+     */
+    Answer send(Op op, Request.Builder request, Set<Integer> accepted) {
+        settings.credentials().sign(request);
+        Request built = request.build();
+        boolean forbiddenOnce = false;
+        for (int attempt = 1; ; attempt++) {
+            long waitMillis;
+            R2Exception failure;
+            try (Response response = call(built)) {
+                int code = response.code();
+                byte[] body = response.body().bytes();
+                if (response.isSuccessful() || accepted.contains(code)) {
+                    return new Answer(code, body, code >= 300 ? codes(body) : List.of());
+                }
+                String why = code + " " + explain(body, response.header("Content-Type", ""));
+                if (code == 401 || (code == 403 && forbiddenOnce)) {
+                    throw new R2Exception.Unauthorized("R2 store: " + op.describe() + " was refused (" + why + "): check "
+                            + credentials() + "; it needs R2 read and write permission on this account", op.operation(),
+                            op.bucket(), op.key(), code, codes(body));
+                }
+                if (code == 403) {
+                    forbiddenOnce = true;
+                    waitMillis = backoff(attempt);
+                    failure = null;
+                } else if (code == 429) {
+                    long after = retryAfterMillis(response.header("Retry-After"), attempt);
+                    if (after > settings.maxRetryAfter().toMillis() || attempt >= settings.maxAttempts()) {
+                        throw new R2Exception.RateLimited("R2 store: " + op.describe() + ": Cloudflare is rate limiting"
+                                + " the credentials (429, " + why + ") and asks to wait " + (after + 999) / 1000 + " s"
+                                + (attempt > 1 ? ", after " + attempt + " attempts" : "") + ". The REST API allows about"
+                                + " 1,200 requests per 5 minutes per token; try again later", op.operation(), op.bucket(),
+                                op.key(), codes(body));
+                    }
+                    waitMillis = after;
+                    failure = null;
+                } else {
+                    failure = new R2Exception("R2 store: " + op.describe() + " failed" + (attempt > 1 ? " after " + attempt
+                            + " attempts" : "") + ": " + why, op.operation(), op.bucket(), op.key(), code, codes(body), null);
+                    if (code < 500) {
+                        throw failure;
+                    }
+                    waitMillis = backoff(attempt);
+                }
+            } catch (InterruptedIOException e) {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new StoreException("R2 store: interrupted during " + op.describe(), e);
+                }
+                failure = new R2Exception("R2 store: " + op.describe() + ": no answer within " + settings.timeout().toMillis()
+                        + " ms" + (attempt > 1 ? " (" + attempt + " attempts)" : ""), op.operation(), op.bucket(), op.key(),
+                        0, List.of(), e);
+                waitMillis = backoff(attempt);
+            } catch (IOException e) {
+                failure = new R2Exception("R2 store: " + op.describe() + ": connection to " + baseUrl().host() + " failed"
+                        + (attempt > 1 ? " (" + attempt + " attempts)" : "") + ": " + e, op.operation(), op.bucket(),
+                        op.key(), 0, List.of(), e);
+                waitMillis = backoff(attempt);
+            }
+            if (attempt >= settings.maxAttempts() && failure != null) {
+                throw failure;
+            }
+            pause(waitMillis, op);
+        }
+    }
+
+    private Response call(Request request) throws IOException {
+        requests.incrementAndGet();
+        return http.newCall(request).execute();
+    }
+
+    /** Cloudflare's error messages from an envelope, or a description of a body that is not one. */
+    private static String explain(byte[] body, String type) {
+        JsonNode reply = parse(body);
+        if (reply == null || !reply.has("errors")) {
+            return "(a non-JSON answer" + (type.isEmpty() ? "" : " of type " + type) + ", " + body.length + " bytes)";
+        }
+        List<String> parts = new ArrayList<>();
+        for (JsonNode e : reply.path("errors")) {
+            parts.add((e.has("code") ? "[" + e.path("code").asInt() + "] " : "") + e.path("message").asText(""));
+        }
+        return parts.isEmpty() ? "(no error message)" : String.join("; ", parts);
+    }
+
+    /** The codes of the envelope's {@code errors}; empty when the body is no envelope. */
+    static List<Integer> codes(byte[] body) {
+        JsonNode reply = parse(body);
+        List<Integer> codes = new ArrayList<>();
+        if (reply != null) {
+            for (JsonNode e : reply.path("errors")) {
+                if (e.path("code").canConvertToInt()) {
+                    codes.add(e.path("code").asInt());
+                }
+            }
+        }
+        return codes;
+    }
+
+    static JsonNode parse(byte[] body) {
+        try {
+            JsonNode node = JSON.readTree(body);
+            return node != null && node.isObject() ? node : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** {@code Retry-After} as seconds or an HTTP date; without one, the backoff of this attempt. */
+    private long retryAfterMillis(String header, int attempt) {
+        if (header != null) {
+            try {
+                return Math.max(0, Long.parseLong(header.trim()) * 1000);
+            } catch (NumberFormatException notSeconds) {
+                try {
+                    ZonedDateTime at = ZonedDateTime.parse(header.trim(), DateTimeFormatter.RFC_1123_DATE_TIME);
+                    return Math.max(0, Duration.between(ZonedDateTime.now(at.getZone()), at).toMillis());
+                } catch (DateTimeParseException neither) {
+                    // an unreadable header: fall back to our own backoff
+                }
+            }
+        }
+        return backoff(attempt);
+    }
+
+    /** A random time up to base · 2^(attempt-1), capped ("full jitter": retrying clients spread out). */
+    private long backoff(int attempt) {
+        long base = settings.retryBase().toMillis();
+        long ceiling = Math.min(settings.retryCap().toMillis(), base << Math.min(attempt - 1, 20));
+        return ThreadLocalRandom.current().nextLong(ceiling + 1);
+    }
+
+    private static void pause(long millis, Op op) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("R2 store: interrupted while retrying " + op.describe(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        http.dispatcher().executorService().shutdown();
+        http.connectionPool().evictAll();
+    }
+
+    @Override
+    public String toString() {
+        return "CloudflareApi[" + baseUrl() + ", " + credentials() + "]";
+    }
+}

@@ -1,0 +1,84 @@
+package run.alchemy.store.r2.internal;
+
+import run.alchemy.api.StoreException;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Runs a store's independent requests at most {@code limit} at a time; the first failure is thrown. */
+public final class Parallel implements AutoCloseable {
+    private static final AtomicInteger POOLS = new AtomicInteger();
+    private final ExecutorService pool;
+
+    public Parallel(int limit) {
+        int n = POOLS.incrementAndGet();
+        AtomicInteger threads = new AtomicInteger();
+        ThreadPoolExecutor executor = new ThreadPoolExecutor(limit, limit, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                r -> {
+                    Thread t = new Thread(r, "r2-store-" + n + "-" + threads.incrementAndGet());
+                    t.setDaemon(true); // an idle store left open must not keep the JVM alive
+                    return t;
+                });
+        executor.allowCoreThreadTimeOut(true);
+        this.pool = executor;
+    }
+
+    /** The results in order; a single task runs on the caller's thread. */
+    public <T> List<T> all(List<Callable<T>> tasks) {
+        List<T> out = new ArrayList<>(tasks.size());
+        if (tasks.size() == 1) {
+            out.add(run(tasks.get(0)));
+            return out;
+        }
+        List<Future<T>> futures = new ArrayList<>(tasks.size());
+        for (Callable<T> task : tasks) {
+            futures.add(pool.submit(task));
+        }
+        try {
+            for (Future<T> f : futures) {
+                out.add(f.get());
+            }
+            return out;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("interrupted while waiting for R2 store requests", e);
+        } catch (ExecutionException e) {
+            throw rethrow(e.getCause());
+        } finally {
+            for (Future<T> f : futures) {
+                f.cancel(true);
+            }
+        }
+    }
+
+    private static <T> T run(Callable<T> task) {
+        try {
+            return task.call();
+        } catch (Exception e) {
+            throw rethrow(e);
+        }
+    }
+
+    private static RuntimeException rethrow(Throwable t) {
+        if (t instanceof RuntimeException r) {
+            return r;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        return new StoreException("R2 store request failed: " + t, t);
+    }
+
+    @Override
+    public void close() {
+        pool.shutdownNow();
+    }
+}

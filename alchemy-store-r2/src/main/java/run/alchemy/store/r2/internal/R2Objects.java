@@ -1,0 +1,216 @@
+package run.alchemy.store.r2.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import run.alchemy.api.ConfigurationException;
+import run.alchemy.store.r2.R2Exception;
+import run.alchemy.store.r2.internal.CloudflareApi.Answer;
+import run.alchemy.store.r2.internal.CloudflareApi.Op;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One bucket through Cloudflare's REST object API: {@code GET|PUT|DELETE
+ * /accounts/{account}/r2/buckets/{bucket}/objects/{key}} and the listing
+ * {@code GET …/objects?prefix=&delimiter=&per_page=&cursor=}, every page followed (Alchemy's client
+ * reads only the first). A bucket that does not exist (error 10006) reads as empty; the first write
+ * creates it when allowed (a 409 from a parallel creator is success), else fails naming it.
+ */
+public final class R2Objects {
+    private static final MediaType OCTETS = MediaType.get("application/octet-stream");
+    private static final MediaType JSON_TYPE = MediaType.get("application/json");
+    /** Cloudflare's error code for "the specified bucket does not exist". */
+    static final int NO_SUCH_BUCKET = 10006;
+
+    /** A listed object: its key and its ETag (R2's version token of the object's bytes). */
+    public record Entry(String key, String etag) {
+    }
+
+    /** The objects directly under a prefix, and the delimited prefixes below it. */
+    public record Listing(List<Entry> objects, List<String> prefixes) {
+    }
+
+    private final CloudflareApi api;
+    private final String account;
+    private final String bucket;
+    private final boolean createBucket;
+    private final int pageSize;
+    private final AtomicLong lists = new AtomicLong();
+    private final AtomicLong writes = new AtomicLong();
+
+    public R2Objects(CloudflareApi api, String account, String bucket, boolean createBucket, int pageSize) {
+        this.api = api;
+        this.account = account;
+        this.bucket = bucket;
+        this.createBucket = createBucket;
+        this.pageSize = pageSize;
+    }
+
+    public String bucket() {
+        return bucket;
+    }
+
+    public String account() {
+        return account;
+    }
+
+    /** Where an object lives, for messages: {@code r2://bucket/key}. */
+    public String url(String key) {
+        return "r2://" + bucket + "/" + key;
+    }
+
+    private HttpUrl.Builder bucketUrl() {
+        return api.baseUrl().newBuilder().addPathSegment("accounts").addPathSegment(account)
+                .addPathSegment("r2").addPathSegment("buckets").addPathSegment(bucket);
+    }
+
+    private HttpUrl objectUrl(String key) {
+        return bucketUrl().addPathSegment("objects").addPathSegments(key).build();
+    }
+
+    /** The object, or empty when it (or the bucket) does not exist. */
+    public Optional<byte[]> get(String key) {
+        Answer a = api.send(new Op("get object", bucket, key),
+                new Request.Builder().url(objectUrl(key)).header("Accept", "application/octet-stream").get(), Set.of(404));
+        return a.status() == 404 ? Optional.empty() : Optional.of(a.body());
+    }
+
+    /** Uploads the object. */
+    public void put(String key, byte[] body) {
+        writes.incrementAndGet();
+        Op op = new Op("put object", bucket, key);
+        Request.Builder request = new Request.Builder().url(objectUrl(key)).put(RequestBody.create(body, OCTETS));
+        Answer a = api.send(op, request, Set.of(404));
+        if (a.status() == 404 && a.codes().contains(NO_SUCH_BUCKET)) {
+            createBucket(op);
+            api.send(op, request, Set.of());
+        } else if (a.status() == 404) {
+            throw new R2Exception("R2 store: " + op.describe() + " failed: 404 " + a.codes(), op.operation(), bucket, key,
+                    404, a.codes(), null);
+        }
+    }
+
+    /** Deletes the object; a missing object or bucket is not an error. */
+    public void delete(String key) {
+        writes.incrementAndGet();
+        api.send(new Op("delete object", bucket, key), new Request.Builder().url(objectUrl(key)).delete(), Set.of(404));
+    }
+
+    /**
+     * Every page of the listing under {@code prefix} with {@code /} as delimiter. A page is the last
+     * when its {@code result_info} is missing, its cursor is empty or one seen before, or it says
+     * {@code is_truncated} false (a boolean or the string, as the API has sent both). Keys that still
+     * contain a {@code /} after the prefix (a server that ignores the delimiter) count as prefixes.
+     */
+    public Listing list(String prefix) {
+        Op op = new Op("list objects under \"" + prefix + "\"", bucket, null);
+        List<Entry> objects = new ArrayList<>();
+        Set<String> prefixes = new TreeSet<>();
+        Set<String> cursors = new HashSet<>();
+        String cursor = null;
+        do {
+            HttpUrl.Builder url = bucketUrl().addPathSegment("objects").addQueryParameter("prefix", prefix)
+                    .addQueryParameter("delimiter", "/").addQueryParameter("per_page", Integer.toString(pageSize));
+            if (cursor != null) {
+                url.addQueryParameter("cursor", cursor);
+            }
+            lists.incrementAndGet();
+            Answer a = api.send(op, new Request.Builder().url(url.build()).get(), Set.of(404));
+            if (a.status() == 404) {
+                if (a.codes().contains(NO_SUCH_BUCKET)) {
+                    return new Listing(List.of(), List.of());
+                }
+                throw new R2Exception("R2 store: " + op.describe() + " failed: 404 " + a.codes(), op.operation(), bucket,
+                        null, 404, a.codes(), null);
+            }
+            JsonNode reply = CloudflareApi.parse(a.body());
+            if (reply == null) {
+                throw new R2Exception("R2 store: " + op.describe() + ": the answer is not Cloudflare's JSON envelope ("
+                        + a.body().length + " bytes)", op.operation(), bucket, null, a.status(), List.of(), null);
+            }
+            JsonNode result = reply.path("result");
+            for (JsonNode o : result.isArray() ? result : result.path("objects")) {
+                String key = o.path("key").asText(o.path("name").asText(""));
+                String rest = key.startsWith(prefix) ? key.substring(prefix.length()) : null;
+                if (rest == null || rest.isEmpty()) {
+                    continue;
+                }
+                int slash = rest.indexOf('/');
+                if (slash >= 0) {
+                    prefixes.add(prefix + rest.substring(0, slash + 1));
+                } else {
+                    objects.add(new Entry(key, o.path("etag").asText(null)));
+                }
+            }
+            JsonNode info = reply.path("result_info");
+            for (JsonNode p : info.path("delimited")) {
+                prefixes.add(p.asText());
+            }
+            String next = info.path("cursor").asText("");
+            JsonNode truncated = info.path("is_truncated");
+            boolean last = info.isMissingNode() || next.isEmpty() || !cursors.add(next)
+                    || (!truncated.isMissingNode() && !truncated.asBoolean(false) && !"true".equals(truncated.asText()));
+            cursor = last ? null : next;
+        } while (cursor != null);
+        return new Listing(objects, new ArrayList<>(prefixes));
+    }
+
+    /**
+     * The one account the credentials see ({@code GET /accounts}), for when none is configured, as
+     * Alchemy picks one; several are refused, naming them, rather than guessed between.
+     */
+    public static String discoverAccount(CloudflareApi api) {
+        HttpUrl url = api.baseUrl().newBuilder().addPathSegment("accounts").addQueryParameter("per_page", "50").build();
+        Answer a = api.send(new Op("list accounts", null, null), new Request.Builder().url(url).get(), Set.of());
+        JsonNode reply = CloudflareApi.parse(a.body());
+        List<String> found = new ArrayList<>();
+        for (JsonNode account : reply == null ? CloudflareApi.JSON.createArrayNode() : reply.path("result")) {
+            found.add(account.path("id").asText() + (account.has("name") ? " (" + account.path("name").asText() + ")" : ""));
+        }
+        if (found.size() == 1) {
+            return reply.path("result").get(0).path("id").asText();
+        }
+        throw new ConfigurationException("R2 store: " + api.credentials() + " can see " + (found.isEmpty() ? "no account"
+                : found.size() + " accounts: " + String.join(", ", found)) + "; name the account with CLOUDFLARE_ACCOUNT_ID"
+                + " or the store's account option (r2://BUCKET?account=ID)");
+    }
+
+    /** Creates the bucket for a first write, or explains why the write cannot go ahead. */
+    private void createBucket(Op op) {
+        if (!createBucket) {
+            throw new R2Exception("R2 store: bucket \"" + bucket + "\" does not exist in account " + account
+                    + " and creating it is turned off: create it, or allow the store to (createBucket)", op.operation(),
+                    bucket, op.key(), 404, List.of(NO_SUCH_BUCKET), null);
+        }
+        HttpUrl url = api.baseUrl().newBuilder().addPathSegment("accounts").addPathSegment(account)
+                .addPathSegment("r2").addPathSegment("buckets").build();
+        byte[] body = ("{\"name\":" + quote(bucket) + "}").getBytes(StandardCharsets.UTF_8);
+        // 409: another deployer created it a moment ago, which is all this wanted
+        api.send(new Op("create bucket", bucket, null), new Request.Builder().url(url).post(RequestBody.create(body, JSON_TYPE)),
+                Set.of(409));
+    }
+
+    private static String quote(String s) {
+        try {
+            return CloudflareApi.JSON.writeValueAsString(s);
+        } catch (IOException e) {
+            throw new ConfigurationException("bucket name " + s + " cannot be written as JSON");
+        }
+    }
+
+    /** Requests sent (each attempt), listing pages, and writes (puts and deletes). */
+    public long[] counts() {
+        return new long[] {api.requests(), lists.get(), writes.get()};
+    }
+}
