@@ -31,6 +31,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.ForkJoinPool;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
@@ -133,9 +134,9 @@ public final class FileSystemStateStore implements StateStore {
     }
 
     /**
-     * Syncs what {@link #writeAll} wrote: each file, then each directory (the renames and
-     * removals). Serialised, so that a sync never returns while another is still syncing files it
-     * took over.
+     * Syncs what {@link #writeAll} wrote: each file and each directory (the renames and removals),
+     * several at once, since an fsync mostly waits for the disk. Serialised, so that a sync never
+     * returns while another is still syncing files it took over.
      */
     @Override
     public synchronized void sync() {
@@ -144,18 +145,34 @@ public final class FileSystemStateStore implements StateStore {
             paths = new ArrayList<>(unsynced);
             unsynced.clear();
         }
-        for (Path p : paths) {
-            if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-                syncDirectory(p);
-            } else {
-                try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
-                    ch.force(true);
-                } catch (NoSuchFileException gone) {
-                    // deleted since (a later write or delete): its directory is synced instead
-                } catch (IOException e) {
-                    throw failure("cannot sync " + p, e);
-                }
-            }
+        if (paths.size() <= 1) {
+            paths.forEach(this::syncPath);
+            return;
+        }
+        ForkJoinPool syncers = new ForkJoinPool(Math.min(SYNC_THREADS, paths.size()));
+        try {
+            syncers.submit(() -> paths.parallelStream().forEach(this::syncPath)).join();
+        } catch (RuntimeException e) {
+            throw e.getCause() instanceof StoreException s ? s : e;
+        } finally {
+            syncers.shutdown();
+        }
+    }
+
+    /** fsyncs running at once: enough to keep a disk's queue busy, few enough to cost little. */
+    private static final int SYNC_THREADS = 8;
+
+    private void syncPath(Path p) {
+        if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+            syncDirectory(p);
+            return;
+        }
+        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (NoSuchFileException gone) {
+            // deleted since (a later write or delete): its directory is synced instead
+        } catch (IOException e) {
+            throw failure("cannot sync " + p, e);
         }
     }
 
