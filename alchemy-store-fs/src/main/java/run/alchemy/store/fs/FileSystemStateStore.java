@@ -5,6 +5,7 @@ import run.alchemy.api.StoreException;
 import run.alchemy.api.spi.LogStore;
 import run.alchemy.api.spi.StateStore;
 import run.alchemy.store.fs.internal.FileSystemLogStore;
+import run.alchemy.store.fs.internal.UnsyncedWrites;
 
 import java.io.File;
 import java.io.IOException;
@@ -24,14 +25,12 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.concurrent.ForkJoinPool;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
@@ -51,8 +50,8 @@ public final class FileSystemStateStore implements StateStore {
     private static final String LOG_DIR = ".alchemy-java";
 
     private final Path root;
-    /** Files and directories {@link #writeAll} changed since the last {@link #sync}; guarded by itself. */
-    private final Set<Path> unsynced = new LinkedHashSet<>();
+    /** Files and directories {@link #writeAll} changed since the last {@link #sync}. */
+    private final UnsyncedWrites unsynced = new UnsyncedWrites();
 
     /** A store rooted at {@code root} (Alchemy's {@code .alchemy} directory). */
     public FileSystemStateStore(Path root) {
@@ -124,56 +123,17 @@ public final class FileSystemStateStore implements StateStore {
             } else {
                 write(w.chain(), w.id(), w.json(), false);
             }
-            synchronized (unsynced) {
-                if (w.json() != null) {
-                    unsynced.add(file);
-                }
-                unsynced.add(file.getParent());
+            if (w.json() != null) {
+                unsynced.add(file);
             }
+            unsynced.add(file.getParent());
         }
     }
 
-    /**
-     * Syncs what {@link #writeAll} wrote: each file and each directory (the renames and removals),
-     * several at once, since an fsync mostly waits for the disk. Serialised, so that a sync never
-     * returns while another is still syncing files it took over.
-     */
+    /** Makes what {@link #writeAll} wrote durable: the files, and the directories for renames and removals. */
     @Override
-    public synchronized void sync() {
-        List<Path> paths;
-        synchronized (unsynced) {
-            paths = new ArrayList<>(unsynced);
-            unsynced.clear();
-        }
-        if (paths.size() <= 1) {
-            paths.forEach(this::syncPath);
-            return;
-        }
-        ForkJoinPool syncers = new ForkJoinPool(Math.min(SYNC_THREADS, paths.size()));
-        try {
-            syncers.submit(() -> paths.parallelStream().forEach(this::syncPath)).join();
-        } catch (RuntimeException e) {
-            throw e.getCause() instanceof StoreException s ? s : e;
-        } finally {
-            syncers.shutdown();
-        }
-    }
-
-    /** fsyncs running at once: enough to keep a disk's queue busy, few enough to cost little. */
-    private static final int SYNC_THREADS = 8;
-
-    private void syncPath(Path p) {
-        if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-            syncDirectory(p);
-            return;
-        }
-        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (NoSuchFileException gone) {
-            // deleted since (a later write or delete): its directory is synced instead
-        } catch (IOException e) {
-            throw failure("cannot sync " + p, e);
-        }
+    public void sync() {
+        unsynced.sync();
     }
 
     private void write(List<String> chain, String id, byte[] json, boolean durable) {
