@@ -150,9 +150,10 @@ final class DeployCommand implements Callable<Integer> {
                 progress.step(o.fqn());
             });
             StateStore opened = Stores.open(store);
-            // Said once, before the outcomes: without a log this run keeps no history and takes no lock.
-            opened.missingLogReason().ifPresent(why -> progress.println(json ? io.err : io.out,
-                    (json ? "note: " : io.paint("note:", "33") + " ") + why));
+            // Said once, before the outcomes: without a log this run keeps no history and takes no lock;
+            // a log without conditional writes guards the stage less.
+            opened.logNote().ifPresent(note -> progress.println(json ? io.err : io.out,
+                    (json ? "note: " : io.paint("note:", "33") + " ") + note));
             builder.stateStore(opened);
             Stack s = stack;
             builder.run(a -> {

@@ -43,7 +43,7 @@ final class StageRef implements AutoCloseable {
         StateStore store = Stores.open(t.store);
         try {
             // Said once, first, on stderr (state commands print JSON on stdout).
-            store.missingLogReason().ifPresent(why -> io.err.println(io.paintErr("note:", "33") + " " + why));
+            store.logNote().ifPresent(note -> io.err.println(io.paintErr("note:", "33") + " " + note));
             String app = t.app != null ? t.app : onlyApp(store, t.store);
             String stage = t.stage != null ? t.stage : io.env("STAGE") != null ? io.env("STAGE") : io.env("ALCHEMY_STAGE");
             TreeSet<String> stages = stages(store, app);

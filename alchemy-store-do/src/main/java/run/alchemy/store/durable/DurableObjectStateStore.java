@@ -114,7 +114,7 @@ public final class DurableObjectStateStore implements StateStore {
     }
 
     @Override
-    public Optional<String> missingLogReason() {
+    public Optional<String> logNote() {
         return isOurWorker() ? Optional.empty() : Optional.of("the worker at " + rpc.where() + " is Alchemy's DOFS"
                 + " worker, which has no log methods: history and locking are off there (snapshots only); deploy"
                 + " alchemy-java's worker (alchemy-store-do/worker) for both");

@@ -39,7 +39,7 @@ class AlchemyWorkerContractTest extends StateStoreContract {
         assertTrue(s.logStore("app", "dev").isEmpty());
         assertFalse(s.hasLog("app", "dev"));
         assertEquals(java.util.Set.of(), s.eventLogStages("app"));
-        String why = s.missingLogReason().orElseThrow();
+        String why = s.logNote().orElseThrow();
         assertTrue(why.contains("history and locking are off") && why.contains(worker.url()), why);
         assertFalse(why.contains(worker.token()), "the token never shows");
     }

@@ -34,7 +34,7 @@ class OurWorkerContractTest extends StateStoreContract {
         DurableObjectStateStore s = (DurableObjectStateStore) store;
         assertTrue(s.isOurWorker());
         assertTrue(s.logStore("app", "dev").isPresent());
-        assertTrue(s.missingLogReason().isEmpty());
+        assertTrue(s.logNote().isEmpty());
     }
 
     @Test

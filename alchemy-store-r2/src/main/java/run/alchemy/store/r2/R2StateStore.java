@@ -7,6 +7,8 @@ import run.alchemy.store.r2.internal.JsonText;
 import run.alchemy.store.r2.internal.Parallel;
 import run.alchemy.store.r2.internal.R2Objects;
 import run.alchemy.store.r2.internal.ReadCache;
+import run.alchemy.store.r2.internal.RestLogObjects;
+import run.alchemy.store.s3.ObjectLogs;
 import run.alchemy.store.s3.S3StateStore;
 
 import java.nio.charset.StandardCharsets;
@@ -34,11 +36,12 @@ import java.util.concurrent.ConcurrentHashMap;
  *     .build();
  * }</pre>
  *
- * <p><b>Event log.</b> The REST upload takes no precondition, so two writers cannot be told apart
- * and no lease built on it would hold; REST alone is therefore snapshots only, as Alchemy is (no
- * history, no lock). Given R2's S3-compatible endpoint and S3 keys ({@link R2StoreBuilder#eventLogOnS3}),
- * each stage gets the S3 store's event log under {@code <prefix>.alchemy-java/<app>/<stage>/}, where
- * Alchemy never lists, written with create-only ({@code If-None-Match: *}) puts.
+ * <p><b>Event log</b>, in one of three {@link LogMode}s: on R2's S3-compatible endpoint, given S3
+ * keys (atomic create-only puts: the engine's whole protocol holds); over REST alone, where
+ * "create only if absent" is a read, an upload and a read-back, which keeps a second writer out
+ * except in a narrow race (see {@link LogMode#REST}); or none, snapshots only, as Alchemy. Either
+ * log is the S3 store's, in its layout under {@code <prefix>.alchemy-java/<app>/<stage>/}, where
+ * Alchemy never lists, so both modes read the same log.
  */
 public final class R2StateStore implements StateStore {
     /** Alchemy's default bucket name. */
@@ -50,7 +53,11 @@ public final class R2StateStore implements StateStore {
     private final R2Objects objects;
     private final String prefix;
     private final Parallel parallel;
-    private final S3StateStore log;
+    private final LogMode mode;
+    /** The stages' logs; null in {@link LogMode#NONE}. */
+    private final ObjectLogs logs;
+    /** What the logs hold open besides this store's REST client (the S3 client in mode S3); null when nothing. */
+    private final AutoCloseable logClient;
     private final AutoCloseable client;
     private final ReadCache cache;
     /**
@@ -60,12 +67,38 @@ public final class R2StateStore implements StateStore {
      */
     private final Map<String, String> listed = new ConcurrentHashMap<>();
 
-    R2StateStore(R2Objects objects, String prefix, int maxConcurrency, S3StateStore log, ReadCache cache,
-                 AutoCloseable client) {
+    /** Where each stage's event log is kept. */
+    public enum LogMode {
+        /**
+         * On R2's S3-compatible endpoint with create-only puts ({@code If-None-Match: *}), which R2
+         * makes atomic: of two writers of one log position or lease generation exactly one wins.
+         */
+        S3,
+        /**
+         * Over the REST API alone. An upload takes no precondition, so a create is a read, an upload
+         * and a read-back: a writer whose upload lands before this one's read-back is caught (this
+         * one withdraws), but one that read before this upload and uploads after its read-back is
+         * not: both hold the lease, or both appended at one position and the later upload replaced
+         * the earlier batch. Safe for one deployer at a time (a CI job with a concurrency group);
+         * use {@link #S3} where two deploys of a stage may start together.
+         */
+        REST,
+        /** No log: snapshots only, no history and no stage lock, exactly as Alchemy. */
+        NONE
+    }
+
+    R2StateStore(R2Objects objects, String prefix, int maxConcurrency, LogMode mode, S3StateStore s3Log,
+                 ReadCache cache, AutoCloseable client) {
         this.objects = objects;
         this.prefix = prefix;
         this.parallel = new Parallel(maxConcurrency);
-        this.log = log;
+        this.mode = mode;
+        this.logs = switch (mode) {
+            case S3 -> s3Log.eventLogs();
+            case REST -> new ObjectLogs(new RestLogObjects(objects), prefix);
+            case NONE -> null;
+        };
+        this.logClient = s3Log;
         this.cache = cache;
         this.client = client;
     }
@@ -82,11 +115,6 @@ public final class R2StateStore implements StateStore {
     /** The Cloudflare account the bucket belongs to (given, from the environment, or discovered). */
     public String account() {
         return objects.account();
-    }
-
-    /** Whether stages keep an event log (on R2's S3 endpoint), or snapshots only (REST alone). */
-    public boolean keepsEventLogs() {
-        return log != null;
     }
 
     /**
@@ -257,29 +285,36 @@ public final class R2StateStore implements StateStore {
     @Override
     public Optional<LogStore> logStore(String app, String stage) {
         scopePrefix(List.of(app, stage));
-        return log == null ? Optional.empty() : log.logStore(app, stage);
+        return logs == null ? Optional.empty() : Optional.of(logs.logStore(app, stage));
     }
 
     @Override
     public boolean hasLog(String app, String stage) {
-        return log != null && log.hasLog(app, stage);
+        return logs != null && logs.hasLog(app, stage);
     }
 
     @Override
     public Set<String> eventLogStages(String app) {
-        return log == null ? Set.of() : log.eventLogStages(app);
+        return logs == null ? Set.of() : logs.stages(app);
     }
 
-    /**
-     * Why this store keeps no event log, for the command to say once: REST alone has no
-     * conditional write, so there is no log, no history and no stage lock. Empty in mode (a).
-     */
+    /** Where the event logs are kept. */
+    public LogMode logMode() {
+        return mode;
+    }
+
+    /** For the command to say once: what the log over REST does not guarantee, or that there is none. */
     @Override
-    public Optional<String> missingLogReason() {
-        return log != null ? Optional.empty() : Optional.of("R2 over the REST API alone keeps snapshots only, as"
-                + " Alchemy does: no event log, no history and no stage lock (a REST upload takes no precondition, so"
-                + " two writers could not be kept apart). Set R2_ACCESS_KEY_ID and R2_SECRET_ACCESS_KEY (an R2 API"
-                + " token's S3 keys) to keep the log on R2's S3 endpoint");
+    public Optional<String> logNote() {
+        return switch (mode) {
+            case S3 -> Optional.empty();
+            case REST -> Optional.of("R2 event log over the REST API (log=rest): a REST upload takes no precondition,"
+                    + " so the stage lock is a create with a read-back and two deploys starting at the same moment"
+                    + " can both get it; run one deploy of a stage at a time, or set R2_ACCESS_KEY_ID and"
+                    + " R2_SECRET_ACCESS_KEY (an R2 API token's S3 keys) for the log on R2's S3 endpoint (log=s3)");
+            case NONE -> Optional.of("R2 without an event log (log=none) keeps snapshots only, as Alchemy does: no"
+                    + " history and no stage lock");
+        };
     }
 
     /** Requests this store made so far through the REST API (not the event log's), for measurements and tests. */
@@ -299,17 +334,21 @@ public final class R2StateStore implements StateStore {
     @Override
     public String toString() {
         return "R2StateStore[" + objects.url(prefix) + ", account " + account() + ", "
-                + (log == null ? "snapshots only (REST: no event log)" : "event log on " + log)
+                + switch (mode) {
+                    case S3 -> "event log on " + logClient;
+                    case REST -> "event log over REST";
+                    case NONE -> "snapshots only (no event log)";
+                }
                 + (cache == null ? "" : ", read cache " + cache.dir()) + "]";
     }
 
     @Override
     public void close() {
         parallel.close();
-        if (log != null) {
-            log.close();
-        }
         try {
+            if (logClient != null) {
+                logClient.close();
+            }
             client.close();
         } catch (Exception e) {
             throw new IllegalStateException("closing the R2 store's HTTP client", e);

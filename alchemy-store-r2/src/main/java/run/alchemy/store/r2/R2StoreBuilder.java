@@ -22,8 +22,9 @@ import java.util.Set;
  * bucketName, prefix})}, plus the client's. Each option not given is taken from the environment as
  * Alchemy takes it: {@code CLOUDFLARE_API_KEY} with {@code CLOUDFLARE_EMAIL} (tried first, as in
  * Alchemy), else {@code CLOUDFLARE_API_TOKEN}; {@code CLOUDFLARE_ACCOUNT_ID} or {@code CF_ACCOUNT_ID},
- * else the only account the credentials see; {@code CLOUDFLARE_BASE_URL}. The event log is kept when
- * S3 keys are given here or as {@code R2_ACCESS_KEY_ID} and {@code R2_SECRET_ACCESS_KEY}.
+ * else the only account the credentials see; {@code CLOUDFLARE_BASE_URL}. The event log is kept on
+ * R2's S3 endpoint when S3 keys are given here or as {@code R2_ACCESS_KEY_ID} and
+ * {@code R2_SECRET_ACCESS_KEY}, else over REST ({@link #logMode} chooses otherwise).
  */
 public final class R2StoreBuilder {
     private static final String DEFAULT_BASE_URL = "https://api.cloudflare.com/client/v4";
@@ -37,7 +38,7 @@ public final class R2StoreBuilder {
     private String email;
     private String baseUrl;
     private boolean createBucket = true;
-    private boolean eventLog = true;
+    private R2StateStore.LogMode logMode;
     private URI s3Endpoint;
     private String s3AccessKeyId;
     private String s3SecretAccessKey;
@@ -107,7 +108,7 @@ public final class R2StoreBuilder {
         this.s3Endpoint = endpoint;
         this.s3AccessKeyId = Objects.requireNonNull(accessKeyId, "accessKeyId");
         this.s3SecretAccessKey = Objects.requireNonNull(secretAccessKey, "secretAccessKey");
-        this.eventLog = true;
+        this.logMode = R2StateStore.LogMode.S3;
         return this;
     }
 
@@ -123,9 +124,12 @@ public final class R2StoreBuilder {
         return this;
     }
 
-    /** False: snapshots only, even when S3 keys are in the environment. */
-    public R2StoreBuilder eventLog(boolean eventLog) {
-        this.eventLog = eventLog;
+    /**
+     * Where the event logs are kept (default: {@code S3} when S3 keys are given or in the
+     * environment, else {@code REST}); {@code S3} without keys is refused when the store is built.
+     */
+    public R2StoreBuilder logMode(R2StateStore.LogMode logMode) {
+        this.logMode = Objects.requireNonNull(logMode, "logMode");
         return this;
     }
 
@@ -207,7 +211,14 @@ public final class R2StoreBuilder {
             }
             String keyPrefix = prefix == null || prefix.isEmpty() ? R2StateStore.DEFAULT_PREFIX : prefix;
             R2Objects objects = new R2Objects(api, acct, bucket, createBucket, pageSize);
-            return new R2StateStore(objects, keyPrefix, maxConcurrency, log(acct, keyPrefix), cache(), api);
+            S3StateStore s3Log = s3Log(acct, keyPrefix);
+            R2StateStore.LogMode mode = logMode != null ? logMode : s3Log != null ? R2StateStore.LogMode.S3
+                    : R2StateStore.LogMode.REST;
+            if (mode == R2StateStore.LogMode.S3 && s3Log == null) {
+                throw new ConfigurationException("R2 store: the event log on R2's S3 endpoint (log mode S3) needs S3 keys:"
+                        + " set R2_ACCESS_KEY_ID and R2_SECRET_ACCESS_KEY (an R2 API token's), or choose log mode REST");
+            }
+            return new R2StateStore(objects, keyPrefix, maxConcurrency, mode, s3Log, cache(), api);
         } catch (RuntimeException e) {
             api.close();
             throw e;
@@ -247,11 +258,11 @@ public final class R2StoreBuilder {
                 + " with R2 read and write permission), or CLOUDFLARE_API_KEY with CLOUDFLARE_EMAIL");
     }
 
-    /** The S3 store whose event logs this store hands out, or null for snapshots only. */
-    private S3StateStore log(String acct, String keyPrefix) {
+    /** The S3 store on R2's S3 endpoint whose event logs this store may hand out, or null without S3 keys. */
+    private S3StateStore s3Log(String acct, String keyPrefix) {
         String id = first(s3AccessKeyId, env("R2_ACCESS_KEY_ID"));
         String secret = first(s3SecretAccessKey, env("R2_SECRET_ACCESS_KEY"));
-        if (!eventLog || id == null || secret == null) {
+        if (id == null || secret == null || (logMode != null && logMode != R2StateStore.LogMode.S3)) {
             return null;
         }
         URI endpoint = s3Endpoint != null ? s3Endpoint : URI.create("https://" + acct + ".r2.cloudflarestorage.com");

@@ -59,6 +59,9 @@ public final class FakeCloudflare implements AutoCloseable {
     private record Fault(Predicate<Seen> when, int status, Map<String, String> headers, String body) {
     }
 
+    private record Hook(Predicate<Seen> when, Runnable then) {
+    }
+
     private record StoredObject(byte[] body, String etag, String contentType) {
     }
 
@@ -68,6 +71,7 @@ public final class FakeCloudflare implements AutoCloseable {
     private final Map<String, String> accounts = new LinkedHashMap<>();
     private final Map<String, NavigableMap<String, StoredObject>> buckets = new ConcurrentHashMap<>();
     private final Queue<Fault> faults = new ConcurrentLinkedQueue<>();
+    private final Queue<Hook> hooks = new ConcurrentLinkedQueue<>();
     private final List<Seen> seen = new CopyOnWriteArrayList<>();
     private final HttpServer server;
     private volatile int pageSize = 1000;
@@ -148,6 +152,15 @@ public final class FakeCloudflare implements AutoCloseable {
         buckets.get(bucket).put(key, new StoredObject(bytes, md5(bytes), "application/octet-stream"));
     }
 
+    /**
+     * Runs {@code then} once, right after the next object upload matching {@code when} has been
+     * stored and before its answer is sent: a write of another client landing between two of this one's
+     * requests, deterministically.
+     */
+    public void afterServing(Predicate<Seen> when, Runnable then) {
+        hooks.add(new Hook(when, then));
+    }
+
     public List<Seen> requests() {
         return List.copyOf(seen);
     }
@@ -181,6 +194,14 @@ public final class FakeCloudflare implements AutoCloseable {
         }
     }
 
+    private void runHooks(Seen s) {
+        for (Hook h : hooks) {
+            if (h.when().test(s) && hooks.remove(h)) {
+                h.then().run();
+            }
+        }
+    }
+
     private boolean authorized(Seen s) {
         return ("Bearer " + token).equals(s.authorization()) || (apiKey.equals(s.authKey()) && email.equals(s.authEmail()));
     }
@@ -210,15 +231,15 @@ public final class FakeCloudflare implements AutoCloseable {
         } else if (m.group(4) == null && method.equals("GET")) {
             list(x, buckets.get(m.group(2)), query);
         } else if (m.group(4) != null) {
-            object(x, method, buckets.get(m.group(2)), m.group(4), body, x.getRequestHeaders().getFirst("Content-Type"));
+            object(x, s, buckets.get(m.group(2)), m.group(4), body, x.getRequestHeaders().getFirst("Content-Type"));
         } else {
             error(x, 405, 10000, "method not allowed");
         }
     }
 
-    private void object(HttpExchange x, String method, NavigableMap<String, StoredObject> bucket, String key, byte[] body,
+    private void object(HttpExchange x, Seen s, NavigableMap<String, StoredObject> bucket, String key, byte[] body,
                         String type) throws IOException {
-        switch (method) {
+        switch (s.method()) {
             case "GET" -> {
                 StoredObject o = bucket.get(key);
                 if (o == null) {
@@ -231,6 +252,7 @@ public final class FakeCloudflare implements AutoCloseable {
             case "PUT" -> {
                 StoredObject o = new StoredObject(body, md5(body), type == null ? "application/octet-stream" : type);
                 bucket.put(key, o);
+                runHooks(s);
                 ok(x, describe(key, o), null);
             }
             case "DELETE" -> {

@@ -5,7 +5,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.EnumSource;
 import run.alchemy.api.Action;
 import run.alchemy.api.Context;
 import run.alchemy.api.Outcome;
@@ -32,8 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The engine on the R2 store against {@link FakeCloudflare} (a fake of Cloudflare's documented REST
- * API, pages of 50), in both modes: REST alone (snapshots only) and with the event log on S3Proxy
- * standing in for R2's S3 endpoint. Cold deploy, no-op, one change and destroy, with the REST
+ * API, pages of 50), in each log mode: on S3Proxy standing in for R2's S3 endpoint, over the REST
+ * API, and none (snapshots only). Cold deploy, no-op, one change and destroy, with the REST
  * requests each makes; compact bodies never read as changes.
  */
 class R2DeployTest {
@@ -90,16 +90,17 @@ class R2DeployTest {
         cf.close();
     }
 
-    private Alchemy.Builder app(String bucket, boolean withLog, Phase phase) {
+    private Alchemy.Builder app(String bucket, R2StateStore.LogMode mode, Phase phase) {
         outcomes.clear();
         return Alchemy.app("app").stage("dev").phase(phase).password("r2-test-password").environment(Map.of())
                 .stateStore(scope -> {
                     R2StoreBuilder b = R2StateStore.builder().bucket(bucket).environment(Map.of("CLOUDFLARE_API_TOKEN",
                             cf.token, "CLOUDFLARE_BASE_URL", cf.baseUrl(), "CLOUDFLARE_ACCOUNT_ID", "acct-1"))
                             .readCache(cacheDir);
-                    if (withLog) {
+                    if (mode == R2StateStore.LogMode.S3) {
                         b.eventLogOnS3(s3.endpoint(), s3.accessKey(), s3.secretKey()).s3Region(LocalS3.REGION);
                     }
+                    b.logMode(mode);
                     R2StateStore store = b.build();
                     lastStore.set(store);
                     return store;
@@ -107,9 +108,9 @@ class R2DeployTest {
                 .listener(outcomes::add);
     }
 
-    private RequestCounts deploy(String bucket, boolean withLog, int changed) {
+    private RequestCounts deploy(String bucket, R2StateStore.LogMode mode, int changed) {
         Note note = new Note();
-        app(bucket, withLog, Phase.UP).run(a -> {
+        app(bucket, mode, Phase.UP).run(a -> {
             for (int i = 0; i < N; i++) {
                 a.apply("r" + i, note, new Props(i < changed ? "changed-" + i : "name-" + i, i,
                         i % 10 == 0 ? Secret.of("token-" + i) : null));
@@ -119,20 +120,27 @@ class R2DeployTest {
         return lastStore.get().requestCounts();
     }
 
+    /** The bucket's objects in Alchemy's layout (the log's, in mode REST, are beside them). */
+    private static Map<String, String> snapshots(String bucket) {
+        Map<String, String> out = new TreeMap<>(cf.objects(bucket));
+        out.keySet().removeIf(k -> k.startsWith("alchemy/.alchemy-java/"));
+        return out;
+    }
+
     private Map<Action, Long> actions() {
         return outcomes.stream().collect(Collectors.groupingBy(Outcome::action, TreeMap::new, Collectors.counting()));
     }
 
     @ParameterizedTest(name = "event log: {0}")
-    @ValueSource(booleans = {false, true})
-    void deployNoOpChangeAndDestroyWithFewRequests(boolean withLog) {
+    @EnumSource(R2StateStore.LogMode.class)
+    void deployNoOpChangeAndDestroyWithFewRequests(R2StateStore.LogMode mode) {
         String bucket = "deploy-" + BUCKETS.incrementAndGet();
-        if (withLog) {
+        if (mode == R2StateStore.LogMode.S3) {
             s3.client().createBucket(b -> b.bucket(bucket));
         }
-        RequestCounts cold = deploy(bucket, withLog, 0);
+        RequestCounts cold = deploy(bucket, mode, 0);
         assertEquals(Map.of(Action.CREATED, (long) N + 1), actions());
-        Map<String, String> objects = cf.objects(bucket);
+        Map<String, String> objects = snapshots(bucket);
         assertEquals(N + 2, objects.size(), "the resources, the nested scope's record and its leaf");
         String r10 = objects.get("alchemy/app/dev/r10");
         assertTrue(r10.startsWith("{\"") && !r10.contains("\n"), "compact, as Alchemy uploads: " + r10);
@@ -140,26 +148,30 @@ class R2DeployTest {
         assertTrue(objects.containsKey("alchemy/app/dev/nested/leaf:one"));
 
         int before = calls.get();
-        RequestCounts noOp = deploy(bucket, withLog, 0);
+        cf.clearRequests();
+        RequestCounts noOp = deploy(bucket, mode, 0);
         assertEquals(Map.of(Action.SKIPPED, (long) N + 1), actions(), "whitespace never reads as a change");
         assertEquals(before, calls.get(), "a no-op calls no provider");
-        assertEquals(objects, cf.objects(bucket), "a no-op uploads nothing");
-        assertEquals(0, noOp.writes(), noOp.toString());
+        assertEquals(objects, snapshots(bucket), "a no-op uploads nothing");
+        assertEquals(0, cf.requests().stream().filter(r -> !r.method().equals("GET") && r.path().contains("/objects/alchemy/app/"))
+                .count(), "a no-op writes no snapshot: " + noOp);
+        // Over REST the only writes are the stage lease's (taken and released).
+        assertEquals(mode == R2StateStore.LogMode.REST ? 2 : 0, noOp.writes(), noOp.toString());
 
-        deploy(bucket, withLog, 2);
+        deploy(bucket, mode, 2);
         assertEquals(Map.of(Action.SKIPPED, (long) N - 1, Action.UPDATED, 2L), actions());
 
-        if (withLog) {
-            try (History h = app(bucket, true, Phase.UP).history()) {
+        if (mode != R2StateStore.LogMode.NONE) {
+            try (History h = app(bucket, mode, Phase.UP).history()) {
                 assertTrue(h.verify().ok(), "the snapshots are what the log says: " + h.verify());
                 assertEquals(2, h.runs().size(), "the no-op appended nothing");
             }
         }
-        app(bucket, withLog, Phase.DESTROY).provider(new Note()).run(a -> { });
+        app(bucket, mode, Phase.DESTROY).provider(new Note()).run(a -> { });
         RequestCounts destroy = lastStore.get().requestCounts();
         assertEquals(N + 2, actions().get(Action.DELETED));
         assertFalse(cf.objects(bucket).keySet().stream().anyMatch(k -> k.startsWith("alchemy/app/")), "all deleted");
-        System.out.printf("[r2] %s, %d records: cold %s, no-op %s, destroy %s%n", withLog ? "with log" : "REST only",
+        System.out.printf("[r2] %s, %d records: cold %s, no-op %s, destroy %s%n", "log " + mode,
                 N + 1, cold, noOp, destroy);
     }
 }

@@ -4,7 +4,6 @@ import run.alchemy.api.ConfigurationException;
 import run.alchemy.api.InvalidIdException;
 import run.alchemy.api.spi.LogStore;
 import run.alchemy.api.spi.StateStore;
-import run.alchemy.store.s3.internal.S3LogStore;
 import run.alchemy.store.s3.internal.S3Objects;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
@@ -24,7 +23,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.Supplier;
 
 /**
@@ -52,14 +50,15 @@ public final class S3StateStore implements StateStore {
     public static final String DEFAULT_BUCKET = "alchemy-state";
     /** Alchemy's key prefix when none is configured. */
     public static final String DEFAULT_PREFIX = "alchemy/";
-    static final String LOG_ROOT = ".alchemy-java/";
 
     private final S3Objects objects;
     private final String prefix;
+    private final ObjectLogs logs;
 
     private S3StateStore(S3Objects objects, String prefix) {
         this.objects = objects;
         this.prefix = prefix;
+        this.logs = new ObjectLogs(objects, prefix);
     }
 
     public static Builder builder() {
@@ -212,7 +211,7 @@ public final class S3StateStore implements StateStore {
             }
             b.append(element).append('/');
         }
-        if (!chain.isEmpty() && (chain.get(0) + "/").equals(LOG_ROOT)) {
+        if (!chain.isEmpty() && (chain.get(0) + "/").equals(ObjectLogs.LOG_ROOT)) {
             throw new InvalidIdException(chain.get(0), objects.url(prefix), "this app name is where the event logs live");
         }
         return b.toString();
@@ -285,7 +284,7 @@ public final class S3StateStore implements StateStore {
     @Override
     public Contents contents(List<String> chain) {
         String scope = scopePrefix(chain);
-        S3Objects.Listing listing = objects.list(scope, "/", null);
+        LogObjects.Listing listing = objects.list(scope, "/", null);
         List<String> ids = new ArrayList<>();
         for (String key : listing.keys()) {
             ids.add(key.substring(scope.length()).replace(':', '/'));
@@ -315,29 +314,22 @@ public final class S3StateStore implements StateStore {
 
     @Override
     public Optional<LogStore> logStore(String app, String stage) {
-        return Optional.of(new S3LogStore(objects, logRoot(app, stage)));
+        return Optional.of(logs.logStore(app, stage));
     }
 
-    /** One listing (with a delimiter: a page at most) of the stage's log root. */
+    /** The stages' event logs in this bucket (for a store that keeps its snapshots elsewhere: R2 over REST). */
+    public ObjectLogs eventLogs() {
+        return logs;
+    }
+
     @Override
     public boolean hasLog(String app, String stage) {
-        S3Objects.Listing listing = objects.list(logRoot(app, stage), "/", null);
-        return !listing.keys().isEmpty() || !listing.prefixes().isEmpty();
+        return logs.hasLog(app, stage);
     }
 
-    private String logRoot(String app, String stage) {
-        return prefix + LOG_ROOT + scopePrefix(List.of(app, stage)).substring(prefix.length());
-    }
-
-    /** The stages with objects under {@code <prefix>.alchemy-java/<app>/}: one listing, nothing created. */
     @Override
     public Set<String> eventLogStages(String app) {
-        String logs = prefix + LOG_ROOT + scopePrefix(List.of(app)).substring(prefix.length());
-        Set<String> stages = new TreeSet<>();
-        for (String p : objects.list(logs, "/", null).prefixes()) {
-            stages.add(p.substring(logs.length(), p.length() - 1));
-        }
-        return stages;
+        return logs.stages(app);
     }
 
     /** Checks that the bucket exists and can be listed with these credentials (Alchemy's {@code init}). */

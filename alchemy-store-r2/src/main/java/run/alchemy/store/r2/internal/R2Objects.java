@@ -107,13 +107,19 @@ public final class R2Objects {
         api.send(new Op("delete object", bucket, key), new Request.Builder().url(objectUrl(key)).delete(), Set.of(404));
     }
 
+    /** {@link #list(String, String, String)} with {@code /} as the delimiter, from the start. */
+    public Listing list(String prefix) {
+        return list(prefix, "/", null);
+    }
+
     /**
-     * Every page of the listing under {@code prefix} with {@code /} as delimiter. A page is the last
+     * Every page of the listing under {@code prefix} after {@code startAfter} (null: from the
+     * start), with {@code delimiter} (null: none). A page is the last
      * when its {@code result_info} is missing, its cursor is empty or one seen before, or it says
      * {@code is_truncated} false (a boolean or the string, as the API has sent both). Keys that still
-     * contain a {@code /} after the prefix (a server that ignores the delimiter) count as prefixes.
+     * contain the delimiter after the prefix (a server that ignores it) count as prefixes.
      */
-    public Listing list(String prefix) {
+    public Listing list(String prefix, String delimiter, String startAfter) {
         Op op = new Op("list objects under \"" + prefix + "\"", bucket, null);
         List<Entry> objects = new ArrayList<>();
         Set<String> prefixes = new TreeSet<>();
@@ -121,7 +127,13 @@ public final class R2Objects {
         String cursor = null;
         do {
             HttpUrl.Builder url = bucketUrl().addPathSegment("objects").addQueryParameter("prefix", prefix)
-                    .addQueryParameter("delimiter", "/").addQueryParameter("per_page", Integer.toString(pageSize));
+                    .addQueryParameter("per_page", Integer.toString(pageSize));
+            if (delimiter != null) {
+                url.addQueryParameter("delimiter", delimiter);
+            }
+            if (startAfter != null) {
+                url.addQueryParameter("start_after", startAfter);
+            }
             if (cursor != null) {
                 url.addQueryParameter("cursor", cursor);
             }
@@ -146,9 +158,9 @@ public final class R2Objects {
                 if (rest == null || rest.isEmpty()) {
                     continue;
                 }
-                int slash = rest.indexOf('/');
-                if (slash >= 0) {
-                    prefixes.add(prefix + rest.substring(0, slash + 1));
+                int cut = delimiter == null ? -1 : rest.indexOf(delimiter);
+                if (cut >= 0) {
+                    prefixes.add(prefix + rest.substring(0, cut + delimiter.length()));
                 } else {
                     objects.add(new Entry(key, o.path("etag").asText(null)));
                 }

@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code r2://BUCKET[/PREFIX][?account=ID&log=none&s3Endpoint=URL&cache=DIR|none&createBucket=false&maxConcurrency=…&maxAttempts=…&timeout=MS]}.
+ * {@code r2://BUCKET[/PREFIX][?account=ID&log=s3|rest|none&s3Endpoint=URL&cache=DIR|none&createBucket=false&maxConcurrency=…&maxAttempts=…&timeout=MS]}.
  * The prefix is used verbatim, as Alchemy's {@code prefix} option is; without one, records live under
  * {@code alchemy/}. Credentials never go in the URI: they come from the environment (see
  * {@link R2StoreBuilder}), so a URI can be logged and shown.
@@ -47,11 +47,13 @@ public final class R2StoreProvider implements StateStoreProvider {
         query(uri).forEach((name, value) -> {
             switch (name) {
                 case "account" -> b.account(value);
-                case "log" -> b.eventLog(switch (value) {
-                    case "s3" -> true;
-                    case "none" -> false;
+                case "log" -> b.logMode(switch (value) {
+                    case "s3" -> R2StateStore.LogMode.S3;
+                    case "rest" -> R2StateStore.LogMode.REST;
+                    case "none" -> R2StateStore.LogMode.NONE;
                     default -> throw new ConfigurationException("option log=" + value + " in R2 store URI " + uri
-                            + ": use log=s3 (the default when R2_ACCESS_KEY_ID and R2_SECRET_ACCESS_KEY are set) or log=none");
+                            + ": use log=s3 (the default when R2_ACCESS_KEY_ID and R2_SECRET_ACCESS_KEY are set),"
+                            + " log=rest (the default otherwise) or log=none");
                 });
                 case "s3Endpoint" -> b.s3Endpoint(URI.create(value));
                 case "cache" -> b.readCache("none".equals(value) ? null : java.nio.file.Path.of(value));

@@ -4,7 +4,8 @@ import run.alchemy.api.StateCorruptedException;
 import run.alchemy.api.StoreException;
 import run.alchemy.api.spi.LogConflictException;
 import run.alchemy.api.spi.LogStore;
-import run.alchemy.store.s3.internal.S3Objects.Create;
+import run.alchemy.store.s3.LogObjects;
+import run.alchemy.store.s3.LogObjects.Create;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -49,7 +50,7 @@ public final class S3LogStore implements LogStore {
     private static final String TYPE = "application/x-alchemy-java-log";
     private static final int HEADER_BYTES = 160;
 
-    private final S3Objects s3;
+    private final LogObjects s3;
     private final String root;
     private final String logPrefix;
     private final String floorPrefix;
@@ -69,7 +70,7 @@ public final class S3LogStore implements LogStore {
      */
     private long legacy = -1;
 
-    public S3LogStore(S3Objects s3, String root) {
+    public S3LogStore(LogObjects s3, String root) {
         this.s3 = s3;
         this.root = root;
         this.logPrefix = root + "log/";

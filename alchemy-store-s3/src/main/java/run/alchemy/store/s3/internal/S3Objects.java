@@ -1,6 +1,7 @@
 package run.alchemy.store.s3.internal;
 
 import run.alchemy.api.StoreException;
+import run.alchemy.store.s3.LogObjects;
 import run.alchemy.store.s3.S3StateStore;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.ResponseBytes;
@@ -40,9 +41,7 @@ import java.util.function.Supplier;
  * to do. Throttling, 5xx answers, timeouts and dropped connections were already retried by the
  * client (bounded attempts, exponential backoff with jitter) before anything reaches here.
  */
-public final class S3Objects implements AutoCloseable {
-    /** What {@link #putIfAbsent} found. */
-    public enum Create { CREATED, EXISTS }
+public final class S3Objects implements LogObjects, AutoCloseable {
 
     private final S3Client client;
     private final boolean ownsClient;
@@ -77,6 +76,7 @@ public final class S3Objects implements AutoCloseable {
     }
 
     /** {@code s3://bucket/key}, for messages. */
+    @Override
     public String url(String key) {
         return "s3://" + bucket + "/" + key;
     }
@@ -87,6 +87,7 @@ public final class S3Objects implements AutoCloseable {
     }
 
     /** The object's bytes, or empty when it does not exist. */
+    @Override
     public Optional<byte[]> get(String key) {
         return call("read", key, () -> {
             try {
@@ -99,11 +100,8 @@ public final class S3Objects implements AutoCloseable {
         });
     }
 
-    /** An object's bytes and its ETag. */
-    public record Fetched(byte[] bytes, String etag) {
-    }
-
     /** The object's bytes and ETag, or empty when it does not exist. */
+    @Override
     public Optional<Fetched> getWithETag(String key) {
         return call("read", key, () -> {
             try {
@@ -117,6 +115,7 @@ public final class S3Objects implements AutoCloseable {
     }
 
     /** The first {@code length} bytes of the object (fewer if it is shorter), or empty when it does not exist. */
+    @Override
     public Optional<byte[]> head(String key, int length) {
         return call("read", key, () -> {
             try {
@@ -128,6 +127,7 @@ public final class S3Objects implements AutoCloseable {
         });
     }
 
+    @Override
     public void put(String key, byte[] body, String contentType) {
         writes.incrementAndGet();
         call("write", key, () -> client.putObject(b -> b.bucket(bucket).key(key).contentType(contentType),
@@ -140,6 +140,7 @@ public final class S3Objects implements AutoCloseable {
      * competing conditional write is in flight it may answer 409 {@code ConditionalRequestConflict},
      * which is retried here.
      */
+    @Override
     public Create putIfAbsent(String key, byte[] body, String contentType) {
         for (int attempt = 1; ; attempt++) {
             writes.incrementAndGet();
@@ -164,6 +165,7 @@ public final class S3Objects implements AutoCloseable {
         }
     }
 
+    @Override
     public void delete(String key) {
         writes.incrementAndGet();
         call("delete", key, () -> {
@@ -176,6 +178,7 @@ public final class S3Objects implements AutoCloseable {
     }
 
     /** Deletes many objects, a thousand per request. */
+    @Override
     public void deleteAll(List<String> keys) {
         for (int from = 0; from < keys.size(); from += 1000) {
             List<ObjectIdentifier> ids = new ArrayList<>();
@@ -188,14 +191,11 @@ public final class S3Objects implements AutoCloseable {
         }
     }
 
-    /** One page of keys and common prefixes under {@code prefix}. */
-    public record Listing(List<String> keys, List<String> prefixes) {
-    }
-
     /**
      * Every key under {@code prefix} after {@code startAfter} (null: from the start), and with a
      * delimiter the common prefixes, following continuation tokens to the end.
      */
+    @Override
     public Listing list(String prefix, String delimiter, String startAfter) {
         List<String> keys = new ArrayList<>();
         List<String> prefixes = new ArrayList<>();
@@ -256,10 +256,12 @@ public final class S3Objects implements AutoCloseable {
     }
 
     /** Starts a task on the pool (for reads that stream in order while later ones are fetched). */
+    @Override
     public <T> Future<T> submit(Supplier<T> task) {
         return pool.submit(task::get);
     }
 
+    @Override
     public int parallelism() {
         return parallelism;
     }
