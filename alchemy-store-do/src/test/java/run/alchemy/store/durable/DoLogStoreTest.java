@@ -19,8 +19,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * What the log contract does not reach on our worker, in real workerd: values over the platform's
- * 2 MB per stored value, and the per-app registry that answers {@code eventLogStages} (a Durable
- * Object cannot be listed).
+ * 2 MB per stored value, the per-app registry that answers {@code eventLogStages} (a Durable
+ * Object cannot be listed), a mutation whose answer is lost (its retry must get the first
+ * attempt's result), and positions past 2^53 (text, never a JavaScript number).
  */
 class DoLogStoreTest {
     @RegisterExtension
@@ -74,5 +75,58 @@ class DoLogStoreTest {
         assertEquals(Set.of(), elsewhere.eventLogStages("app"));
         assertFalse(elsewhere.hasLog("app", "dev"));
         assertEquals(0, elsewhere.logStore("app", "dev").orElseThrow().head());
+    }
+
+    @Test
+    void anAppendWhoseAnswerIsLostIsRetriedAndGetsItsOwnResultNotAConflict() throws Exception {
+        try (DroppingProxy proxy = new DroppingProxy(worker.url(), body -> body.contains("\"logAppend\""), 1)) {
+            DurableObjectStateStore s = DurableObjectStateStore.builder().url(proxy.url()).token(worker.token())
+                    .prefix("lost-answer").retryDelay(java.time.Duration.ofMillis(1), java.time.Duration.ofMillis(5)).build();
+            opened.add(s);
+            LogStore log = s.logStore("app", "dev").orElseThrow();
+            assertEquals(1, log.append(0, List.of("{\"n\":1}".getBytes(StandardCharsets.UTF_8))));
+            List<String> appends = proxy.forwarded.stream().filter(b -> b.contains("\"logAppend\"")).toList();
+            assertEquals(2, appends.size(), "the worker saw the append and its retry");
+            assertEquals(appends.get(0), appends.get(1), "the retry is the same request, its request id included");
+            assertEquals(1, store("lost-answer").logStore("app", "dev").orElseThrow().head(), "appended once");
+
+            // The same for a create: the retry is told it created the object, not that it existed.
+            try (DroppingProxy again = new DroppingProxy(worker.url(), body -> body.contains("\"controlCreate\""), 1)) {
+                DurableObjectStateStore t = DurableObjectStateStore.builder().url(again.url()).token(worker.token())
+                        .prefix("lost-answer").retryDelay(java.time.Duration.ofMillis(1), java.time.Duration.ofMillis(5)).build();
+                opened.add(t);
+                assertTrue(t.logStore("app", "dev").orElseThrow().createControl("lock/1", new byte[] {1}));
+                assertEquals(2, again.forwarded.stream().filter(b -> b.contains("\"controlCreate\"")).count());
+            }
+        }
+    }
+
+    @Test
+    void positionsPastTwoToTheFiftyThreeTravelAsTextAndAreExact() throws Exception {
+        okhttp3.OkHttpClient http = new okhttp3.OkHttpClient();
+        java.util.function.Function<String, String> rpc = body -> {
+            try (okhttp3.Response r = http.newCall(new okhttp3.Request.Builder().url(worker.url() + "/rpc?app=app&stage=big")
+                    .header("Authorization", "Bearer " + worker.token())
+                    .post(okhttp3.RequestBody.create(body, okhttp3.MediaType.get("application/json"))).build()).execute()) {
+                return r.code() + " " + r.body().string();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+        String append = "{\"method\":\"logAppend\",\"params\":{\"logPrefix\":\"big\",\"records\":[\"e30=\"],\"expectedHead\":%s}}";
+        // 2^53 + 1 is not a double: a worker that parsed it as a number would see 2^53.
+        String exact = rpc.apply(append.formatted("\"9007199254740993\""));
+        assertTrue(exact.startsWith("200 ") && exact.contains("\"appended\":false") && exact.contains("\"head\":\"0\""), exact);
+        String number = rpc.apply(append.formatted("9007199254740993"));
+        assertTrue(number.startsWith("400 ") && number.contains("expectedHead"), "a JSON number is refused: " + number);
+        String tooBig = rpc.apply(append.formatted("\"9223372036854775808\""));
+        assertTrue(tooBig.startsWith("400 ") && tooBig.contains("expectedHead"), "past 2^63-1 is refused: " + tooBig);
+        assertEquals(0, store("big").logStore("app", "big").orElseThrow().head(), "nothing was appended");
+
+        // The client sends its positions as text too: a conflict names the exact expected head.
+        LogStore log = store("big").logStore("app", "big").orElseThrow();
+        var conflict = org.junit.jupiter.api.Assertions.assertThrows(run.alchemy.api.spi.LogConflictException.class,
+                () -> log.append(9007199254740993L, List.of("{}".getBytes(StandardCharsets.UTF_8))));
+        assertTrue(conflict.getMessage().contains("9007199254740993"), conflict.getMessage());
     }
 }
