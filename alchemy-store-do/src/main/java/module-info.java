@@ -4,6 +4,7 @@
  */
 module run.alchemy.store.durable {
     requires transitive run.alchemy.api;
+    requires run.alchemy.cloudflare;
     requires okhttp3;
     requires com.fasterxml.jackson.databind;
 
