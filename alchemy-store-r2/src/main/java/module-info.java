@@ -6,6 +6,7 @@
 @SuppressWarnings("module") // "r2" ends in a digit: it is the store's name
 module run.alchemy.store.r2 {
     requires transitive run.alchemy.api;
+    requires run.alchemy.cloudflare;
     requires run.alchemy.store.s3;
     requires okhttp3;
     requires com.fasterxml.jackson.databind;

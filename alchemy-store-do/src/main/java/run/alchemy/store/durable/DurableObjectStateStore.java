@@ -5,9 +5,9 @@ import run.alchemy.api.InvalidIdException;
 import run.alchemy.api.StoreException;
 import run.alchemy.api.spi.LogStore;
 import run.alchemy.api.spi.StateStore;
+import run.alchemy.cloudflare.JsonText;
+import run.alchemy.cloudflare.Parallel;
 import run.alchemy.store.durable.internal.DoLogStore;
-import run.alchemy.store.durable.internal.JsonText;
-import run.alchemy.store.durable.internal.Parallel;
 import run.alchemy.store.durable.internal.RpcClient;
 import run.alchemy.store.durable.internal.RpcClient.RpcException;
 import run.alchemy.store.durable.internal.StoreOptions;
@@ -67,7 +67,7 @@ public final class DurableObjectStateStore implements StateStore {
         this.rpc = new RpcClient(options.settings());
         this.prefix = options.prefix();
         this.pageSize = options.pageSize();
-        this.parallel = new Parallel(options.maxConcurrency());
+        this.parallel = new Parallel(options.maxConcurrency(), "do-store", "Durable Object store");
     }
 
     public static DurableObjectStoreBuilder builder() {

@@ -3,7 +3,7 @@ package run.alchemy.store.durable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import run.alchemy.api.spi.StateStore;
-import run.alchemy.store.durable.internal.JsonText;
+import run.alchemy.cloudflare.JsonText;
 import run.alchemy.testkit.StateStoreContract;
 
 import java.util.List;

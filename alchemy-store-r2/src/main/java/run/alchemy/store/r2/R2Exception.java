@@ -8,7 +8,8 @@ import java.util.List;
  * Cloudflare's API refused a request of the R2 store, or gave no usable answer: what was asked
  * ({@link #operation}), of which bucket and object, the HTTP status (0 when no answer came) and
  * Cloudflare's error codes (such as 10006, no such bucket; 10007, no such object). Messages name the
- * credentials by kind and origin, never by value.
+ * credentials by kind and origin, never by value. The cause of one the API refused is the shared
+ * client's {@link run.alchemy.cloudflare.CloudflareApiException}.
  */
 public class R2Exception extends StoreException {
     private final String operation;
@@ -54,15 +55,17 @@ public class R2Exception extends StoreException {
 
     /** The credentials were refused (401, or 403 twice): they are wrong, or lack R2 permissions on this account. */
     public static final class Unauthorized extends R2Exception {
-        public Unauthorized(String message, String operation, String bucket, String key, int status, List<Integer> codes) {
-            super(message, operation, bucket, key, status, codes, null);
+        public Unauthorized(String message, String operation, String bucket, String key, int status, List<Integer> codes,
+                            Throwable cause) {
+            super(message, operation, bucket, key, status, codes, cause);
         }
     }
 
     /** Cloudflare kept answering 429 (rate limited) through every retry. */
     public static final class RateLimited extends R2Exception {
-        public RateLimited(String message, String operation, String bucket, String key, List<Integer> codes) {
-            super(message, operation, bucket, key, 429, codes, null);
+        public RateLimited(String message, String operation, String bucket, String key, List<Integer> codes,
+                           Throwable cause) {
+            super(message, operation, bucket, key, 429, codes, cause);
         }
     }
 }

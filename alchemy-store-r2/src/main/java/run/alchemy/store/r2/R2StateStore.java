@@ -3,8 +3,8 @@ package run.alchemy.store.r2;
 import run.alchemy.api.InvalidIdException;
 import run.alchemy.api.spi.LogStore;
 import run.alchemy.api.spi.StateStore;
-import run.alchemy.store.r2.internal.JsonText;
-import run.alchemy.store.r2.internal.Parallel;
+import run.alchemy.cloudflare.JsonText;
+import run.alchemy.cloudflare.Parallel;
 import run.alchemy.store.r2.internal.R2Objects;
 import run.alchemy.store.r2.internal.ReadCache;
 import run.alchemy.store.r2.internal.RestLogObjects;
@@ -91,7 +91,7 @@ public final class R2StateStore implements StateStore {
                  ReadCache cache, AutoCloseable client) {
         this.objects = objects;
         this.prefix = prefix;
-        this.parallel = new Parallel(maxConcurrency);
+        this.parallel = new Parallel(maxConcurrency, "r2-store", "R2 store");
         this.mode = mode;
         this.logs = switch (mode) {
             case S3 -> s3Log.eventLogs();

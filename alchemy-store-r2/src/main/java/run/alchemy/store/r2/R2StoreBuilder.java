@@ -1,9 +1,8 @@
 package run.alchemy.store.r2;
 
-import okhttp3.HttpUrl;
 import run.alchemy.api.ConfigurationException;
-import run.alchemy.store.r2.internal.CloudflareApi;
-import run.alchemy.store.r2.internal.Credentials;
+import run.alchemy.cloudflare.CloudflareApi;
+import run.alchemy.cloudflare.CloudflareEnvironment;
 import run.alchemy.store.r2.internal.R2Objects;
 import run.alchemy.store.r2.internal.ReadCache;
 import run.alchemy.store.s3.S3StateStore;
@@ -15,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * Options, as Alchemy's {@code R2RestStateStore(scope, {apiKey, email, apiToken, accountId, baseUrl,
@@ -27,8 +25,7 @@ import java.util.Set;
  * {@code R2_SECRET_ACCESS_KEY}, else over REST ({@link #logMode} chooses otherwise).
  */
 public final class R2StoreBuilder {
-    private static final String DEFAULT_BASE_URL = "https://api.cloudflare.com/client/v4";
-    private static final Set<String> LOOPBACK = Set.of("127.0.0.1", "localhost", "::1", "[::1]");
+    private static final String PERMISSIONS = "R2 read and write permission";
 
     private String bucket = R2StateStore.DEFAULT_BUCKET;
     private String prefix;
@@ -88,7 +85,7 @@ public final class R2StoreBuilder {
         return this;
     }
 
-    /** The API's base URL (default {@value #DEFAULT_BASE_URL}); {@code http://} only on a loopback address. */
+    /** The API's base URL (default {@value CloudflareEnvironment#DEFAULT_BASE_URL}); {@code http://} only on a loopback address. */
     public R2StoreBuilder baseUrl(String baseUrl) {
         this.baseUrl = baseUrl;
         return this;
@@ -202,10 +199,11 @@ public final class R2StoreBuilder {
         if (bucket.isEmpty()) {
             throw new ConfigurationException("R2 store: the bucket name is empty");
         }
-        CloudflareApi api = new CloudflareApi(new CloudflareApi.Settings(base(), credentials(), maxAttempts, timeout,
-                retryBase, retryCap, maxRetryAfter));
+        CloudflareEnvironment env = new CloudflareEnvironment(environment, "R2 store", PERMISSIONS);
+        CloudflareApi api = new CloudflareApi(new CloudflareApi.Settings("R2 store", PERMISSIONS, env.baseUrl(baseUrl),
+                env.credentials(apiToken, apiKey, email), maxAttempts, timeout, retryBase, retryCap, maxRetryAfter));
         try {
-            String acct = first(account, env("CLOUDFLARE_ACCOUNT_ID"), env("CF_ACCOUNT_ID"));
+            String acct = env.account(account);
             if (acct == null) {
                 acct = R2Objects.discoverAccount(api);
             }
@@ -223,39 +221,6 @@ public final class R2StoreBuilder {
             api.close();
             throw e;
         }
-    }
-
-    private HttpUrl base() {
-        String url = first(baseUrl, env("CLOUDFLARE_BASE_URL"), DEFAULT_BASE_URL);
-        HttpUrl parsed = HttpUrl.parse(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
-        if (parsed == null) {
-            throw new ConfigurationException("R2 store: the API base URL \"" + url + "\" is not an http(s) URL");
-        }
-        if (!parsed.isHttps() && !LOOPBACK.contains(parsed.host())) {
-            throw new ConfigurationException("R2 store: the API base URL " + url + " is plain http on a non-loopback host,"
-                    + " which would send the credentials in clear text: use https");
-        }
-        return parsed;
-    }
-
-    private Credentials credentials() {
-        if (apiKey != null || (apiToken == null && env("CLOUDFLARE_API_KEY") != null)) {
-            String origin = apiKey != null ? "the store's options" : "CLOUDFLARE_API_KEY";
-            String mail = first(email, env("CLOUDFLARE_EMAIL"));
-            if (mail == null) {
-                throw new ConfigurationException("R2 store: an API key (" + origin + ") needs its account's e-mail:"
-                        + " set CLOUDFLARE_EMAIL, or use an API token (CLOUDFLARE_API_TOKEN)");
-            }
-            return Credentials.apiKey(apiKey != null ? apiKey : env("CLOUDFLARE_API_KEY"), mail, origin);
-        }
-        if (apiToken != null) {
-            return Credentials.token(apiToken, "the store's options");
-        }
-        if (env("CLOUDFLARE_API_TOKEN") != null) {
-            return Credentials.token(env("CLOUDFLARE_API_TOKEN"), "CLOUDFLARE_API_TOKEN");
-        }
-        throw new ConfigurationException("R2 store: no Cloudflare credentials: set CLOUDFLARE_API_TOKEN (an API token"
-                + " with R2 read and write permission), or CLOUDFLARE_API_KEY with CLOUDFLARE_EMAIL");
     }
 
     /** The S3 store on R2's S3 endpoint whose event logs this store may hand out, or null without S3 keys. */

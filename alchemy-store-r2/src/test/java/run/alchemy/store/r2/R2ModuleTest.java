@@ -28,7 +28,7 @@ class R2ModuleTest {
         assertEquals(Set.of("run.alchemy.api.spi.StateStoreProvider"),
                 d.provides().stream().map(ModuleDescriptor.Provides::service).collect(Collectors.toSet()));
         assertEquals(List.of("run.alchemy.store.r2.internal.R2StoreProvider"), d.provides().iterator().next().providers());
-        assertEquals(Set.of("java.base", "run.alchemy.api", "run.alchemy.store.s3", "okhttp3", "com.fasterxml.jackson.databind"),
+        assertEquals(Set.of("java.base", "run.alchemy.api", "run.alchemy.cloudflare", "run.alchemy.store.s3", "okhttp3", "com.fasterxml.jackson.databind"),
                 d.requires().stream().map(ModuleDescriptor.Requires::name).collect(Collectors.toSet()));
         assertEquals(Set.of(), d.opens());
     }

@@ -5,7 +5,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import run.alchemy.api.InvalidIdException;
 import run.alchemy.api.spi.StateStore;
-import run.alchemy.store.r2.internal.JsonText;
+import run.alchemy.cloudflare.JsonText;
 import run.alchemy.testkit.StateStoreContract;
 
 import java.nio.charset.StandardCharsets;

@@ -3,6 +3,7 @@ package run.alchemy.store.durable.internal;
 import run.alchemy.api.ConfigurationException;
 import run.alchemy.api.spi.StateStore;
 import run.alchemy.api.spi.StateStoreProvider;
+import run.alchemy.store.durable.DurableObjectStateStore;
 import run.alchemy.store.durable.DurableObjectStoreBuilder;
 
 import java.net.URI;
@@ -17,16 +18,18 @@ import java.util.function.UnaryOperator;
 
 /**
  * {@code do+https://HOST[:PORT][/…]?token-env=NAME&prefix=…&access-id-env=…&access-secret-env=…&maxConcurrency=…&maxAttempts=…&timeout=…}
- * for a deployed worker, {@code do+http://127.0.0.1:PORT} for one on loopback; the token comes
- * from the environment variable {@code ALCHEMY_STATE_TOKEN} or the one {@code token-env} names,
- * never from the URI itself (URIs end up in shell history and logs). Likewise a Cloudflare Access
+ * for a deployed worker, {@code do+http://127.0.0.1:PORT} for one on loopback, and
+ * {@code do://WORKER[?account=ID&force=true&…]} to provision our worker through the Cloudflare API
+ * (credentials from the environment, see {@link DurableObjectStoreBuilder}). The token comes from
+ * the environment variable {@code ALCHEMY_STATE_TOKEN} or the one {@code token-env} names, never
+ * from the URI itself (URIs end up in shell history and logs). Likewise a Cloudflare Access
  * service token: {@code access-id-env} and {@code access-secret-env} name its variables.
- * {@code do://WORKER?account=ID} is reserved for provisioning.
  */
 public abstract class DoStoreProvider implements StateStoreProvider {
     static final String DEFAULT_TOKEN_ENV = "ALCHEMY_STATE_TOKEN";
-    private static final Set<String> OPTIONS = new TreeSet<>(Set.of("token-env", "prefix", "access-id-env",
-            "access-secret-env", "maxConcurrency", "maxAttempts", "timeout"));
+    private static final Set<String> OPTIONS = Set.of("token-env", "prefix", "access-id-env", "access-secret-env",
+            "maxConcurrency", "maxAttempts", "timeout");
+    private static final Set<String> PROVISIONING_OPTIONS = Set.of("account", "force");
 
     private final String scheme;
     private final UnaryOperator<String> env;
@@ -34,6 +37,14 @@ public abstract class DoStoreProvider implements StateStoreProvider {
     DoStoreProvider(String scheme, UnaryOperator<String> env) {
         this.scheme = scheme;
         this.env = env;
+    }
+
+    /** The builder for the URI's worker: its URL, or the worker to provision. */
+    abstract DurableObjectStoreBuilder start(URI uri, String host);
+
+    /** The options this scheme knows beyond the common ones. */
+    Set<String> extraOptions() {
+        return Set.of();
     }
 
     /** {@code do+https://HOST/…}: a worker deployed on Cloudflare (or anywhere behind TLS). */
@@ -44,6 +55,11 @@ public abstract class DoStoreProvider implements StateStoreProvider {
 
         Https(UnaryOperator<String> env) {
             super("do+https", env);
+        }
+
+        @Override
+        DurableObjectStoreBuilder start(URI uri, String host) {
+            return byUrl(uri, "https");
         }
     }
 
@@ -56,20 +72,48 @@ public abstract class DoStoreProvider implements StateStoreProvider {
         Http(UnaryOperator<String> env) {
             super("do+http", env);
         }
+
+        @Override
+        DurableObjectStoreBuilder start(URI uri, String host) {
+            return byUrl(uri, "http");
+        }
     }
 
-    /** {@code do://WORKER?account=ID}: provisions the worker through the Cloudflare API (not yet). */
+    /**
+     * {@code do://WORKER?account=ID&force=true}: provisions our worker under that name through the
+     * Cloudflare API, with the credentials, account and base URL of the environment.
+     */
     public static final class Provisioned extends DoStoreProvider {
+        private final Map<String, String> environment;
+
         public Provisioned() {
-            super("do", System::getenv);
+            this(System.getenv());
+        }
+
+        Provisioned(Map<String, String> environment) {
+            super("do", environment::get);
+            this.environment = Map.copyOf(environment);
         }
 
         @Override
-        public StateStore open(URI uri) {
-            throw new ConfigurationException("state store URI " + uri + ": provisioning a Durable Object worker"
-                    + " through the Cloudflare API is not available yet; deploy the worker of alchemy-store-do"
-                    + " (worker/state-store.js) and use do+https://<worker host> with ALCHEMY_STATE_TOKEN");
+        DurableObjectStoreBuilder start(URI uri, String host) {
+            String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+            if (uri.getPort() != -1 || !(path.isEmpty() || path.equals("/"))) {
+                throw new ConfigurationException("state store URI " + uri + ": do://WORKER names a worker to provision,"
+                        + " with no port or path; for a deployed worker's URL use do+https://HOST");
+            }
+            return DurableObjectStateStore.builder().provision(host).environment(environment);
         }
+
+        @Override
+        Set<String> extraOptions() {
+            return PROVISIONING_OPTIONS;
+        }
+    }
+
+    private static DurableObjectStoreBuilder byUrl(URI uri, String http) {
+        String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+        return DurableObjectStateStore.builder().url(http + "://" + uri.getRawAuthority() + path);
     }
 
     @Override
@@ -88,14 +132,11 @@ public abstract class DoStoreProvider implements StateStoreProvider {
             throw new ConfigurationException("state store URI " + scheme + "://…@" + host + " carries credentials;"
                     + " give the token through ALCHEMY_STATE_TOKEN or token-env=NAME instead");
         }
-        String http = scheme.substring("do+".length());
-        String path = uri.getRawPath() == null ? "" : uri.getRawPath();
-        String url = http + "://" + uri.getRawAuthority() + path;
         Map<String, String> query = query(uri);
         String tokenEnv = query.getOrDefault("token-env", DEFAULT_TOKEN_ENV);
         String token = env.apply(tokenEnv);
         StoreOptions.checkToken(token, "the environment variable " + tokenEnv);
-        DurableObjectStoreBuilder b = run.alchemy.store.durable.DurableObjectStateStore.builder().url(url).token(token);
+        DurableObjectStoreBuilder b = start(uri, host).token(token);
         String idEnv = query.get("access-id-env");
         String secretEnv = query.get("access-secret-env");
         if ((idEnv == null) != (secretEnv == null)) {
@@ -114,11 +155,33 @@ public abstract class DoStoreProvider implements StateStoreProvider {
                 case "maxConcurrency" -> b.maxConcurrency(number(uri, name, value));
                 case "maxAttempts" -> b.maxAttempts(number(uri, name, value));
                 case "timeout" -> b.timeout(Duration.ofMillis(number(uri, name, value)));
-                default -> throw new ConfigurationException("unknown option \"" + name + "\" in state store URI "
-                        + uri + "; known: " + String.join(", ", OPTIONS));
+                case "account" -> b.account(known(uri, name, value));
+                case "force" -> b.force(switch (known(uri, name, value)) {
+                    case "true" -> true;
+                    case "false" -> false;
+                    default -> throw new ConfigurationException("option force=" + value + " in state store URI " + uri
+                            + ": use force=true or force=false");
+                });
+                default -> throw unknown(uri, name);
             }
         });
         return b.build();
+    }
+
+    /** The value of a provisioning option, which only {@code do://} knows. */
+    private String known(URI uri, String name, String value) {
+        if (!extraOptions().contains(name)) {
+            throw unknown(uri, name);
+        }
+        return value;
+    }
+
+    private ConfigurationException unknown(URI uri, String name) {
+        Set<String> known = new TreeSet<>(OPTIONS);
+        known.addAll(extraOptions());
+        return new ConfigurationException("unknown option \"" + name + "\" in state store URI " + uri + "; known: "
+                + String.join(", ", known) + (PROVISIONING_OPTIONS.contains(name) ? " (" + name + " is an option of"
+                + " do://WORKER, which provisions the worker)" : ""));
     }
 
     private String required(String name, URI uri) {

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import run.alchemy.api.ConfigurationException;
 import run.alchemy.api.spi.StateStore;
 import run.alchemy.api.spi.StateStoreProvider;
+import run.alchemy.store.durable.FakeWorkersApi;
 
 import java.net.URI;
 import java.util.Map;
@@ -70,8 +71,35 @@ class DoStoreProviderTest {
         String withUser = assertThrows(ConfigurationException.class, () -> open("do+https://me:" + TOKEN + "@h", env))
                 .getMessage();
         assertTrue(withUser.contains("carries credentials") && !withUser.contains(TOKEN), withUser);
-        assertTrue(assertThrows(ConfigurationException.class,
-                () -> new DoStoreProvider.Provisioned().open(URI.create("do://alchemy-state?account=abc"))).getMessage()
-                .contains("not available yet"));
+        assertTrue(assertThrows(ConfigurationException.class, () -> open("do+https://h?force=true", env)).getMessage()
+                .contains("force is an option of do://WORKER"));
+    }
+
+    @Test
+    void doUrisProvisionWithTheirOptionsAndTheEnvironmentsCredentials() throws Exception {
+        try (FakeWorkersApi cf = FakeWorkersApi.start().subdomain(null)) {
+            Map<String, String> env = Map.of("ALCHEMY_STATE_TOKEN", TOKEN, "CLOUDFLARE_API_TOKEN", cf.token,
+                    "CLOUDFLARE_BASE_URL", cf.baseUrl());
+            // the account has no workers.dev subdomain: provisioning stops after the upload, before any readiness probe
+            var e = assertThrows(ConfigurationException.class,
+                    () -> new DoStoreProvider.Provisioned(env).open(URI.create("do://my-state?account=acct-1&force=true")));
+            assertTrue(e.getMessage().contains("no workers.dev subdomain"), e.getMessage());
+            assertEquals("my-state", cf.uploads().get(0).script());
+            assertEquals(TOKEN, cf.uploads().get(0).metadata().path("bindings").get(1).path("text").asText());
+            assertEquals("GET /client/v4/accounts/acct-1/workers/scripts/my-state/settings", cf.trace().get(0),
+                    "the account of the URI, not looked up");
+
+            var shortToken = assertThrows(ConfigurationException.class, () -> new DoStoreProvider.Provisioned(
+                    Map.of("MINE", "short", "CLOUDFLARE_BASE_URL", cf.baseUrl())).open(URI.create("do://s?token-env=MINE")));
+            assertTrue(shortToken.getMessage().contains("MINE") && shortToken.getMessage().contains("at least 32"),
+                    shortToken.getMessage());
+            assertTrue(assertThrows(ConfigurationException.class, () -> new DoStoreProvider.Provisioned(env)
+                    .open(URI.create("do://s?force=yes"))).getMessage().contains("force=true or force=false"));
+            assertTrue(assertThrows(ConfigurationException.class, () -> new DoStoreProvider.Provisioned(env)
+                    .open(URI.create("do://s:8080"))).getMessage().contains("no port or path"));
+            assertTrue(assertThrows(ConfigurationException.class, () -> new DoStoreProvider.Provisioned(env)
+                    .open(URI.create("do://My-State"))).getMessage().contains("workers.dev host name"));
+            assertEquals(1, cf.uploads().size(), "refused URIs send nothing");
+        }
     }
 }

@@ -1,14 +1,17 @@
 package run.alchemy.store.r2.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import run.alchemy.api.ConfigurationException;
+import run.alchemy.cloudflare.CloudflareApi;
+import run.alchemy.cloudflare.CloudflareApi.Answer;
+import run.alchemy.cloudflare.CloudflareApi.Op;
+import run.alchemy.cloudflare.CloudflareApiException;
 import run.alchemy.store.r2.R2Exception;
-import run.alchemy.store.r2.internal.CloudflareApi.Answer;
-import run.alchemy.store.r2.internal.CloudflareApi.Op;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -25,9 +28,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * /accounts/{account}/r2/buckets/{bucket}/objects/{key}} and the listing
  * {@code GET …/objects?prefix=&delimiter=&per_page=&cursor=}, every page followed (Alchemy's client
  * reads only the first). A bucket that does not exist (error 10006) reads as empty; the first write
- * creates it when allowed (a 409 from a parallel creator is success), else fails naming it.
+ * creates it when allowed (a 409 from a parallel creator is success), else fails naming it. The
+ * shared client's refusals come out as {@link R2Exception}s naming the bucket and key.
  */
 public final class R2Objects {
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final MediaType OCTETS = MediaType.get("application/octet-stream");
     private static final MediaType JSON_TYPE = MediaType.get("application/json");
     /** Cloudflare's error code for "the specified bucket does not exist". */
@@ -71,8 +76,40 @@ public final class R2Objects {
     }
 
     private HttpUrl.Builder bucketUrl() {
-        return api.baseUrl().newBuilder().addPathSegment("accounts").addPathSegment(account)
-                .addPathSegment("r2").addPathSegment("buckets").addPathSegment(bucket);
+        return api.url("accounts", account, "r2", "buckets", bucket);
+    }
+
+    /** What a request of this bucket is, for the shared client's messages: {@code get object "k" in bucket "b"}. */
+    private Op op(String operation, String key) {
+        return new Op(operation, (key != null ? "\"" + key + "\" " : "") + "in bucket \"" + bucket + "\"");
+    }
+
+    /** {@link CloudflareApi#send}, its refusals as the R2 store's exceptions (same message, the bucket and key named). */
+    private Answer send(String operation, String key, Request.Builder request, Set<Integer> accepted) {
+        try {
+            return api.send(op(operation, key), request, accepted);
+        } catch (CloudflareApiException e) {
+            throw r2(e, operation, bucket, key);
+        }
+    }
+
+    private static R2Exception r2(CloudflareApiException e, String operation, String bucket, String key) {
+        if (e instanceof CloudflareApiException.Unauthorized) {
+            return new R2Exception.Unauthorized(e.getMessage(), operation, bucket, key, e.status(), e.codes(), e);
+        }
+        if (e instanceof CloudflareApiException.RateLimited) {
+            return new R2Exception.RateLimited(e.getMessage(), operation, bucket, key, e.codes(), e);
+        }
+        return new R2Exception(e.getMessage(), operation, bucket, key, e.status(), e.codes(), e);
+    }
+
+    /** The one account the credentials see, for when none is configured (see {@link CloudflareApi#discoverAccount}). */
+    public static String discoverAccount(CloudflareApi api) {
+        try {
+            return api.discoverAccount("CLOUDFLARE_ACCOUNT_ID or the store's account option (r2://BUCKET?account=ID)");
+        } catch (CloudflareApiException e) {
+            throw r2(e, "list accounts", null, null);
+        }
     }
 
     private HttpUrl objectUrl(String key) {
@@ -81,7 +118,7 @@ public final class R2Objects {
 
     /** The object, or empty when it (or the bucket) does not exist. */
     public Optional<byte[]> get(String key) {
-        Answer a = api.send(new Op("get object", bucket, key),
+        Answer a = send("get object", key,
                 new Request.Builder().url(objectUrl(key)).header("Accept", "application/octet-stream").get(), Set.of(404));
         return a.status() == 404 ? Optional.empty() : Optional.of(a.body());
     }
@@ -89,22 +126,21 @@ public final class R2Objects {
     /** Uploads the object. */
     public void put(String key, byte[] body) {
         writes.incrementAndGet();
-        Op op = new Op("put object", bucket, key);
         Request.Builder request = new Request.Builder().url(objectUrl(key)).put(RequestBody.create(body, OCTETS));
-        Answer a = api.send(op, request, Set.of(404));
+        Answer a = send("put object", key, request, Set.of(404));
         if (a.status() == 404 && a.codes().contains(NO_SUCH_BUCKET)) {
-            createBucket(op);
-            api.send(op, request, Set.of());
+            createBucket(key);
+            send("put object", key, request, Set.of());
         } else if (a.status() == 404) {
-            throw new R2Exception("R2 store: " + op.describe() + " failed: 404 " + a.codes(), op.operation(), bucket, key,
-                    404, a.codes(), null);
+            throw new R2Exception("R2 store: " + op("put object", key).describe() + " failed: 404 " + a.codes(),
+                    "put object", bucket, key, 404, a.codes(), null);
         }
     }
 
     /** Deletes the object; a missing object or bucket is not an error. */
     public void delete(String key) {
         writes.incrementAndGet();
-        api.send(new Op("delete object", bucket, key), new Request.Builder().url(objectUrl(key)).delete(), Set.of(404));
+        send("delete object", key, new Request.Builder().url(objectUrl(key)).delete(), Set.of(404));
     }
 
     /** {@link #list(String, String, String)} with {@code /} as the delimiter, from the start. */
@@ -120,7 +156,8 @@ public final class R2Objects {
      * contain the delimiter after the prefix (a server that ignores it) count as prefixes.
      */
     public Listing list(String prefix, String delimiter, String startAfter) {
-        Op op = new Op("list objects under \"" + prefix + "\"", bucket, null);
+        String operation = "list objects under \"" + prefix + "\"";
+        Op op = op(operation, null);
         List<Entry> objects = new ArrayList<>();
         Set<String> prefixes = new TreeSet<>();
         Set<String> cursors = new HashSet<>();
@@ -138,18 +175,18 @@ public final class R2Objects {
                 url.addQueryParameter("cursor", cursor);
             }
             lists.incrementAndGet();
-            Answer a = api.send(op, new Request.Builder().url(url.build()).get(), Set.of(404));
+            Answer a = send(operation, null, new Request.Builder().url(url.build()).get(), Set.of(404));
             if (a.status() == 404) {
                 if (a.codes().contains(NO_SUCH_BUCKET)) {
                     return new Listing(List.of(), List.of());
                 }
-                throw new R2Exception("R2 store: " + op.describe() + " failed: 404 " + a.codes(), op.operation(), bucket,
+                throw new R2Exception("R2 store: " + op.describe() + " failed: 404 " + a.codes(), operation, bucket,
                         null, 404, a.codes(), null);
             }
-            JsonNode reply = CloudflareApi.parse(a.body());
+            JsonNode reply = a.envelope();
             if (reply == null) {
                 throw new R2Exception("R2 store: " + op.describe() + ": the answer is not Cloudflare's JSON envelope ("
-                        + a.body().length + " bytes)", op.operation(), bucket, null, a.status(), List.of(), null);
+                        + a.body().length + " bytes)", operation, bucket, null, a.status(), List.of(), null);
             }
             JsonNode result = reply.path("result");
             for (JsonNode o : result.isArray() ? result : result.path("objects")) {
@@ -178,44 +215,22 @@ public final class R2Objects {
         return new Listing(objects, new ArrayList<>(prefixes));
     }
 
-    /**
-     * The one account the credentials see ({@code GET /accounts}), for when none is configured, as
-     * Alchemy picks one; several are refused, naming them, rather than guessed between.
-     */
-    public static String discoverAccount(CloudflareApi api) {
-        HttpUrl url = api.baseUrl().newBuilder().addPathSegment("accounts").addQueryParameter("per_page", "50").build();
-        Answer a = api.send(new Op("list accounts", null, null), new Request.Builder().url(url).get(), Set.of());
-        JsonNode reply = CloudflareApi.parse(a.body());
-        List<String> found = new ArrayList<>();
-        for (JsonNode account : reply == null ? CloudflareApi.JSON.createArrayNode() : reply.path("result")) {
-            found.add(account.path("id").asText() + (account.has("name") ? " (" + account.path("name").asText() + ")" : ""));
-        }
-        if (found.size() == 1) {
-            return reply.path("result").get(0).path("id").asText();
-        }
-        throw new ConfigurationException("R2 store: " + api.credentials() + " can see " + (found.isEmpty() ? "no account"
-                : found.size() + " accounts: " + String.join(", ", found)) + "; name the account with CLOUDFLARE_ACCOUNT_ID"
-                + " or the store's account option (r2://BUCKET?account=ID)");
-    }
-
     /** Creates the bucket for a first write, or explains why the write cannot go ahead. */
-    private void createBucket(Op op) {
+    private void createBucket(String key) {
         if (!createBucket) {
             throw new R2Exception("R2 store: bucket \"" + bucket + "\" does not exist in account " + account
-                    + " and creating it is turned off: create it, or allow the store to (createBucket)", op.operation(),
-                    bucket, op.key(), 404, List.of(NO_SUCH_BUCKET), null);
+                    + " and creating it is turned off: create it, or allow the store to (createBucket)", "put object",
+                    bucket, key, 404, List.of(NO_SUCH_BUCKET), null);
         }
-        HttpUrl url = api.baseUrl().newBuilder().addPathSegment("accounts").addPathSegment(account)
-                .addPathSegment("r2").addPathSegment("buckets").build();
+        HttpUrl url = api.url("accounts", account, "r2", "buckets").build();
         byte[] body = ("{\"name\":" + quote(bucket) + "}").getBytes(StandardCharsets.UTF_8);
         // 409: another deployer created it a moment ago, which is all this wanted
-        api.send(new Op("create bucket", bucket, null), new Request.Builder().url(url).post(RequestBody.create(body, JSON_TYPE)),
-                Set.of(409));
+        send("create bucket", null, new Request.Builder().url(url).post(RequestBody.create(body, JSON_TYPE)), Set.of(409));
     }
 
     private static String quote(String s) {
         try {
-            return CloudflareApi.JSON.writeValueAsString(s);
+            return JSON.writeValueAsString(s);
         } catch (IOException e) {
             throw new ConfigurationException("bucket name " + s + " cannot be written as JSON");
         }

@@ -1,4 +1,4 @@
-package run.alchemy.store.durable.internal;
+package run.alchemy.cloudflare;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
@@ -8,13 +8,14 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The two spellings of one record. Alchemy's worker keeps {@code JSON.stringify(record)} (compact);
- * the engine writes and hashes {@code JSON.stringify(record, null, 2)} (two-space indent). Both are
- * JavaScript's own output, so they differ only in the whitespace between tokens: strings, numbers
- * and key order are the same characters. Both conversions here are therefore purely lexical,
- * token text is copied verbatim and never re-encoded, and {@code pretty(compact(x)) == x} for every
- * {@code x} the engine writes. A record the TypeScript Alchemy wrote reads as the bytes the engine
- * would have written for it.
+ * The two spellings of one record. Alchemy's Cloudflare stores keep {@code JSON.stringify(record)}
+ * (compact: R2RestStateStore uploads it, the Durable Object workers store it); the engine writes
+ * and hashes {@code JSON.stringify(record, null, 2)} (two-space indent). Both are JavaScript's own
+ * output, so they differ only in the whitespace between tokens: strings, numbers and key order are
+ * the same characters. Both conversions here are therefore purely lexical, token text is copied
+ * verbatim and never re-encoded, and {@code pretty(compact(x)) == x} for every {@code x} the engine
+ * writes. A record the TypeScript Alchemy wrote reads as the bytes the engine would have written
+ * for it.
  */
 public final class JsonText {
     private static final JsonFactory FACTORY = new JsonFactory();

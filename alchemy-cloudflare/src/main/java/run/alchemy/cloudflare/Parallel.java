@@ -1,9 +1,10 @@
-package run.alchemy.store.durable.internal;
+package run.alchemy.cloudflare;
 
 import run.alchemy.api.StoreException;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -15,15 +16,21 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /** Runs a store's independent requests at most {@code limit} at a time; the first failure is thrown. */
 public final class Parallel implements AutoCloseable {
-    private static final AtomicInteger POOLS = new AtomicInteger();
     private final ExecutorService pool;
+    private final String store;
 
-    public Parallel(int limit) {
-        int n = POOLS.incrementAndGet();
-        AtomicInteger threads = new AtomicInteger();
+    /**
+     * @param threads the start of its threads' names, such as {@code r2-store} (each pool adds its
+     *                identity, each thread its number)
+     * @param store   what the requests are of, for messages, such as {@code R2 store}
+     */
+    public Parallel(int limit, String threads, String store) {
+        this.store = Objects.requireNonNull(store, "store");
+        String name = threads + "-" + Integer.toHexString(System.identityHashCode(this)) + "-";
+        AtomicInteger count = new AtomicInteger();
         ThreadPoolExecutor executor = new ThreadPoolExecutor(limit, limit, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 r -> {
-                    Thread t = new Thread(r, "do-store-" + n + "-" + threads.incrementAndGet());
+                    Thread t = new Thread(r, name + count.incrementAndGet());
                     t.setDaemon(true); // an idle store left open must not keep the JVM alive
                     return t;
                 });
@@ -49,7 +56,7 @@ public final class Parallel implements AutoCloseable {
             return out;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new StoreException("interrupted while waiting for Durable Object store requests", e);
+            throw new StoreException("interrupted while waiting for " + store + " requests", e);
         } catch (ExecutionException e) {
             throw rethrow(e.getCause());
         } finally {
@@ -59,7 +66,7 @@ public final class Parallel implements AutoCloseable {
         }
     }
 
-    private static <T> T run(Callable<T> task) {
+    private <T> T run(Callable<T> task) {
         try {
             return task.call();
         } catch (Exception e) {
@@ -67,14 +74,14 @@ public final class Parallel implements AutoCloseable {
         }
     }
 
-    private static RuntimeException rethrow(Throwable t) {
+    private RuntimeException rethrow(Throwable t) {
         if (t instanceof RuntimeException r) {
             return r;
         }
         if (t instanceof Error e) {
             throw e;
         }
-        return new StoreException("Durable Object store request failed: " + t, t);
+        return new StoreException(store + " request failed: " + t, t);
     }
 
     @Override

@@ -1,4 +1,4 @@
-package run.alchemy.store.r2.internal;
+package run.alchemy.cloudflare;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -7,7 +7,7 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
 import run.alchemy.api.StoreException;
-import run.alchemy.store.r2.R2Exception;
+import run.alchemy.api.ConfigurationException;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -32,22 +32,33 @@ import java.util.concurrent.atomic.AtomicLong;
  * JSON (a proxy's HTML page), described by type and size.
  */
 public final class CloudflareApi implements AutoCloseable {
-    static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** How to reach the API and how hard to try. */
-    public record Settings(HttpUrl baseUrl, Credentials credentials, int maxAttempts, Duration timeout,
-                           Duration retryBase, Duration retryCap, Duration maxRetryAfter) {
+    /**
+     * How to reach the API and how hard to try. {@code store} starts every message ({@code R2 store});
+     * {@code permissions} says what the credentials need, for when they are refused ({@code R2 read and
+     * write permission}).
+     */
+    public record Settings(String store, String permissions, HttpUrl baseUrl, Credentials credentials, int maxAttempts,
+                           Duration timeout, Duration retryBase, Duration retryCap, Duration maxRetryAfter) {
     }
 
-    /** What a request is about, for messages and errors. */
-    record Op(String operation, String bucket, String key) {
-        String describe() {
-            return operation + (key != null ? " \"" + key + "\"" : "") + (bucket != null ? " in bucket \"" + bucket + "\"" : "");
+    /**
+     * What a request is: {@code operation} ({@code get object}, {@code upload worker}) and, or null,
+     * what it is about ({@code "k" in bucket "b"}), for messages and errors.
+     */
+    public record Op(String operation, String subject) {
+        public String describe() {
+            return subject == null ? operation : operation + " " + subject;
         }
     }
 
     /** An answer the caller accepted: its status, body and, for an error status, Cloudflare's error codes. */
-    record Answer(int status, byte[] body, List<Integer> codes) {
+    public record Answer(int status, byte[] body, List<Integer> codes) {
+        /** The body as Cloudflare's JSON envelope ({@code {success, errors, result, …}}), or null when it is none. */
+        public JsonNode envelope() {
+            return parse(body);
+        }
     }
 
     private final Settings settings;
@@ -66,30 +77,40 @@ public final class CloudflareApi implements AutoCloseable {
                 .build();
     }
 
-    HttpUrl baseUrl() {
+    public HttpUrl baseUrl() {
         return settings.baseUrl();
     }
 
-    String credentials() {
+    /** The base URL with these path segments added (each encoded as one segment). */
+    public HttpUrl.Builder url(String... segments) {
+        HttpUrl.Builder url = settings.baseUrl().newBuilder();
+        for (String segment : segments) {
+            url.addPathSegment(segment);
+        }
+        return url;
+    }
+
+    /** The credentials for messages: their kind and origin, never their value. */
+    public String credentials() {
         return settings.credentials().describe();
     }
 
     /** Requests sent, each attempt counted. */
-    long requests() {
+    public long requests() {
         return requests.get();
     }
 
     /**
      * Sends the request until it succeeds (2xx), gets a status in {@code accepted} (such as 404 for a
-     * missing object), or fails for good; then throws a typed {@link R2Exception}.
+     * missing object), or fails for good; then throws a typed {@link CloudflareApiException}.
      */
-    Answer send(Op op, Request.Builder request, Set<Integer> accepted) {
+    public Answer send(Op op, Request.Builder request, Set<Integer> accepted) {
         settings.credentials().sign(request);
         Request built = request.build();
         boolean forbiddenOnce = false;
         for (int attempt = 1; ; attempt++) {
             long waitMillis;
-            R2Exception failure;
+            CloudflareApiException failure;
             try (Response response = call(built)) {
                 int code = response.code();
                 byte[] body = response.body().bytes();
@@ -98,9 +119,9 @@ public final class CloudflareApi implements AutoCloseable {
                 }
                 String why = code + " " + explain(body, response.header("Content-Type", ""));
                 if (code == 401 || (code == 403 && forbiddenOnce)) {
-                    throw new R2Exception.Unauthorized("R2 store: " + op.describe() + " was refused (" + why + "): check "
-                            + credentials() + "; it needs R2 read and write permission on this account", op.operation(),
-                            op.bucket(), op.key(), code, codes(body));
+                    throw new CloudflareApiException.Unauthorized(settings.store() + ": " + op.describe() + " was refused ("
+                            + why + "): check " + credentials() + "; it needs " + settings.permissions()
+                            + " on this account", op.describe(), code, codes(body));
                 }
                 if (code == 403) {
                     forbiddenOnce = true;
@@ -109,17 +130,17 @@ public final class CloudflareApi implements AutoCloseable {
                 } else if (code == 429) {
                     long after = retryAfterMillis(response.header("Retry-After"), attempt);
                     if (after > settings.maxRetryAfter().toMillis() || attempt >= settings.maxAttempts()) {
-                        throw new R2Exception.RateLimited("R2 store: " + op.describe() + ": Cloudflare is rate limiting"
+                        throw new CloudflareApiException.RateLimited(settings.store() + ": " + op.describe() + ": Cloudflare is rate limiting"
                                 + " the credentials (429, " + why + ") and asks to wait " + (after + 999) / 1000 + " s"
                                 + (attempt > 1 ? ", after " + attempt + " attempts" : "") + ". The REST API allows about"
-                                + " 1,200 requests per 5 minutes per token; try again later", op.operation(), op.bucket(),
-                                op.key(), codes(body));
+                                + " 1,200 requests per 5 minutes per token; try again later", op.describe(), codes(body));
                     }
                     waitMillis = after;
                     failure = null;
                 } else {
-                    failure = new R2Exception("R2 store: " + op.describe() + " failed" + (attempt > 1 ? " after " + attempt
-                            + " attempts" : "") + ": " + why, op.operation(), op.bucket(), op.key(), code, codes(body), null);
+                    failure = new CloudflareApiException(settings.store() + ": " + op.describe() + " failed"
+                            + (attempt > 1 ? " after " + attempt + " attempts" : "") + ": " + why, op.describe(), code,
+                            codes(body), null);
                     if (code < 500) {
                         throw failure;
                     }
@@ -127,16 +148,16 @@ public final class CloudflareApi implements AutoCloseable {
                 }
             } catch (InterruptedIOException e) {
                 if (Thread.currentThread().isInterrupted()) {
-                    throw new StoreException("R2 store: interrupted during " + op.describe(), e);
+                    throw new StoreException(settings.store() + ": interrupted during " + op.describe(), e);
                 }
-                failure = new R2Exception("R2 store: " + op.describe() + ": no answer within " + settings.timeout().toMillis()
-                        + " ms" + (attempt > 1 ? " (" + attempt + " attempts)" : ""), op.operation(), op.bucket(), op.key(),
-                        0, List.of(), e);
+                failure = new CloudflareApiException(settings.store() + ": " + op.describe() + ": no answer within "
+                        + settings.timeout().toMillis() + " ms" + (attempt > 1 ? " (" + attempt + " attempts)" : ""),
+                        op.describe(), 0, List.of(), e);
                 waitMillis = backoff(attempt);
             } catch (IOException e) {
-                failure = new R2Exception("R2 store: " + op.describe() + ": connection to " + baseUrl().host() + " failed"
-                        + (attempt > 1 ? " (" + attempt + " attempts)" : "") + ": " + e, op.operation(), op.bucket(),
-                        op.key(), 0, List.of(), e);
+                failure = new CloudflareApiException(settings.store() + ": " + op.describe() + ": connection to "
+                        + baseUrl().host() + " failed" + (attempt > 1 ? " (" + attempt + " attempts)" : "") + ": " + e,
+                        op.describe(), 0, List.of(), e);
                 waitMillis = backoff(attempt);
             }
             if (attempt >= settings.maxAttempts() && failure != null) {
@@ -165,7 +186,7 @@ public final class CloudflareApi implements AutoCloseable {
     }
 
     /** The codes of the envelope's {@code errors}; empty when the body is no envelope. */
-    static List<Integer> codes(byte[] body) {
+    private static List<Integer> codes(byte[] body) {
         JsonNode reply = parse(body);
         List<Integer> codes = new ArrayList<>();
         if (reply != null) {
@@ -178,7 +199,7 @@ public final class CloudflareApi implements AutoCloseable {
         return codes;
     }
 
-    static JsonNode parse(byte[] body) {
+    private static JsonNode parse(byte[] body) {
         try {
             JsonNode node = JSON.readTree(body);
             return node != null && node.isObject() ? node : null;
@@ -211,13 +232,33 @@ public final class CloudflareApi implements AutoCloseable {
         return ThreadLocalRandom.current().nextLong(ceiling + 1);
     }
 
-    private static void pause(long millis, Op op) {
+    private void pause(long millis, Op op) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new StoreException("R2 store: interrupted while retrying " + op.describe(), e);
+            throw new StoreException(settings.store() + ": interrupted while retrying " + op.describe(), e);
         }
+    }
+
+    /**
+     * The one account the credentials see ({@code GET /accounts}), for when none is configured, as
+     * Alchemy picks one; several (or none) are refused, naming them, rather than guessed between.
+     * {@code howToName} completes "name the account with …" ({@code CLOUDFLARE_ACCOUNT_ID or …}).
+     */
+    public String discoverAccount(String howToName) {
+        HttpUrl url = url("accounts").addQueryParameter("per_page", "50").build();
+        JsonNode reply = send(new Op("list accounts", null), new Request.Builder().url(url).get(), Set.of()).envelope();
+        List<String> found = new ArrayList<>();
+        for (JsonNode account : reply == null ? JSON.createArrayNode() : reply.path("result")) {
+            found.add(account.path("id").asText() + (account.has("name") ? " (" + account.path("name").asText() + ")" : ""));
+        }
+        if (found.size() == 1) {
+            return reply.path("result").get(0).path("id").asText();
+        }
+        throw new ConfigurationException(settings.store() + ": " + credentials() + " can see " + (found.isEmpty()
+                ? "no account" : found.size() + " accounts: " + String.join(", ", found)) + "; name the account with "
+                + howToName);
     }
 
     @Override

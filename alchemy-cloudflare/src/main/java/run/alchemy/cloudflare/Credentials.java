@@ -1,4 +1,4 @@
-package run.alchemy.store.r2.internal;
+package run.alchemy.cloudflare;
 
 import okhttp3.Request;
 

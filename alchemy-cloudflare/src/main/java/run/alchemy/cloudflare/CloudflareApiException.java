@@ -1,0 +1,53 @@
+package run.alchemy.cloudflare;
+
+import run.alchemy.api.StoreException;
+
+import java.util.List;
+
+/**
+ * Cloudflare's API refused a request, or gave no usable answer: what was asked ({@link #operation}),
+ * the HTTP status (0 when no answer came) and Cloudflare's error codes. Messages name the
+ * credentials by kind and origin, never by value, and never repeat a request's body (an upload's
+ * metadata may carry a secret).
+ */
+public class CloudflareApiException extends StoreException {
+    private final String operation;
+    private final int status;
+    private final List<Integer> codes;
+
+    CloudflareApiException(String message, String operation, int status, List<Integer> codes, Throwable cause) {
+        super(message, cause);
+        this.operation = operation;
+        this.status = status;
+        this.codes = List.copyOf(codes);
+    }
+
+    /** What was asked, with what it was about: {@code get object "k" in bucket "b"}, {@code upload worker "w"}, … */
+    public String operation() {
+        return operation;
+    }
+
+    /** The HTTP status, or 0 when no answer came (connection failed, timed out). */
+    public int status() {
+        return status;
+    }
+
+    /** Cloudflare's error codes from the answer's {@code errors}, in order; empty when none. */
+    public List<Integer> codes() {
+        return codes;
+    }
+
+    /** The credentials were refused (401, or 403 twice): they are wrong, or lack a permission on this account. */
+    public static final class Unauthorized extends CloudflareApiException {
+        Unauthorized(String message, String operation, int status, List<Integer> codes) {
+            super(message, operation, status, codes, null);
+        }
+    }
+
+    /** Cloudflare kept answering 429 (rate limited) through every retry, or asked to wait too long. */
+    public static final class RateLimited extends CloudflareApiException {
+        RateLimited(String message, String operation, List<Integer> codes) {
+            super(message, operation, 429, codes, null);
+        }
+    }
+}
