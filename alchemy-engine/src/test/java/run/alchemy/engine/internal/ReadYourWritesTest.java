@@ -103,6 +103,27 @@ class ReadYourWritesTest {
         assertNoAdoptions();
     }
 
+    @Test
+    void withoutALogTheRunsWritesStillAnswerBeforeTheScopesReadAhead() {
+        FileSystemStateStore store = new FileSystemStateStore(dir.resolve(".alchemy"));
+        StateRepository first = StateRepository.snapshotsOnly(store, new StateSerde());
+        List<String> ids = IntStream.range(0, 300).mapToObj(i -> String.format("r%03d", i)).toList();
+        ids.forEach(id -> write(first, id, 1));
+
+        StateRepository second = StateRepository.snapshotsOnly(store, new StateSerde());
+        assertEquals(1, generation(second, "r000")); // starts reading the scope ahead, in the background
+        write(second, "r299", 2);
+        second.delete(STAGE, "r298", "ryw::Thing");
+        write(second, "new", 1);
+        assertEquals(2, generation(second, "r299"));
+        assertTrue(second.read(STAGE, "r298", CODEC).isEmpty(), "the deleted record came back");
+        List<String> listed = second.list(STAGE);
+        assertFalse(listed.contains("r298"));
+        assertTrue(listed.contains("new"));
+        assertEquals(300, listed.size());
+        assertEquals(2, generation(StateRepository.snapshotsOnly(store, new StateSerde()), "r299"), "and it is stored");
+    }
+
     private StateRepository run(String runId) {
         FileSystemStateStore store = new FileSystemStateStore(dir.resolve(".alchemy"));
         StageLog log = new StageLog(store.logStore("ryw", "dev").orElseThrow(), java.time.InstantSource.system());

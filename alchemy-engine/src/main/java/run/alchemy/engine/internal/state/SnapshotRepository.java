@@ -9,17 +9,42 @@ import run.alchemy.engine.internal.StateSerde;
 import run.alchemy.engine.internal.log.EventCodec.Type;
 import run.alchemy.engine.internal.secrets.SecretCodec;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 
-/** State without a log: every read and write goes straight to the store's snapshots. */
+/**
+ * State without a log: every write goes straight to the store's snapshots. Reads go through the
+ * {@link ReadAhead}, as with a log, so that a remote store answers a scope in a few batch requests
+ * instead of one request per record (and one listing per resource's child scope); what the run
+ * wrote answers before the read-ahead, whose bytes may predate it.
+ */
 final class SnapshotRepository extends RecordAccess {
+    private final ReadAhead readAhead;
+    /**
+     * This run's writes by scope, then id: the bytes written, or empty for a delete. Set before the
+     * store is written, so that no read after a write began gets the read-ahead's older bytes.
+     */
+    private final Map<List<String>, Map<String, Optional<byte[]>>> written = new ConcurrentHashMap<>();
 
     SnapshotRepository(StateStore store, StateSerde serde) {
         super(store, serde);
+        this.readAhead = new ReadAhead(store, serde);
+    }
+
+    private void remember(List<String> chain, String id, byte[] bytes) {
+        written.computeIfAbsent(List.copyOf(chain), c -> new ConcurrentHashMap<>()).put(id, Optional.ofNullable(bytes));
+    }
+
+    /** What the run wrote to the record (empty: deleted), or null when it did not touch it. */
+    private Optional<byte[]> own(List<String> chain, String id) {
+        Map<String, Optional<byte[]>> here = written.get(chain);
+        return here == null ? null : here.get(id);
     }
 
     @Override
@@ -34,44 +59,70 @@ final class SnapshotRepository extends RecordAccess {
 
     @Override
     public Optional<ObjectNode> read(List<String> chain, String id, SecretCodec codec) {
-        return store.get(chain, id).map(bytes -> serde.readRecord(bytes, store.locate(chain, id), codec));
+        Optional<byte[]> own = own(chain, id);
+        if (own != null) {
+            return own.map(bytes -> serde.readRecord(bytes, store.locate(chain, id), codec));
+        }
+        return readAhead.stored(new Key(chain, id))
+                .map(s -> serde.readRecord(s.bytes(), s.takeTree(), store.locate(chain, id), codec));
     }
 
     @Override
     public Map<String, ObjectNode> readBatch(List<String> chain, Collection<String> ids, SecretCodec codec) {
         Map<String, ObjectNode> out = new LinkedHashMap<>();
-        store.getBatch(chain, ids).forEach((id, bytes) -> out.put(id, serde.readRecord(bytes, store.locate(chain, id), codec)));
+        for (String id : ids) {
+            read(chain, id, codec).ifPresent(r -> out.put(id, r));
+        }
         return out;
     }
 
     @Override
     public List<String> list(List<String> chain) {
-        return store.list(chain);
+        List<String> ids = readAhead.ids(chain);
+        Map<String, Optional<byte[]>> here = written.get(chain);
+        if (here == null || here.isEmpty()) {
+            return ids;
+        }
+        TreeSet<String> merged = new TreeSet<>(ids);
+        here.forEach((id, bytes) -> {
+            if (bytes.isPresent()) {
+                merged.add(id);
+            } else {
+                merged.remove(id);
+            }
+        });
+        return new ArrayList<>(merged);
     }
 
     @Override
     public void write(List<String> chain, String id, ObjectNode record, SecretCodec codec, Type type) {
-        store.put(chain, id, serialize(chain, id, record, codec));
+        byte[] bytes = serialize(chain, id, record, codec);
+        remember(chain, id, bytes);
+        store.put(chain, id, bytes);
     }
 
     @Override
     public void delete(List<String> chain, String id, String kind) {
+        remember(chain, id, null);
         store.delete(chain, id);
     }
 
     @Override
     public Optional<byte[]> bytes(List<String> chain, String id) {
-        return store.get(chain, id);
+        Optional<byte[]> own = own(chain, id);
+        return own != null ? own : readAhead.stored(new Key(chain, id)).map(Snapshot::bytes);
     }
 
     @Override
     public void importRecord(List<String> chain, String id, byte[] bytes, String source) {
         RecordCheck.check(serde, bytes, source + " (" + StateRepository.fqn(chain, id) + ")");
+        remember(chain, id, bytes);
         store.put(chain, id, bytes);
     }
 
     @Override
     public void restore(List<StateStore.Write> writes) {
+        writes.forEach(w -> remember(w.chain(), w.id(), w.json()));
         store.writeAll(writes);
     }
 
