@@ -2,7 +2,11 @@ package run.alchemy.store.durable;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import run.alchemy.api.Action;
 import run.alchemy.api.Context;
+import run.alchemy.api.Phase;
 import run.alchemy.api.ResourceProvider;
 import run.alchemy.api.StageLockedException;
 import run.alchemy.engine.Alchemy;
@@ -24,12 +28,15 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The engine on our worker in real workerd: its stage lease, built on the log's create-if-absent,
- * holds across two runs of one stage at once.
+ * The engine on our worker and on Alchemy's, in real workerd: a deploy, its no-op and its destroy;
+ * and on ours the stage lease, built on the log's create-if-absent, holding across two runs of one
+ * stage at once.
  */
 class DoDeployTest {
     @RegisterExtension
     static final LocalWorker worker = LocalWorker.ours();
+    @RegisterExtension
+    static final LocalWorker alchemys = LocalWorker.alchemys();
 
     /** A value resource: its output is its props. */
     record Props(String name) {
@@ -64,6 +71,39 @@ class DoDeployTest {
     private static Alchemy.Builder app(String prefix) {
         return Alchemy.app("app").stage("dev").password("do-test-password").environment(Map.of())
                 .stateStore(scope -> worker.store(prefix).build()).lockTimeout(Duration.ZERO); // fail at once, no wait
+    }
+
+    /**
+     * Each stage lives in a Durable Object of its own, so the app's scope shows no stages: the
+     * destroy must still list the stage and delete every record (nested ones too).
+     */
+    @ParameterizedTest(name = "{0} worker")
+    @ValueSource(strings = {"our", "Alchemy's"})
+    void aDeployIsSkippedWhenRerunAndDestroyedWhole(String which) {
+        LocalWorker w = which.equals("our") ? worker : alchemys;
+        String prefix = "cycle";
+        List<Action> actions = new ArrayList<>();
+        java.util.function.Function<Phase, Alchemy.Builder> app = phase -> Alchemy.app("app").stage("dev")
+                .password("do-test-password").environment(Map.of()).phase(phase)
+                .stateStore(scope -> w.store(prefix).build()).listener(o -> actions.add(o.action()));
+        for (int round = 0; round < 2; round++) {
+            actions.clear();
+            app.apply(Phase.UP).run(a -> {
+                for (int i = 0; i < 5; i++) {
+                    a.apply("r" + i, new Echo(), new Props("r" + i));
+                }
+                a.scope("nested", s -> s.apply("leaf", new Echo(), new Props("leaf")));
+            });
+            Action expected = round == 0 ? Action.CREATED : Action.SKIPPED;
+            assertEquals(List.of(expected), actions.stream().distinct().toList());
+            assertEquals(6, actions.size());
+        }
+        actions.clear();
+        app.apply(Phase.DESTROY).provider(new Echo()).run(a -> { });
+        assertEquals(7, actions.stream().filter(a -> a == Action.DELETED).count(), "every record, the nested scope's too: " + actions);
+        try (DurableObjectStateStore s = w.store(prefix).build()) {
+            assertEquals(List.of(), s.list(List.of("app", "dev")), "nothing left");
+        }
     }
 
     /**

@@ -66,13 +66,14 @@ final class ReadAhead {
     }
 
     /**
-     * Whether a scope is known to hold no records without asking the store: its parent was read
-     * ahead with no child container of that name (what this run wrote there is merged into the
-     * listing by the caller). Every resource is a scope (for its children), so this spares a
-     * remote store a listing per resource.
+     * Whether a scope below the stage is known to hold no records without asking the store: its
+     * parent was read ahead with no child container of that name (what this run wrote there is
+     * merged into the listing by the caller). Every resource is a scope (for its children), so this
+     * spares a remote store a listing per resource. A stage itself is always listed: a store that
+     * keeps each stage apart (a Durable Object per stage) shows no stages in its app's scope.
      */
     private boolean knownEmpty(List<String> chain) {
-        if (chain.size() < 2) {
+        if (chain.size() < 3) {
             return false;
         }
         Scope parent = listed(chain.subList(0, chain.size() - 1));
