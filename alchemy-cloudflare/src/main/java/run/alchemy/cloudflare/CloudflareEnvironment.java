@@ -71,7 +71,8 @@ public record CloudflareEnvironment(Map<String, String> variables, String store,
         return v == null || v.isEmpty() ? null : v;
     }
 
-    private static String first(String... values) {
+    /** The first of the values that is neither null nor empty; null when none is. */
+    public static String first(String... values) {
         for (String v : values) {
             if (v != null && !v.isEmpty()) {
                 return v;

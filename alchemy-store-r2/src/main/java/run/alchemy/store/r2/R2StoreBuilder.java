@@ -209,14 +209,14 @@ public final class R2StoreBuilder {
             }
             String keyPrefix = prefix == null || prefix.isEmpty() ? R2StateStore.DEFAULT_PREFIX : prefix;
             R2Objects objects = new R2Objects(api, acct, bucket, createBucket, pageSize);
-            S3StateStore s3Log = s3Log(acct, keyPrefix);
+            S3StateStore s3Log = s3Log(env, acct, keyPrefix);
             R2StateStore.LogMode mode = logMode != null ? logMode : s3Log != null ? R2StateStore.LogMode.S3
                     : R2StateStore.LogMode.REST;
             if (mode == R2StateStore.LogMode.S3 && s3Log == null) {
                 throw new ConfigurationException("R2 store: the event log on R2's S3 endpoint (log mode S3) needs S3 keys:"
                         + " set R2_ACCESS_KEY_ID and R2_SECRET_ACCESS_KEY (an R2 API token's), or choose log mode REST");
             }
-            return new R2StateStore(objects, keyPrefix, maxConcurrency, mode, s3Log, cache(), api);
+            return new R2StateStore(objects, keyPrefix, maxConcurrency, mode, s3Log, cache(env), api);
         } catch (RuntimeException e) {
             api.close();
             throw e;
@@ -224,9 +224,9 @@ public final class R2StoreBuilder {
     }
 
     /** The S3 store on R2's S3 endpoint whose event logs this store may hand out, or null without S3 keys. */
-    private S3StateStore s3Log(String acct, String keyPrefix) {
-        String id = first(s3AccessKeyId, env("R2_ACCESS_KEY_ID"));
-        String secret = first(s3SecretAccessKey, env("R2_SECRET_ACCESS_KEY"));
+    private S3StateStore s3Log(CloudflareEnvironment env, String acct, String keyPrefix) {
+        String id = CloudflareEnvironment.first(s3AccessKeyId, env.get("R2_ACCESS_KEY_ID"));
+        String secret = CloudflareEnvironment.first(s3SecretAccessKey, env.get("R2_SECRET_ACCESS_KEY"));
         if (id == null || secret == null || (logMode != null && logMode != R2StateStore.LogMode.S3)) {
             return null;
         }
@@ -236,31 +236,17 @@ public final class R2StoreBuilder {
                 .maxConcurrency(maxConcurrency).maxAttempts(maxAttempts).timeout(timeout).build();
     }
 
-    private ReadCache cache() {
+    private ReadCache cache(CloudflareEnvironment env) {
         Path dir = readCache;
         if (!readCacheSet) {
-            String configured = env("ALCHEMY_R2_CACHE");
+            String configured = env.get("ALCHEMY_R2_CACHE");
             if ("none".equals(configured)) {
                 return null;
             }
-            String home = first(env("XDG_CACHE_HOME"), env("HOME") == null ? null : env("HOME") + "/.cache");
+            String home = CloudflareEnvironment.first(env.get("XDG_CACHE_HOME"), env.get("HOME") == null ? null : env.get("HOME") + "/.cache");
             dir = configured != null ? Path.of(configured) : home == null ? null : Path.of(home, "alchemy-java", "r2");
         }
         return dir == null ? null : ReadCache.in(dir);
-    }
-
-    private String env(String name) {
-        String v = environment.get(name);
-        return v == null || v.isEmpty() ? null : v;
-    }
-
-    private static String first(String... values) {
-        for (String v : values) {
-            if (v != null && !v.isEmpty()) {
-                return v;
-            }
-        }
-        return null;
     }
 
     @Override
