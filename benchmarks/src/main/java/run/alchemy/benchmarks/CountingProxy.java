@@ -3,7 +3,9 @@ package run.alchemy.benchmarks;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -19,6 +21,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -46,6 +49,9 @@ final class CountingProxy implements AutoCloseable {
     private final ExecutorService threads;
     private final HttpClient client;
     private final Map<String, long[]> counts = new TreeMap<>(); // method -> {requests, bytes up, bytes down}
+    /** The requests since the last reset, in order, each as method and what it names (the first few). */
+    private final List<String> sequence = new ArrayList<>();
+    private static final int SEQUENCE_MAX = 100;
 
     private CountingProxy(URI target) throws IOException {
         // Small answers written as headers then body would otherwise wait for the client's delayed ACK.
@@ -92,13 +98,22 @@ final class CountingProxy implements AutoCloseable {
             down += e.getValue()[2];
         }
         out.put("requests", requests).put("bytesUp", up).put("bytesDown", down).set("methods", methods);
+        ArrayNode seq = out.putArray("sequence");
+        sequence.forEach(seq::add);
+        if (requests > sequence.size()) {
+            seq.add("… (" + (requests - sequence.size()) + " more)");
+        }
         if (reset) {
             counts.clear();
+            sequence.clear();
         }
         return out;
     }
 
-    private synchronized void count(String method, long up, long down) {
+    private synchronized void count(String method, long up, long down, String what) {
+        if (sequence.size() < SEQUENCE_MAX) {
+            sequence.add(what);
+        }
         long[] c = counts.computeIfAbsent(method, k -> new long[3]);
         c[0]++;
         c[1] += up;
@@ -131,18 +146,29 @@ final class CountingProxy implements AutoCloseable {
             }
             HttpResponse<byte[]> res;
             try {
-                res = client.send(req.build(), HttpResponse.BodyHandlers.ofByteArray());
+                try {
+                    res = client.send(req.build(), HttpResponse.BodyHandlers.ofByteArray());
+                } catch (IOException e) {
+                    // workerd closes idle keep-alive connections; the JDK client may have picked one
+                    // that was closing and got no answer at all: the worker never saw the request
+                    if (!String.valueOf(e.getMessage()).contains("received no bytes")) {
+                        throw e;
+                    }
+                    res = client.send(req.build(), HttpResponse.BodyHandlers.ofByteArray());
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IOException(e);
             } catch (IOException e) {
                 System.err.println("  counting proxy: " + ex.getRequestMethod() + " " + path + " "
                         + rpcMethod(ex.getRequestMethod(), path, body) + " failed: " + e);
-                count(rpcMethod(ex.getRequestMethod(), path, body) + " (failed)", body.length, 0);
+                String m = rpcMethod(ex.getRequestMethod(), path, body) + " (failed)";
+                count(m, body.length, 0, m);
                 respond(ex, 502, "text/plain", ("counting proxy: " + e).getBytes(StandardCharsets.UTF_8));
                 return;
             }
-            count(rpcMethod(ex.getRequestMethod(), path, body), body.length, res.body().length);
+            String m = rpcMethod(ex.getRequestMethod(), path, body);
+            count(m, body.length, res.body().length, describe(m, query, body));
             respond(ex, res.statusCode(), res.headers().firstValue("Content-Type").orElse(null), res.body());
         }
     }
@@ -157,6 +183,41 @@ final class CountingProxy implements AutoCloseable {
                 out.write(body);
             }
         }
+    }
+
+    /**
+     * One request for the sequence: the method, the Durable Object (its stage), and what it names:
+     * a control object, a key prefix (its last segments), how many keys, writes or records.
+     */
+    private static String describe(String method, String query, byte[] body) {
+        StringBuilder b = new StringBuilder(method);
+        String stage = null;
+        if (query != null) {
+            for (String kv : query.split("&")) {
+                if (kv.startsWith("stage=")) {
+                    stage = java.net.URLDecoder.decode(kv.substring(6), StandardCharsets.UTF_8);
+                }
+            }
+        }
+        b.append(" [").append(stage == null ? "?" : stage).append("]");
+        if (body.length > 0 && body.length < (1 << 20)) {
+            try {
+                JsonNode params = JSON.readTree(body).path("params");
+                for (String field : List.of("name", "prefix", "key")) {
+                    if (params.path(field).isTextual()) {
+                        b.append(' ').append(field).append('=').append(params.path(field).textValue());
+                    }
+                }
+                for (String field : List.of("keys", "writes", "records")) {
+                    if (params.path(field).isArray()) {
+                        b.append(' ').append(params.path(field).size()).append(' ').append(field);
+                    }
+                }
+            } catch (IOException e) {
+                // not JSON: the method says it all
+            }
+        }
+        return b.toString();
     }
 
     /** The top-level {@code method} field of a JSON RPC body, or {@code VERB /path}. */

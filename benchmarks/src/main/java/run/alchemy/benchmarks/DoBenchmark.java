@@ -288,7 +288,7 @@ public final class DoBenchmark {
         for (int r = 0; r <= reps; r++) {
             boolean counted = r == 0;
             String stage = "alchemy-" + variant.charAt(0) + "-" + (counted ? "c" : "r" + r) + "-" + tag;
-            Path out = outDir.resolve("alchemy-" + variant + "-" + (counted ? "counted" : "r" + r) + ".json");
+            Path out = outDir.resolve("alchemy-n" + n + "-" + variant + "-" + (counted ? "counted" : "r" + r) + ".json");
             Files.deleteIfExists(out);
             List<String> cmd = new ArrayList<>(List.of(node, "--expose-gc", "bench-do.mjs",
                     "--url", counted ? proxy.url() : url, "--n", Integer.toString(n), "--variant", variant,
@@ -374,6 +374,11 @@ public final class DoBenchmark {
                             s.path("counted").path(k).path("requests").path("methods")));
                 }
             }
+        }
+        for (String v : variants) {
+            b.append("\nalchemy-java's no-op redeploy (" + v + "), request by request:\n");
+            res.path("java_" + v).path("counted").path("b_noop_redeploy").path("requests").path("sequence")
+                    .forEach(r -> b.append("  ").append(r.asText()).append('\n'));
         }
         if (withAlchemy) {
             b.append("\nTarget: no-op redeploy at least 10× faster than Alchemy's client, in at most 3 requests\n");
