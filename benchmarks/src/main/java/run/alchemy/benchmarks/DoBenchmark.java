@@ -34,7 +34,6 @@ import java.util.Set;
  * <pre>
  * ALCHEMY_STATE_TOKEN=… java -cp benchmarks/target/benchmarks.jar run.alchemy.benchmarks.DoBenchmark \
  *     --url http://127.0.0.1:PORT [--n 500] [--reps 3] [--variants secrets,nosecrets] [--no-alchemy] \
- *     [--destroy-as-shipped] \
  *     [--node node] [--node-dir benchmarks/node] [--out-dir benchmarks/target/do]
  * </pre>
  *
@@ -46,9 +45,7 @@ import java.util.Set;
  * A cycle: <b>a</b> cold deploy (open, N applies, close), <b>b</b> no-op redeploy (the same
  * again), <b>d</b> read every record (a new store: {@code contents} + {@code getBatch} +
  * {@code StateSerde.readRecord} with a fresh {@link SecretCodec}, as Alchemy's {@code all()}
- * deserializes and decrypts), <b>f</b> destroy (through {@link StageVisible}, without which the
- * engine destroys nothing on this store; {@code --destroy-as-shipped} to see that). Provider calls
- * and what is left are checked.
+ * deserializes and decrypts), <b>f</b> destroy. Provider calls and what is left are checked.
  */
 public final class DoBenchmark {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -58,14 +55,12 @@ public final class DoBenchmark {
     private final int n;
     private final int reps;
     private final String tag;
-    private final boolean destroyAsShipped;
 
-    private DoBenchmark(String url, int n, int reps, String tag, boolean destroyAsShipped) {
+    private DoBenchmark(String url, int n, int reps, String tag) {
         this.url = url;
         this.n = n;
         this.reps = reps;
         this.tag = tag;
-        this.destroyAsShipped = destroyAsShipped;
     }
 
     public static void main(String[] args) throws Exception {
@@ -110,12 +105,7 @@ public final class DoBenchmark {
                 + " medians over the --reps cycles straight to the worker");
         ObjectNode sides = doc.putObject("results");
         boolean valid = true;
-        boolean asShipped = o.containsKey("destroy-as-shipped");
-        config.put("javaDestroy", asShipped ? "as shipped: stateStore(uri)"
-                : "stateStore(scope -> new StageVisible(StateStores.open(uri), app, stage)): the store's own requests,"
-                + " with the stage shown as a child scope of the app scope (without it the engine takes the stage"
-                + " for empty and destroys nothing: see StageVisible; --destroy-as-shipped)");
-        DoBenchmark bench = new DoBenchmark(url, n, reps, tag, asShipped);
+        DoBenchmark bench = new DoBenchmark(url, n, reps, tag);
         try (CountingProxy proxy = CountingProxy.start(url)) {
             for (String variant : variants) {
                 ObjectNode java = bench.javaSide(variant, proxy);
@@ -145,11 +135,11 @@ public final class DoBenchmark {
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             String key = a.startsWith("--") ? a.substring(2) : "";
-            if (key.equals("no-alchemy") || key.equals("destroy-as-shipped")) {
+            if (key.equals("no-alchemy")) {
                 o.put(key, "true");
             } else if (key.equals("help")) {
                 System.out.println("usage: DoBenchmark --url http://127.0.0.1:PORT [--n 500] [--reps 3]"
-                        + " [--variants secrets,nosecrets] [--no-alchemy] [--destroy-as-shipped] [--node node] [--node-dir DIR] [--out-dir DIR]");
+                        + " [--variants secrets,nosecrets] [--no-alchemy] [--node node] [--node-dir DIR] [--out-dir DIR]");
                 System.exit(0);
             } else if (Set.of("url", "n", "reps", "variants", "node", "node-dir", "out-dir").contains(key)
                     && i + 1 < args.length) {
@@ -232,14 +222,9 @@ public final class DoBenchmark {
         check.put("d", read[0]);
 
         thing.reset();
-        Alchemy.Builder destroy = Alchemy.app(Workload.APP).stage(stage).password(Workload.PASSWORD)
-                .phase(Phase.DESTROY).provider(thing);
-        if (destroyAsShipped) {
-            destroy.stateStore(uri);
-        } else {
-            destroy.stateStore(scope -> new StageVisible(StateStores.open(uri), Workload.APP, stage));
-        }
-        timed("f_destroy", times, proxy, requests, () -> destroy.open().close());
+        timed("f_destroy", times, proxy, requests, () ->
+                Alchemy.app(Workload.APP).stage(stage).password(Workload.PASSWORD).phase(Phase.DESTROY)
+                        .stateStore(uri).provider(thing).open().close());
         c = thing.calls();
         int left;
         try (StateStore store = StateStores.open(uri)) {
