@@ -10,6 +10,8 @@ module run.alchemy.benchmarks {
     requires com.fasterxml.jackson.databind;
     requires jmh.core;
     requires java.management;
+    requires java.net.http;     // DoBenchmark's counting proxy: forwards to the worker
+    requires jdk.httpserver;    // … and listens on 127.0.0.1
 
     exports run.alchemy.benchmarks;
 }
