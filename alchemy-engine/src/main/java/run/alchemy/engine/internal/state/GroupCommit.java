@@ -138,7 +138,12 @@ final class GroupCommit {
         }
     }
 
-    /** Writes each touched record's final bytes; superseded intermediate writes are skipped. */
+    /**
+     * Writes each touched record's final bytes in one {@code writeAll} (superseded intermediate
+     * writes skipped), then removes the scopes the batch emptied. A scope's removal leaves it alone
+     * if it still holds records, so it can wait for the whole batch: writing before each removal
+     * made a destroy one write request per record on a remote store.
+     */
     private void project(List<Op> ops) {
         Map<Key, Integer> last = new HashMap<>();
         for (int i = 0; i < ops.size(); i++) {
@@ -147,17 +152,17 @@ final class GroupCommit {
             }
         }
         List<StateStore.Write> out = new ArrayList<>();
+        List<List<String>> emptied = new ArrayList<>();
         for (int i = 0; i < ops.size(); i++) {
             Op op = ops.get(i);
             if (op.effect() == Effect.DELETE_SCOPE) {
-                store.writeAll(out); // the scope's records go before the scope
-                out.clear();
-                store.deleteScope(op.key().chain());
+                emptied.add(op.key().chain());
             } else if (op.effect() == Effect.PROJECT && last.get(op.key()) == i) {
                 out.add(new StateStore.Write(op.key().chain(), op.key().id(), op.bytes()));
             }
         }
         store.writeAll(out);
+        emptied.forEach(store::deleteScope);
     }
 
     private void rethrowFailure() {
