@@ -3,14 +3,12 @@ package run.alchemy.store.durable.internal;
 import run.alchemy.api.ConfigurationException;
 import run.alchemy.api.spi.StateStore;
 import run.alchemy.api.spi.StateStoreProvider;
+import run.alchemy.api.spi.StoreUriOptions;
 import run.alchemy.store.durable.DurableObjectStateStore;
 import run.alchemy.store.durable.DurableObjectStoreBuilder;
 
 import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -132,7 +130,8 @@ public abstract class DoStoreProvider implements StateStoreProvider {
             throw new ConfigurationException("state store URI " + scheme + "://…@" + host + " carries credentials;"
                     + " give the token through ALCHEMY_STATE_TOKEN or token-env=NAME instead");
         }
-        Map<String, String> query = query(uri);
+        StoreUriOptions options = StoreUriOptions.of(uri, "state store URI");
+        Map<String, String> query = options.asMap();
         String tokenEnv = query.getOrDefault("token-env", DEFAULT_TOKEN_ENV);
         String token = env.apply(tokenEnv);
         StoreOptions.checkToken(token, "the environment variable " + tokenEnv);
@@ -152,9 +151,9 @@ public abstract class DoStoreProvider implements StateStoreProvider {
                     // used above
                 }
                 case "prefix" -> b.prefix(value);
-                case "maxConcurrency" -> b.maxConcurrency(number(uri, name, value));
-                case "maxAttempts" -> b.maxAttempts(number(uri, name, value));
-                case "timeout" -> b.timeout(Duration.ofMillis(number(uri, name, value)));
+                case "maxConcurrency" -> b.maxConcurrency(options.positive(name, value));
+                case "maxAttempts" -> b.maxAttempts(options.positive(name, value));
+                case "timeout" -> b.timeout(Duration.ofMillis(options.positive(name, value)));
                 case "account" -> b.account(known(uri, name, value));
                 case "force" -> b.force(switch (known(uri, name, value)) {
                     case "true" -> true;
@@ -191,38 +190,5 @@ public abstract class DoStoreProvider implements StateStoreProvider {
                     + ", which is not set");
         }
         return value;
-    }
-
-    private static int number(URI uri, String name, String value) {
-        try {
-            int n = Integer.parseInt(value);
-            if (n > 0) {
-                return n;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw new ConfigurationException("option " + name + "=" + value + " in state store URI " + uri
-                + " is not a positive whole number");
-    }
-
-    private static Map<String, String> query(URI uri) {
-        Map<String, String> out = new LinkedHashMap<>();
-        String raw = uri.getRawQuery();
-        if (raw == null || raw.isEmpty()) {
-            return out;
-        }
-        for (String pair : raw.split("&")) {
-            int eq = pair.indexOf('=');
-            if (eq <= 0) {
-                throw new ConfigurationException("malformed option \"" + pair + "\" in state store URI " + uri);
-            }
-            out.put(decode(pair.substring(0, eq)), decode(pair.substring(eq + 1)));
-        }
-        return out;
-    }
-
-    private static String decode(String s) {
-        return URLDecoder.decode(s, StandardCharsets.UTF_8);
     }
 }

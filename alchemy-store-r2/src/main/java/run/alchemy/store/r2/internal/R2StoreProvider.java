@@ -3,15 +3,12 @@ package run.alchemy.store.r2.internal;
 import run.alchemy.api.ConfigurationException;
 import run.alchemy.api.spi.StateStore;
 import run.alchemy.api.spi.StateStoreProvider;
+import run.alchemy.api.spi.StoreUriOptions;
 import run.alchemy.store.r2.R2StateStore;
 import run.alchemy.store.r2.R2StoreBuilder;
 
 import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -44,7 +41,8 @@ public final class R2StoreProvider implements StateStoreProvider {
         if (path.length() > 1) {
             b.prefix(path.substring(1));
         }
-        query(uri).forEach((name, value) -> {
+        StoreUriOptions options = StoreUriOptions.of(uri, "R2 store URI");
+        options.asMap().forEach((name, value) -> {
             switch (name) {
                 case "account" -> b.account(value);
                 case "log" -> b.logMode(switch (value) {
@@ -58,46 +56,13 @@ public final class R2StoreProvider implements StateStoreProvider {
                 case "s3Endpoint" -> b.s3Endpoint(URI.create(value));
                 case "cache" -> b.readCache("none".equals(value) ? null : java.nio.file.Path.of(value));
                 case "createBucket" -> b.createBucket(Boolean.parseBoolean(value));
-                case "maxConcurrency" -> b.maxConcurrency(number(uri, name, value));
-                case "maxAttempts" -> b.maxAttempts(number(uri, name, value));
-                case "timeout" -> b.timeout(Duration.ofMillis(number(uri, name, value)));
+                case "maxConcurrency" -> b.maxConcurrency(options.positive(name, value));
+                case "maxAttempts" -> b.maxAttempts(options.positive(name, value));
+                case "timeout" -> b.timeout(Duration.ofMillis(options.positive(name, value)));
                 default -> throw new ConfigurationException("unknown option \"" + name + "\" in R2 store URI " + uri
                         + "; known: " + String.join(", ", OPTIONS.stream().sorted().toList()));
             }
         });
         return b.build();
-    }
-
-    private static int number(URI uri, String name, String value) {
-        try {
-            int n = Integer.parseInt(value);
-            if (n > 0) {
-                return n;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw new ConfigurationException("option " + name + "=" + value + " in R2 store URI " + uri
-                + " is not a positive whole number");
-    }
-
-    private static Map<String, String> query(URI uri) {
-        Map<String, String> out = new LinkedHashMap<>();
-        String raw = uri.getRawQuery();
-        if (raw == null || raw.isEmpty()) {
-            return out;
-        }
-        for (String pair : raw.split("&")) {
-            int eq = pair.indexOf('=');
-            if (eq <= 0) {
-                throw new ConfigurationException("malformed option \"" + pair + "\" in R2 store URI " + uri);
-            }
-            out.put(decode(pair.substring(0, eq)), decode(pair.substring(eq + 1)));
-        }
-        return out;
-    }
-
-    private static String decode(String s) {
-        return URLDecoder.decode(s, StandardCharsets.UTF_8);
     }
 }

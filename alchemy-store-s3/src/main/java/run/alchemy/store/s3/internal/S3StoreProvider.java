@@ -3,13 +3,11 @@ package run.alchemy.store.s3.internal;
 import run.alchemy.api.ConfigurationException;
 import run.alchemy.api.spi.StateStore;
 import run.alchemy.api.spi.StateStoreProvider;
+import run.alchemy.api.spi.StoreUriOptions;
 import run.alchemy.store.s3.S3StateStore;
 
 import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -34,7 +32,8 @@ public final class S3StoreProvider implements StateStoreProvider {
             throw new ConfigurationException("S3 store URI " + uri + " names no bucket: use s3://BUCKET[/PREFIX][?region=…]");
         }
         String path = uri.getPath() == null ? "" : uri.getPath();
-        Map<String, String> query = query(uri);
+        StoreUriOptions options = StoreUriOptions.of(uri, "S3 store URI");
+        Map<String, String> query = options.asMap();
         S3StateStore.Builder b = S3StateStore.builder().bucket(bucket);
         if (path.length() > 1) {
             b.prefix(path.substring(1));
@@ -45,46 +44,13 @@ public final class S3StoreProvider implements StateStoreProvider {
                 case "endpoint" -> b.endpoint(URI.create(value));
                 case "pathStyle" -> b.pathStyle(Boolean.parseBoolean(value));
                 case "profile" -> b.profile(value);
-                case "maxConcurrency" -> b.maxConcurrency(number(uri, name, value));
-                case "maxAttempts" -> b.maxAttempts(number(uri, name, value));
-                case "timeout" -> b.timeout(Duration.ofMillis(number(uri, name, value)));
+                case "maxConcurrency" -> b.maxConcurrency(options.positive(name, value));
+                case "maxAttempts" -> b.maxAttempts(options.positive(name, value));
+                case "timeout" -> b.timeout(Duration.ofMillis(options.positive(name, value)));
                 default -> throw new ConfigurationException("unknown option \"" + name + "\" in S3 store URI " + uri
                         + "; known: " + String.join(", ", OPTIONS.stream().sorted().toList()));
             }
         });
         return b.build();
-    }
-
-    private static int number(URI uri, String name, String value) {
-        try {
-            int n = Integer.parseInt(value);
-            if (n > 0) {
-                return n;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw new ConfigurationException("option " + name + "=" + value + " in S3 store URI " + uri
-                + " is not a positive whole number");
-    }
-
-    private static Map<String, String> query(URI uri) {
-        Map<String, String> out = new LinkedHashMap<>();
-        String raw = uri.getRawQuery();
-        if (raw == null || raw.isEmpty()) {
-            return out;
-        }
-        for (String pair : raw.split("&")) {
-            int eq = pair.indexOf('=');
-            if (eq <= 0) {
-                throw new ConfigurationException("malformed option \"" + pair + "\" in S3 store URI " + uri);
-            }
-            out.put(decode(pair.substring(0, eq)), decode(pair.substring(eq + 1)));
-        }
-        return out;
-    }
-
-    private static String decode(String s) {
-        return URLDecoder.decode(s, StandardCharsets.UTF_8);
     }
 }

@@ -1,0 +1,73 @@
+package run.alchemy.api.spi;
+
+import run.alchemy.api.ConfigurationException;
+
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The options in a store URI's query ({@code ?name=value&…}), for a {@link StateStoreProvider}:
+ * decoded once, in their order, each error naming the option and the URI.
+ */
+public final class StoreUriOptions {
+    private final URI uri;
+    private final String what;
+    private final Map<String, String> options;
+
+    private StoreUriOptions(URI uri, String what, Map<String, String> options) {
+        this.uri = uri;
+        this.what = what;
+        this.options = Collections.unmodifiableMap(options);
+    }
+
+    /**
+     * Parses the query of {@code uri}; {@code what} names the URI in messages ("S3 store URI").
+     *
+     * @throws ConfigurationException for a pair without a name or an {@code =}
+     */
+    public static StoreUriOptions of(URI uri, String what) {
+        Map<String, String> out = new LinkedHashMap<>();
+        String raw = uri.getRawQuery();
+        if (raw != null && !raw.isEmpty()) {
+            for (String pair : raw.split("&")) {
+                int eq = pair.indexOf('=');
+                if (eq <= 0) {
+                    throw new ConfigurationException("malformed option \"" + pair + "\" in " + what + " " + uri);
+                }
+                out.put(decode(pair.substring(0, eq)), decode(pair.substring(eq + 1)));
+            }
+        }
+        return new StoreUriOptions(uri, what, out);
+    }
+
+    /** Every option, name to decoded value, in the URI's order. */
+    public Map<String, String> asMap() {
+        return options;
+    }
+
+    /**
+     * The option's value as a positive whole number.
+     *
+     * @throws ConfigurationException naming the option, its value and the URI otherwise
+     */
+    public int positive(String name, String value) {
+        try {
+            int n = Integer.parseInt(value);
+            if (n > 0) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new ConfigurationException("option " + name + "=" + value + " in " + what + " " + uri
+                + " is not a positive whole number");
+    }
+
+    private static String decode(String s) {
+        return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    }
+}
