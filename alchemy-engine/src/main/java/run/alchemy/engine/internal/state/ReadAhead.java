@@ -24,8 +24,14 @@ import java.util.concurrent.locks.LockSupport;
  * records the run wrote are answered from {@link RunWrites} before this is asked.
  */
 final class ReadAhead {
-    /** Records asked of the store at a time when a scope is read in the background. */
+    /**
+     * Records asked of the store in the first request of a scope's background read: few, so that
+     * the program decides on the first records early. Each later request asks for twice as many,
+     * up to {@link #MAX_CHUNK}, so that a remote store answers a large scope in few round trips
+     * (500 records: 4 store calls instead of 8; 10,000: 13 instead of 157).
+     */
     private static final int READ_CHUNK = 64;
+    private static final int MAX_CHUNK = 1024;
     /** How far the background read parses ahead of the program's reads (each tree is held until taken). */
     private static final int PARSE_LEAD = 256;
     /** How long the background read waits for the program to catch up before it reads on without parsing. */
@@ -132,8 +138,8 @@ final class ReadAhead {
     private void readInto(Scope scope, List<String> chain, List<String> ids, List<CompletableFuture<Snapshot>> into) {
         int done = 0;
         try {
-            for (int from = 0; from < ids.size(); from += READ_CHUNK) {
-                int to = Math.min(ids.size(), from + READ_CHUNK);
+            for (int from = 0, chunk = READ_CHUNK; from < ids.size(); from += chunk, chunk = Math.min(MAX_CHUNK, 2 * chunk)) {
+                int to = Math.min(ids.size(), from + chunk);
                 Map<String, byte[]> found = store.getBatch(chain, ids.subList(from, to));
                 for (int i = from; i < to; i++) {
                     byte[] bytes = found.get(ids.get(i));
