@@ -61,12 +61,25 @@ public final class CloudflareApi implements AutoCloseable {
         }
     }
 
+    /** How a retry waits: {@link Thread#sleep} but in tests, which record the waits instead. */
+    @FunctionalInterface
+    public interface Sleeper {
+        void sleep(Duration duration) throws InterruptedException;
+    }
+
     private final Settings settings;
+    private final Sleeper sleeper;
     private final OkHttpClient http;
     private final AtomicLong requests = new AtomicLong();
 
     public CloudflareApi(Settings settings) {
+        this(settings, d -> Thread.sleep(d.toMillis()));
+    }
+
+    /** A client whose retries wait through {@code sleeper}. */
+    public CloudflareApi(Settings settings, Sleeper sleeper) {
         this.settings = settings;
+        this.sleeper = java.util.Objects.requireNonNull(sleeper, "sleeper");
         this.http = new OkHttpClient.Builder()
                 .callTimeout(settings.timeout())
                 .readTimeout(settings.timeout())
@@ -234,7 +247,7 @@ public final class CloudflareApi implements AutoCloseable {
 
     private void pause(long millis, Op op) {
         try {
-            Thread.sleep(millis);
+            sleeper.sleep(Duration.ofMillis(millis));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StoreException(settings.store() + ": interrupted while retrying " + op.describe(), e);

@@ -36,6 +36,7 @@ public final class R2StoreBuilder {
     private String baseUrl;
     private boolean createBucket = true;
     private R2StateStore.LogMode logMode;
+    private CloudflareApi.Sleeper sleeper = d -> Thread.sleep(d.toMillis());
     private URI s3Endpoint;
     private String s3AccessKeyId;
     private String s3SecretAccessKey;
@@ -194,6 +195,12 @@ public final class R2StoreBuilder {
         return n;
     }
 
+    /** How retries wait (tests record the waits instead of sleeping). */
+    R2StoreBuilder sleeper(CloudflareApi.Sleeper sleeper) {
+        this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+        return this;
+    }
+
     /** Resolves credentials and account (asking the API for the account when none is given) and opens the store. */
     public R2StateStore build() {
         if (bucket.isEmpty()) {
@@ -201,7 +208,7 @@ public final class R2StoreBuilder {
         }
         CloudflareEnvironment env = new CloudflareEnvironment(environment, "R2 store", PERMISSIONS);
         CloudflareApi api = new CloudflareApi(new CloudflareApi.Settings("R2 store", PERMISSIONS, env.baseUrl(baseUrl),
-                env.credentials(apiToken, apiKey, email), maxAttempts, timeout, retryBase, retryCap, maxRetryAfter));
+                env.credentials(apiToken, apiKey, email), maxAttempts, timeout, retryBase, retryCap, maxRetryAfter), sleeper);
         try {
             String acct = env.account(account);
             if (acct == null) {
