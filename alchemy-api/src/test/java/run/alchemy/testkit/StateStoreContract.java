@@ -17,6 +17,7 @@ import java.util.concurrent.Future;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -113,6 +114,26 @@ public abstract class StateStoreContract {
         Map<String, byte[]> found = store.getBatch(STAGE, List.of("a", "missing", "b"));
         assertEquals(Set.of("a", "b"), found.keySet());
         assertSameRecord(json("{\"n\":2}"), found.get("b"));
+    }
+
+    /**
+     * Where a listing carries version tokens (S3 and R2 ETags), a record rewritten with other bytes
+     * gets another token and an untouched one keeps its own; a store whose listing has none gives
+     * none, never a token for an id it did not list.
+     */
+    @Test
+    void versionTokensChangeWithTheBytesAndOnlyWithThem() {
+        store.put(STAGE, "kept", json("{\"n\":1}"));
+        store.put(STAGE, "changed", json("{\"n\":1}"));
+        Map<String, String> before = store.contents(STAGE).versions();
+        assertTrue(List.of("changed", "kept").containsAll(before.keySet()), before.toString());
+        store.put(STAGE, "changed", json("{\"n\":2}"));
+        Map<String, String> after = store.contents(STAGE).versions();
+        assertEquals(before.keySet(), after.keySet(), "a store gives tokens for all of its records or for none");
+        if (!before.isEmpty()) {
+            assertEquals(before.get("kept"), after.get("kept"), "an untouched record keeps its token");
+            assertNotEquals(before.get("changed"), after.get("changed"), "a rewrite with other bytes changes it");
+        }
     }
 
     @Test

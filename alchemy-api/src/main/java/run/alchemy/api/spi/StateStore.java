@@ -57,11 +57,23 @@ public interface StateStore extends AutoCloseable {
         }
     }
 
-    /** What a scope holds: the ids of its records and the names of its child scopes. */
-    record Contents(List<String> ids, List<String> scopes) {
+    /**
+     * What a scope holds: the ids of its records, the names of its child scopes, and each record's
+     * version token where the listing carries one at no extra cost (an ETag, a row version): an
+     * opaque string that changes whenever the record's bytes do, so that a reader can tell an
+     * untouched record from the listing alone. Ids without a token (every id, for a store whose
+     * listing has none) are simply absent from {@code versions}.
+     */
+    record Contents(List<String> ids, List<String> scopes, Map<String, String> versions) {
         public Contents {
             ids = List.copyOf(ids);
             scopes = List.copyOf(scopes);
+            versions = Map.copyOf(versions);
+        }
+
+        /** Contents whose listing carries no version tokens. */
+        public Contents(List<String> ids, List<String> scopes) {
+            this(ids, scopes, Map.of());
         }
     }
 

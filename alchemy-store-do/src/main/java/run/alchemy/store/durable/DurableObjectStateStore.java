@@ -233,6 +233,7 @@ public final class DurableObjectStateStore implements StateStore {
         g.writeEndArray();
     }
 
+    /** One {@code contents} request on our worker (see the class comment for Alchemy's); no version tokens. */
     @Override
     public Contents contents(List<String> chain) {
         String scope = scopeKey(chain);

@@ -186,6 +186,8 @@ public final class FileSystemStateStore implements StateStore {
      * scopes. Telling them apart costs a stat per entry; when the directory's link count says it
      * has no subdirectories (2 on ext4, xfs and most Unix file systems), {@code .json} names are
      * taken as records without one. Other counts (btrfs says 1), or none, and every entry is checked.
+     * No version tokens: a file's (size, modification time) would cost the stat per entry that the
+     * listing otherwise avoids.
      */
     @Override
     public Contents contents(List<String> chain) {

@@ -14,6 +14,7 @@ import run.alchemy.store.s3.S3StateStore;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -249,10 +250,15 @@ public final class R2StateStore implements StateStore {
         String scope = scopePrefix(chain);
         R2Objects.Listing listing = objects.list(scope);
         List<String> ids = new ArrayList<>();
+        Map<String, String> versions = new HashMap<>();
         for (R2Objects.Entry e : listing.objects()) {
-            ids.add(e.key().substring(scope.length()).replace(':', '/'));
-            if (cache != null && e.etag() != null) {
-                listed.put(e.key(), e.etag());
+            String id = e.key().substring(scope.length()).replace(':', '/');
+            ids.add(id);
+            if (e.etag() != null) {
+                versions.put(id, e.etag());
+                if (cache != null) {
+                    listed.put(e.key(), e.etag());
+                }
             }
         }
         List<String> names = new ArrayList<>();
@@ -263,7 +269,7 @@ public final class R2StateStore implements StateStore {
         }
         ids.sort(null);
         names.sort(null);
-        return new Contents(ids, names);
+        return new Contents(ids, names, versions);
     }
 
     /** R2 has no containers: a scope exists while objects have its prefix. */

@@ -53,6 +53,13 @@ class R2StateStoreTest extends StateStoreContract {
     }
 
     @Test
+    void theListingCarriesEachRecordsETagAsItsVersion() {
+        store.put(STAGE, "a", json("{}"));
+        String version = store.contents(STAGE).versions().get("a");
+        assertTrue(version != null && !version.isEmpty(), "the listing's etag: " + store.contents(STAGE));
+    }
+
+    @Test
     void recordsLieUnderAlchemysKeysAsCompactJsonAndReadBackInTheEnginesForm() {
         byte[] engine = json("{\n  \"kind\": \"t\",\n  \"props\": {\n    \"a\": [\n      1,\n      {}\n    ]\n  }\n}");
         store.put(List.of("app", "dev", "parent"), "api/v1", engine);

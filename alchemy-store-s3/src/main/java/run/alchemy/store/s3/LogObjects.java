@@ -1,6 +1,7 @@
 package run.alchemy.store.s3;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Future;
 import java.util.function.Supplier;
@@ -20,8 +21,12 @@ public interface LogObjects {
     /** What {@link #putIfAbsent} found. */
     enum Create { CREATED, EXISTS }
 
-    /** Keys and, with a delimiter, common prefixes. */
-    record Listing(List<String> keys, List<String> prefixes) {
+    /** Keys and, with a delimiter, common prefixes; the keys' ETags where the listing gives them. */
+    record Listing(List<String> keys, List<String> prefixes, Map<String, String> etags) {
+        /** A listing without ETags. */
+        public Listing(List<String> keys, List<String> prefixes) {
+            this(keys, prefixes, Map.of());
+        }
     }
 
     /** An object's bytes and its ETag. */

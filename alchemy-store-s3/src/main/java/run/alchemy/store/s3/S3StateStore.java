@@ -17,6 +17,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -286,14 +287,20 @@ public final class S3StateStore implements StateStore {
         String scope = scopePrefix(chain);
         LogObjects.Listing listing = objects.list(scope, "/", null);
         List<String> ids = new ArrayList<>();
+        Map<String, String> versions = new HashMap<>();
         for (String key : listing.keys()) {
-            ids.add(key.substring(scope.length()).replace(':', '/'));
+            String id = key.substring(scope.length()).replace(':', '/');
+            ids.add(id);
+            String etag = listing.etags().get(key);
+            if (etag != null) {
+                versions.put(id, etag);
+            }
         }
         List<String> names = new ArrayList<>();
         for (String p : listing.prefixes()) {
             names.add(p.substring(scope.length(), p.length() - 1));
         }
-        return new Contents(ids, names);
+        return new Contents(ids, names, versions);
     }
 
     /** S3 has no containers: a scope exists while objects have its prefix. */

@@ -31,6 +31,13 @@ class S3StateStoreTest extends StateStoreContract {
     }
 
     @Test
+    void theListingCarriesEachRecordsETagAsItsVersion() {
+        store.put(STAGE, "a", json("{}"));
+        String etag = s3.client().headObject(b -> b.bucket(bucket).key("alchemy/app/dev/a")).eTag();
+        assertEquals(java.util.Map.of("a", etag), store.contents(STAGE).versions());
+    }
+
+    @Test
     void keysAreAlchemysDefaultLayout() {
         store.put(List.of("my-app"), "dev", json("{}"));
         store.put(List.of("my-app", "dev"), "api/v1/route", json("{\"a\": 1}"));

@@ -24,7 +24,9 @@ import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -199,6 +201,7 @@ public final class S3Objects implements LogObjects, AutoCloseable {
     public Listing list(String prefix, String delimiter, String startAfter) {
         List<String> keys = new ArrayList<>();
         List<String> prefixes = new ArrayList<>();
+        Map<String, String> etags = new HashMap<>();
         String token = null;
         do {
             ListObjectsV2Request.Builder request = ListObjectsV2Request.builder().bucket(bucket).prefix(prefix);
@@ -215,13 +218,16 @@ public final class S3Objects implements LogObjects, AutoCloseable {
             ListObjectsV2Response page = call("list", prefix, () -> client.listObjectsV2(request.build()));
             for (S3Object o : page.contents()) {
                 keys.add(o.key());
+                if (o.eTag() != null) {
+                    etags.put(o.key(), o.eTag());
+                }
             }
             for (CommonPrefix p : page.commonPrefixes()) {
                 prefixes.add(p.prefix());
             }
             token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
         } while (token != null);
-        return new Listing(keys, prefixes);
+        return new Listing(keys, prefixes, etags);
     }
 
     /** Checks that the bucket exists and these credentials may list it, as Alchemy's {@code init} does. */
