@@ -158,8 +158,8 @@ public interface StateStore extends AutoCloseable {
      * What the command should say once, as one sentence, about this store's event logs: why
      * {@link #logStore} is empty here although this kind of store keeps logs (the server behind it
      * lacks the log methods: the engine then keeps no history and takes no stage lock), or what the
-     * log here does not guarantee (a log over an API without conditional writes). Empty when there
-     * is nothing to tell. Asking may cost the store one request, never a write.
+     * log here does not guarantee (a log over an API without conditional writes), or where a store
+     * with several kinds of log keeps this one. Empty when there is nothing to tell. Asking may cost the store one request, never a write.
      */
     default Optional<String> logNote() {
         return Optional.empty();

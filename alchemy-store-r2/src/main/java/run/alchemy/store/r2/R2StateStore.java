@@ -309,11 +309,11 @@ public final class R2StateStore implements StateStore {
         return mode;
     }
 
-    /** For the command to say once: what the log over REST does not guarantee, or that there is none. */
+    /** For the command to say once: which log mode is active and, over REST or without a log, what that lacks. */
     @Override
     public Optional<String> logNote() {
         return switch (mode) {
-            case S3 -> Optional.empty();
+            case S3 -> Optional.of("R2 event log on R2's S3 endpoint (log=s3): history and the stage lock hold as on S3");
             case REST -> Optional.of("R2 event log over the REST API (log=rest): a REST upload takes no precondition,"
                     + " so the stage lock is a create with a read-back and two deploys starting at the same moment"
                     + " can both get it; run one deploy of a stage at a time, or set R2_ACCESS_KEY_ID and"
