@@ -37,8 +37,13 @@ public abstract class DoStoreProvider implements StateStoreProvider {
         this.env = env;
     }
 
-    /** The builder for the URI's worker: its URL, or the worker to provision. */
-    abstract DurableObjectStoreBuilder start(URI uri, String host);
+    /**
+     * The builder for the URI's worker: by default its URL, {@code do+http(s)://…} read as
+     * {@code http(s)://…}; {@code do://} provisions the worker instead.
+     */
+    DurableObjectStoreBuilder start(URI uri, String host) {
+        return byUrl(uri, scheme.substring("do+".length()));
+    }
 
     /** The options this scheme knows beyond the common ones. */
     Set<String> extraOptions() {
@@ -54,11 +59,6 @@ public abstract class DoStoreProvider implements StateStoreProvider {
         Https(UnaryOperator<String> env) {
             super("do+https", env);
         }
-
-        @Override
-        DurableObjectStoreBuilder start(URI uri, String host) {
-            return byUrl(uri, "https");
-        }
     }
 
     /** {@code do+http://127.0.0.1:PORT}: a worker on this machine (run-local.mjs, wrangler dev). */
@@ -69,11 +69,6 @@ public abstract class DoStoreProvider implements StateStoreProvider {
 
         Http(UnaryOperator<String> env) {
             super("do+http", env);
-        }
-
-        @Override
-        DurableObjectStoreBuilder start(URI uri, String host) {
-            return byUrl(uri, "http");
         }
     }
 
