@@ -5,8 +5,8 @@
 //   POST <url>/rpc?app=A&stage=S   Authorization: Bearer <token>   {"method": M, "params": P}
 //   -> {"success": true, "status": 200, "result": R} | {"success": false, "status": N, "error": "…"}
 // with M in validate, get, getBatch, all, set, delete, list, count; and adds, for alchemy-java:
-//   contents, getMany, writeBatch                 (snapshots in fewer round trips)
-//   logExists, logHead, logAppend, logRead, logDropBelow          (the stage's event log)
+//   contents, getMany, writeBatch, scope          (snapshots in fewer round trips)
+//   logExists, logHead, logView, logAppend, logRead, logDropBelow (the stage's event log)
 //   logStages                                    (the app's stages that have a log)
 //   controlGet, controlCreate, controlPut, controlDelete, controlList  (small named objects)
 // One Durable Object per "<app>/<stage>", as in Alchemy. State lives in the object's SQLite
@@ -111,7 +111,7 @@ async function authorized(request, env) {
 }
 
 const MUTATING = new Set(["logAppend", "logDropBelow", "controlCreate", "controlPut", "controlDelete"]);
-const LOG_METHODS = new Set(["logExists", "logHead", "logAppend", "logRead", "logDropBelow", "logStages",
+const LOG_METHODS = new Set(["logExists", "logHead", "logView", "logAppend", "logRead", "logDropBelow", "logStages",
   "controlGet", "controlCreate", "controlPut", "controlDelete", "controlList"]);
 // The calls that may give a stage its log (logExists turns true): the stage is registered first.
 const CREATES_LOG = new Set(["logAppend", "controlCreate", "controlPut"]);
@@ -163,9 +163,11 @@ const METHODS = {
   count: (s, p) => s.list(str(p, "prefix")).length,
   contents: (s, p) => s.contents(str(p, "prefix")),
   getMany: (s, p) => s.getMany(strings(p, "keys")),
+  scope: (s, p) => s.scope(str(p, "prefix"), p?.after === undefined ? null : str(p, "after")),
   writeBatch: (s, p) => s.writeBatch(array(p, "writes")),
   logExists: (s) => s.logExists(),
   logHead: (s) => (s.logHeadOrNull() ?? 0n).toString(),
+  logView: (s, p) => s.logView(prefix(p)),
   logAppend: (s, p) => s.logAppend(position(p, "expectedHead"), blobs(p, "records")),
   logRead: (s, p) => s.logRead(position(p, "after"), limit(p)),
   logDropBelow: (s, p) => s.logDropBelow(position(p, "position")),
@@ -373,6 +375,30 @@ export class AlchemyJavaStateStore extends DurableObject {
     return { ids: this.list(prefix), scopes: [...scopes].sort() };
   }
 
+  // A whole scope in one answer: its records (name and text, in name order) and, on the first
+  // page, the names of its child scopes. A page ends past the answer budget with more = true;
+  // `after`, the last name answered, asks for the next.
+  scope(prefix, after) {
+    const records = [];
+    let size = 0;
+    let more = false;
+    const rows = this.sql.exec("SELECT name, text FROM records WHERE dir = ? AND name > ? ORDER BY name, part",
+      dirOf(prefix), after ?? "");
+    for (const row of rows) {
+      const last = records.at(-1);
+      if (last !== undefined && last.name === row.name) {
+        last.text += row.text;
+      } else if (size >= ANSWER_BUDGET) {
+        more = true;
+        break;
+      } else {
+        records.push({ name: row.name, text: row.text });
+      }
+      size += row.text.length;
+    }
+    return { records, more, scopes: after === null ? this.contents(prefix).scopes : undefined };
+  }
+
   writeText(key, text) {
     const [dir, name] = split(key);
     this.sql.exec("DELETE FROM records WHERE dir = ? AND name = ?", dir, name);
@@ -423,6 +449,13 @@ export class AlchemyJavaStateStore extends DurableObject {
   // (the head, the version counter), and nothing else writes one.
   logExists() {
     return this.sql.exec("SELECT 1 FROM meta LIMIT 1").toArray().length > 0;
+  }
+
+  // The head and every control object under the prefix with its bytes, from one transaction:
+  // what opening a stage reads (its lease, projection mark and index).
+  logView(prefix) {
+    const controls = this.controlList(prefix).map(({ name }) => ({ name, ...this.controlGet(name) }));
+    return { head: (this.logHeadOrNull() ?? 0n).toString(), controls };
   }
 
   // Appends the records at head+1… if the head is still `expected`; otherwise changes nothing.

@@ -448,6 +448,30 @@ public abstract class LogStoreContract {
     }
 
     @Test
+    void aViewHasTheHeadAndTheControlObjectsUnderItsPrefixWithTheirBytes() throws Exception {
+        LogStore.View nothing = second().view("");
+        assertEquals(0, nothing.head());
+        assertEquals(Map.of(), nothing.controls());
+        assertFalse(store.hasLog(APP, STAGE), "a view writes nothing");
+        for (String name : List.of("lock/00000000000000000001", "lock/00000000000000000002", "projected", "index")) {
+            assertTrue(log.createControl(name, bytes("bytes of " + name)));
+        }
+        log.append(0, records("r1", "r2"));
+        LogStore.View all = second().view("");
+        assertEquals(2, all.head());
+        assertEquals(List.of("index", "lock/00000000000000000001", "lock/00000000000000000002", "projected"),
+                List.copyOf(all.controls().keySet()));
+        all.controls().forEach((name, c) -> {
+            assertEquals(name, c.name());
+            assertEquals("bytes of " + name, text(c.bytes()));
+        });
+        assertEquals(List.of("lock/00000000000000000001", "lock/00000000000000000002"),
+                List.copyOf(second().view("lock/").controls().keySet()));
+        log.putControl("projected", bytes("2\n"));
+        assertEquals("2\n", text(second().view("").controls().get("projected").bytes()), "a view is read anew each time");
+    }
+
+    @Test
     void controlObjectsHoldAnyBytesUnchangedIncludingDamagedOrForeignOnes() throws Exception {
         List<byte[]> samples = List.of(new byte[0], bytes("garbage"), bytes("line 1\nline 2\r\n"),
                 new byte[] {0, (byte) 0xff, (byte) 0xfe, 10, 13, 0, (byte) 0xc3},

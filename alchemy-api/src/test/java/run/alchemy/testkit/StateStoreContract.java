@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -114,6 +115,33 @@ public abstract class StateStoreContract {
         Map<String, byte[]> found = store.getBatch(STAGE, List.of("a", "missing", "b"));
         assertEquals(Set.of("a", "b"), found.keySet());
         assertSameRecord(json("{\"n\":2}"), found.get("b"));
+    }
+
+    /**
+     * Where a store reads a whole scope at once, the answer is what a listing and a batch read give:
+     * the same ids, child scopes and bytes (ids with slashes restored), and an empty scope reads empty.
+     */
+    @Test
+    void aWholeScopeReadAnswersAsAListingAndABatchRead() {
+        List<String> empty = List.of("app", "dev", "nothing-here");
+        store.put(STAGE, "a", json("{\"n\":1}"));
+        store.put(STAGE, "api/v1/route", json("{\"n\":2}"));
+        store.put(STAGE, "parent", json("{}"));
+        store.put(List.of("app", "dev", "parent"), "child", json("{}"));
+        Optional<StateStore.ScopeRead> read = store.readScope(STAGE);
+        if (read.isEmpty()) {
+            assertTrue(store.readScope(empty).isEmpty(), "a store reads every scope at once or none");
+            return;
+        }
+        StateStore.Contents listed = store.contents(STAGE);
+        assertEquals(listed.ids(), read.get().contents().ids());
+        assertEquals(listed.scopes(), read.get().contents().scopes());
+        Map<String, byte[]> batch = store.getBatch(STAGE, listed.ids());
+        assertEquals(batch.keySet(), read.get().records().keySet());
+        batch.forEach((id, bytes) -> assertArrayEquals(bytes, read.get().records().get(id), id));
+        StateStore.ScopeRead none = store.readScope(empty).orElseThrow();
+        assertEquals(List.of(), none.contents().ids());
+        assertEquals(Map.of(), none.records());
     }
 
     /**

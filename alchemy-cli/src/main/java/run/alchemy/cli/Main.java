@@ -9,6 +9,7 @@ import run.alchemy.api.ConfigurationException;
 import run.alchemy.api.InvalidIdException;
 import run.alchemy.api.ProviderException;
 import run.alchemy.api.SecretException;
+import run.alchemy.api.StageChangedException;
 import run.alchemy.api.StageLockedException;
 import run.alchemy.api.StateCorruptedException;
 import run.alchemy.api.StateNotFoundException;
@@ -97,6 +98,8 @@ public final class Main {
                     ? "'" + command + " --help' shows the options and examples" : "--verbose shows the stack trace";
         } else if (e instanceof StageLockedException) {
             hint = "wait for that run, or if it is gone: alchemy state unlock <lock id> (with the same --store/--app/--stage)";
+        } else if (e instanceof StageChangedException) {
+            hint = "run it again: it reads the new state (in Java, lockTimeout(...) makes concurrent runs take turns)";
         } else if (e instanceof SecretException) {
             hint = "check the password: --password-env NAME names the variable holding it (default ALCHEMY_PASSWORD)";
         } else if (e instanceof StateCorruptedException) {

@@ -104,6 +104,11 @@ public final class Alchemy implements Scope, AutoCloseable {
             engine.finish();
         } catch (RuntimeException | Error e) {
             closeInto(engine, e);
+            if (engine.writeFailure().orElse(null) == e) {
+                // the program may have got this very exception from an apply: a try-with-resources
+                // would add it to itself (IllegalArgumentException: Self-suppression not permitted)
+                throw new AlchemyException("the run stopped at a failed write: " + e.getMessage(), e);
+            }
             throw e;
         }
         engine.close();
@@ -233,6 +238,10 @@ public final class Alchemy implements Scope, AutoCloseable {
         /**
          * How long to wait for another run of the stage to finish (as Terraform's {@code -lock-timeout});
          * default zero: fail at once with a {@link run.alchemy.api.StageLockedException} naming the holder.
+         * With zero, a run takes the stage lock only at its first write, so a run that writes nothing
+         * takes none, and one whose stage another run changed after it read fails at that write, before
+         * calling the provider, with a {@link run.alchemy.api.StageChangedException}. With a timeout the
+         * lock is taken at open, before anything is read, and runs take turns.
          */
         public Builder lockTimeout(Duration timeout) {
             this.lockTimeout = Objects.requireNonNull(timeout, "timeout");
@@ -266,7 +275,7 @@ public final class Alchemy implements Scope, AutoCloseable {
                 throw new ConfigurationException("eraseSecrets needs force(true): every resource must be rewritten"
                         + " for its secrets to be erased (as Alchemy's --erase-secrets needs --force)");
             }
-            Session session = openSession(phase != Phase.READ);
+            Session session = openSession(phase != Phase.READ, lockTimeout.isZero());
             Engine engine;
             try {
                 engine = new Engine(app, session.stage, phase, force, concurrency, session.serde, session.repo,
@@ -287,8 +296,12 @@ public final class Alchemy implements Scope, AutoCloseable {
             return new Alchemy(engine);
         }
 
-        /** The store, and — when it keeps an event log and the run writes — the log and the stage lock. */
-        private Session openSession(boolean writes) {
+        /**
+         * The store, and — when it keeps an event log and the run writes — the log and the stage
+         * lock: taken now, or at the first write when {@code lockAtFirstWrite} (a deploy that need
+         * not wait its turn: see {@link StageLease}).
+         */
+        private Session openSession(boolean writes, boolean lockAtFirstWrite) {
             String stageName = stageName();
             StateStore store = openStore(stageName);
             StateSerde serde = new StateSerde();
@@ -304,12 +317,16 @@ public final class Alchemy implements Scope, AutoCloseable {
                 StageLease stageLease = null;
                 if (log != null) {
                     Instant now = Instant.now();
-                    stageLease = StageLease.acquire(log, new LockHolder(UUID.randomUUID().toString(), runId, user, host,
-                            pid, now, now.plus(lease)), lease, lockTimeout, app + "/" + stageName);
+                    LockHolder me = new LockHolder(UUID.randomUUID().toString(), runId, user, host, pid, now, now.plus(lease));
+                    stageLease = lockAtFirstWrite ? StageLease.atFirstWrite(log, me, lease, app + "/" + stageName)
+                            : StageLease.acquire(log, me, lease, lockTimeout, app + "/" + stageName);
                 }
                 StateRepository repo = log == null ? StateRepository.snapshotsOnly(store, serde)
                         : StateRepository.eventSourced(store, serde, log, new StateRepository.RunInfo(runId,
                                 user + "@" + host, pid, phase, program != null ? program : defaultProgram(), Instant.now()));
+                if (stageLease != null) {
+                    repo.guardAppends(stageLease);
+                }
                 return new Session(stageName, store, serde, repo, stageLease);
             } catch (RuntimeException e) {
                 store.close();
@@ -380,7 +397,7 @@ public final class Alchemy implements Scope, AutoCloseable {
                         + " call password(...)");
             }
             int[] scanned = new int[1];
-            try (Session session = openSession(!dryRun)) {
+            try (Session session = openSession(!dryRun, false)) {
                 session.repo.open(List.of(app, session.stage));
                 List<PasswordRotation.Rotated> rotated = PasswordRotation.rotate(session.repo,
                         List.of(app, session.stage), new SecretCodec(old), new SecretCodec(newPassword), dryRun, scanned);
@@ -402,7 +419,7 @@ public final class Alchemy implements Scope, AutoCloseable {
             Map<List<String>, Map<String, byte[]>> byChain = new java.util.LinkedHashMap<>();
             records.forEach((a, bytes) -> byChain.computeIfAbsent(a.chain(), c -> new java.util.LinkedHashMap<>())
                     .put(a.id(), bytes));
-            try (Session session = openSession(true)) {
+            try (Session session = openSession(true, false)) {
                 List<String> stageChain = List.of(app, session.stage);
                 session.repo.open(stageChain);
                 RecordImport.Counts counts = RecordImport.run(session.repo, session.serde, stageChain, source, byChain);

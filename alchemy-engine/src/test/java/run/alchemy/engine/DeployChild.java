@@ -4,6 +4,7 @@ import run.alchemy.api.Context;
 import run.alchemy.api.Phase;
 import run.alchemy.api.ResourceProvider;
 import run.alchemy.api.Secret;
+import run.alchemy.api.StageChangedException;
 import run.alchemy.api.StageLockedException;
 import run.alchemy.store.fs.FileSystemStateStore;
 
@@ -26,7 +27,8 @@ import java.util.Map;
  * printing {@code ready}), {@code sleepMs} (per provider call). It prints {@code working} when the
  * first resource is done (created, updated, skipped or deleted), and {@code done} at the end.
  *
- * <p>Exit codes: 0 done, 3 {@link StageLockedException} (its message on stderr), 1 anything else.
+ * <p>Exit codes: 0 done, 3 {@link StageLockedException} or {@link StageChangedException} (its message on
+ * stderr), 1 anything else.
  */
 public final class DeployChild {
     static final String KIND = "crash::Thing";
@@ -160,7 +162,7 @@ public final class DeployChild {
             System.out.println("done");
             System.out.flush();
             System.exit(0);
-        } catch (StageLockedException e) {
+        } catch (StageLockedException | StageChangedException e) {
             System.err.println(e.getMessage());
             System.err.flush();
             System.exit(EXIT_LOCKED);

@@ -201,7 +201,8 @@ class VerifyAndRepairTest {
         assertEquals(before, runs.snapshot());
 
         records.remove(B);
-        try (Alchemy holder = runs.up()) {
+        // a lock timeout takes the lock at open (without one, a run holds it only from its first write)
+        try (Alchemy holder = runs.builder("dev", Phase.UP).lockTimeout(java.time.Duration.ofMillis(1)).open()) {
             assertThrows(StageLockedException.class, () -> runs.builder("dev", Phase.UP).importRecords("x.json", records));
             holder.apply("a", thing, new Thing.Props("a"));
             holder.apply("b", thing, new Thing.Props("b"));

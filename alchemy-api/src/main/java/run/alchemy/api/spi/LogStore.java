@@ -1,7 +1,10 @@
 package run.alchemy.api.spi;
 
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * The storage of one stage's event log: numbered records and a few small named control objects.
@@ -112,6 +115,28 @@ public interface LogStore extends AutoCloseable {
 
     /** The names of the control objects that start with {@code prefix} (any string), sorted by {@link String#compareTo}. */
     List<String> controls(String prefix);
+
+    /** The head and control objects read together by {@link #view}. */
+    record View(long head, Map<String, Control> controls) {
+        public View {
+            controls = Collections.unmodifiableMap(new TreeMap<>(controls));
+        }
+    }
+
+    /**
+     * The head and every control object whose name starts with {@code prefix} (with its bytes), in
+     * one request and one consistent view where the medium allows: what the engine reads to open a
+     * stage (the lease, the projection mark, the index). The default reads the control objects one
+     * by one and then the head, so that no object read reflects a position beyond the head given;
+     * one deleted between the listing and its read is left out.
+     */
+    default View view(String prefix) {
+        Map<String, Control> controls = new TreeMap<>();
+        for (String name : controls(prefix)) {
+            control(name).ifPresent(c -> controls.put(name, c));
+        }
+        return new View(head(), controls);
+    }
 
     /** Where the log lives, for messages (a directory, a URL). */
     String describe();

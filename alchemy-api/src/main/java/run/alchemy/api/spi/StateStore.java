@@ -83,6 +83,24 @@ public interface StateStore extends AutoCloseable {
      */
     Contents contents(List<String> chain);
 
+    /** A scope's {@link Contents} together with the bytes of its records, as {@link #readScope} answers it. */
+    record ScopeRead(Contents contents, Map<String, byte[]> records) {
+        public ScopeRead {
+            records = Map.copyOf(records);
+        }
+    }
+
+    /**
+     * The scope's contents and the bytes of all its records, when the store answers both in about
+     * one round trip (alchemy-java's Durable Object worker reads a scope in one request, in pages
+     * only when the answer would be too large): the engine then reads a scope with it instead of a
+     * listing and batched reads. Empty, the default, when the store cannot. A listed id missing from
+     * {@code records} was deleted while the scope was read.
+     */
+    default Optional<ScopeRead> readScope(List<String> chain) {
+        return Optional.empty();
+    }
+
     /** Ids of the records directly in this scope. */
     default List<String> list(List<String> chain) {
         return contents(chain).ids();

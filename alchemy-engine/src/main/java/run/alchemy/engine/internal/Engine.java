@@ -93,7 +93,6 @@ public final class Engine implements AutoCloseable {
             housekeeping.scheduleWithFixedDelay(this::flushQuietly, 5, 5, TimeUnit.MILLISECONDS);
         }
         if (lease != null) {
-            repo.guardAppends(lease::ensureHeld);
             long every = Math.max(1, lease.duration().toMillis() / 3);
             leaseKeeper.scheduleWithFixedDelay(lease::renewQuietly, every, every, TimeUnit.MILLISECONDS);
         }
@@ -483,6 +482,11 @@ public final class Engine implements AutoCloseable {
             provider.delete(new ResourceContext<>(id, fqn, LifecyclePhase.DELETE, p, o, false, own), p, o);
             return null;
         });
+    }
+
+    /** The failure that stopped the run's writes, if one did: every write after it rethrew it. */
+    public Optional<RuntimeException> writeFailure() {
+        return repo.writeFailure();
     }
 
     /** Stops background work, flushes, releases the stage lock and closes the store. */

@@ -1,23 +1,33 @@
 package run.alchemy.engine.internal;
 
 import run.alchemy.api.AlchemyException;
+import run.alchemy.api.StageChangedException;
 import run.alchemy.api.StageLockLostException;
 import run.alchemy.api.StageLockedException;
 import run.alchemy.api.spi.LockHolder;
 import run.alchemy.api.spi.LogConflictException;
 import run.alchemy.engine.internal.log.StageLog;
+import run.alchemy.engine.internal.state.StageGuard;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
 /**
- * This run's hold on the stage lock: taken before anything is read, renewed in the background,
- * released at the end. A run that cannot renew (it was taken over after stalling) stops writing:
- * {@link #ensureHeld} fails every append from then on, because the run that took over may not
- * have appended yet, and so the log position alone would not fence this one.
+ * This run's hold on the stage lock, renewed in the background and released at the end. A run
+ * that cannot renew (it was taken over after stalling) stops writing: {@link #ensureHeld} fails
+ * every append from then on, because the run that took over may not have appended yet, and so the
+ * log position alone would not fence this one.
+ *
+ * <p>When it is taken: {@link #acquire} takes it before anything is read, waiting for the holder
+ * if asked to (runs take turns). {@link #atFirstWrite} takes it at the run's first write, so a run
+ * that writes nothing (a no-op redeploy) takes no lock: a remote store is spared two round trips
+ * each way. Such a run still fails at open when another run holds the stage, and fails at its
+ * first write, before the provider is called, when another run wrote since it read
+ * ({@link StageChangedException}): taking the lock, it checks that the log's head is still the one
+ * it read at.
  */
-public final class StageLease {
+public final class StageLease implements StageGuard {
     private static final System.Logger LOG = System.getLogger("run.alchemy.engine");
 
     private final StageLog log;
@@ -26,10 +36,12 @@ public final class StageLease {
     private final String stage;
     /** Set once, when a renewal fails or the lease ran out unrenewed; never cleared. */
     private volatile StageLockLostException lost;
-    /** Until when the lease is ours: the expiry of the last successful take or renewal. */
+    /** Until when the lease is ours: the expiry of the last successful take or renewal; null until taken. */
     private volatile Instant heldUntil;
     /** One renewal at a time: the background one, or an append's when the background one is late. */
     private final Object renewing = new Object();
+    /** The log's head as opening read it, checked when an {@link #atFirstWrite} lease is taken. */
+    private long readAt;
 
     private StageLease(StageLog log, LockHolder me, Duration duration, String stage, Instant heldUntil) {
         this.log = log;
@@ -61,6 +73,48 @@ public final class StageLease {
         }
     }
 
+    /** A lease taken at the run's first write (see the class comment); until then it holds nothing. */
+    public static StageLease atFirstWrite(StageLog log, LockHolder me, Duration duration, String stage) {
+        return new StageLease(log, me, duration, stage, null);
+    }
+
+    /** Refuses at once a stage another run holds; remembers the head the run reads at. */
+    @Override
+    public synchronized void opened(StageLog.Opening opening) {
+        if (heldUntil == null) {
+            Optional<LockHolder> holder = opening.heldBy().filter(h -> !h.lockId().equals(me.lockId()));
+            if (holder.isPresent()) {
+                throw new StageLockedException(stage, holder.get(), Duration.ZERO);
+            }
+            readAt = opening.head();
+        }
+    }
+
+    @Override
+    public void beforeWrite() {
+        ensureHeld();
+    }
+
+    /** At the first write of an {@link #atFirstWrite} lease: takes the lock and checks that nobody wrote since the run read. */
+    private synchronized void takeAtFirstWrite() {
+        if (heldUntil != null) {
+            return;
+        }
+        Instant attempt = Instant.now();
+        Optional<LockHolder> holder = log.tryLock(me, duration);
+        if (holder.isPresent()) {
+            throw new StageLockedException(stage, holder.get(), Duration.ZERO);
+        }
+        heldUntil = attempt.plus(duration);
+        long head = log.head();
+        if (head != readAt) {
+            String by = log.writerAfter(readAt);
+            release();
+            lost = new StageLockLostException(stage, me.lockId(), "the stage changed before the first write");
+            throw new StageChangedException(stage, readAt, head, by);
+        }
+    }
+
     Duration duration() {
         return duration;
     }
@@ -71,7 +125,7 @@ public final class StageLease {
 
     /** The background renewal; a failure to reach the store is retried at the next one. */
     void renewQuietly() {
-        if (lost == null) {
+        if (lost == null && heldUntil != null) {
             synchronized (renewing) {
                 renew();
             }
@@ -84,6 +138,9 @@ public final class StageLease {
      * which succeeds only while no other run has taken it over, failed too.
      */
     void ensureHeld() {
+        if (heldUntil == null) {
+            takeAtFirstWrite();
+        }
         if (lost == null && Instant.now().isAfter(heldUntil)) {
             synchronized (renewing) {
                 if (lost == null && Instant.now().isAfter(heldUntil)) {
@@ -130,7 +187,10 @@ public final class StageLease {
         LOG.log(System.Logger.Level.WARNING, "lost the stage lock " + me.lockId() + ": " + why);
     }
 
+    /** Releases the lock if this run took it. */
     public void release() {
-        log.unlock(me.lockId());
+        if (heldUntil != null) {
+            log.unlock(me.lockId());
+        }
     }
 }

@@ -73,6 +73,7 @@ class LostLeaseTest {
         StageLease lease = StageLease.acquire(log, me, LEASE, Duration.ZERO, "app/dev");
         StateRepository repo = StateRepository.eventSourced(store, new StateSerde(), log, new StateRepository.RunInfo(
                 "run-1", "test@host", ProcessHandle.current().pid(), Phase.UP, "test", Instant.now()));
+        repo.guardAppends(lease);
         Names names = new Names();
         Engine engine = new Engine("app", "dev", Phase.UP, false, 2, new StateSerde(), repo,
                 new ProviderRegistry(List.of(names)), o -> { }, null, false, lease);
@@ -140,7 +141,7 @@ class LostLeaseTest {
         StateRepository repo = StateRepository.eventSourced(store, new StateSerde(), log, new StateRepository.RunInfo(
                 "run-1", "test@host", ProcessHandle.current().pid(), Phase.UP, "test", Instant.now()));
         repo.open(List.of("app", "dev"));
-        repo.guardAppends(lease::ensureHeld);
+        repo.guardAppends(lease);
         return repo;
     }
 

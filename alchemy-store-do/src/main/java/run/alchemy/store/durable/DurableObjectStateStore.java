@@ -92,10 +92,31 @@ public final class DurableObjectStateStore implements StateStore {
 
     // --- the log: our worker's log RPC; Alchemy's worker has none -------------------------
 
-    /** The stage's log on our worker (opening it sends nothing); empty on Alchemy's worker. */
+    /**
+     * The stage's log on our worker; empty on Alchemy's worker. Until the store knows which worker
+     * answers, opening a log sends its first {@code logView} (whose answer the engine's first read
+     * of the log then takes) instead of a {@code validate}: Alchemy's worker answers "Method not
+     * found". Otherwise opening sends nothing.
+     */
     @Override
     public Optional<LogStore> logStore(String app, String stage) {
-        return isOurWorker() ? Optional.of(new DoLogStore(rpc, prefix, app, stage, pageSize)) : Optional.empty();
+        DoLogStore log = new DoLogStore(rpc, prefix, app, stage, pageSize);
+        if (ours == null) {
+            synchronized (this) {
+                if (ours == null) {
+                    try {
+                        log.open();
+                        ours = true;
+                    } catch (RpcException e) {
+                        if (e.status() != 404 || !"404 Method not found".equals(e.workerMessage())) {
+                            throw e;
+                        }
+                        ours = false;
+                    }
+                }
+            }
+        }
+        return ours ? Optional.of(log) : Optional.empty();
     }
 
     /** One request to the stage's Durable Object; it reads, creates nothing. */
@@ -260,6 +281,45 @@ public final class DurableObjectStateStore implements StateStore {
             }
         }
         return new Contents(ids, scopes);
+    }
+
+    /** On our worker, one {@code scope} request (a page per 8 MiB of records); empty on Alchemy's. */
+    @Override
+    public Optional<ScopeRead> readScope(List<String> chain) {
+        if (!isOurWorker()) {
+            return Optional.empty();
+        }
+        String scope = scopeKey(chain);
+        Map<String, byte[]> records = new LinkedHashMap<>();
+        List<String> scopes = List.of();
+        String after = null;
+        while (true) {
+            String from = after;
+            JsonNode r = call(chain, "scope", g -> {
+                g.writeStringField("prefix", scope);
+                if (from != null) {
+                    g.writeStringField("after", from);
+                }
+            });
+            if (from == null) {
+                scopes = names(r.path("scopes"));
+            }
+            for (JsonNode e : r.path("records")) {
+                after = e.path("name").asText();
+                String text = e.path("text").asText();
+                if (!text.isEmpty()) {
+                    records.put(after.replace(':', '/'), JsonText.pretty(text));
+                }
+            }
+            if (!r.path("more").asBoolean()) {
+                break;
+            }
+            if (after == null || after.equals(from)) {
+                throw new StoreException("Durable Object store " + rpc.where() + ": a page of scope " + chain
+                        + " made no progress");
+            }
+        }
+        return Optional.of(new ScopeRead(new Contents(new TreeSet<>(records.keySet()).stream().toList(), scopes), records));
     }
 
     private static List<String> ids(JsonNode bareKeys) {

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 
@@ -112,6 +113,24 @@ final class LeaseChain {
         }
         throw new LogConflictException("could not release the lock of " + store.describe() + " in " + ATTEMPTS
                 + " attempts");
+    }
+
+    /**
+     * The holder that {@link #tryLock} would find and not take over now, from control objects read
+     * together (a {@link LogStore#view}); empty when the lock is free, was never taken, or is takeable.
+     */
+    Optional<LockHolder> blockingHolder(Map<String, LogStore.Control> controls) {
+        String newest = null;
+        for (String name : controls.keySet()) {
+            if (generationOf(name) > 0 && (newest == null || name.compareTo(newest) > 0)) {
+                newest = name;
+            }
+        }
+        if (newest == null) {
+            return Optional.empty();
+        }
+        LockHolder holder = decode(newest, controls.get(newest).bytes());
+        return holder == null || holder.isDamaged() || takeable(holder) ? Optional.empty() : Optional.of(holder);
     }
 
     Optional<LockHolder> holder() {

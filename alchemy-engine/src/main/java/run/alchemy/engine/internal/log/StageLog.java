@@ -1,5 +1,6 @@
 package run.alchemy.engine.internal.log;
 
+import run.alchemy.api.event.RunStarted;
 import run.alchemy.api.spi.LockHolder;
 import run.alchemy.api.spi.LogStore;
 
@@ -7,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -57,9 +59,28 @@ public final class StageLog implements AutoCloseable {
         store.read(afterPosition, visitor);
     }
 
+    /**
+     * What opening the stage reads, from one {@link LogStore#view}: the head, the projection mark,
+     * the index cache, and the holder of the lease when it is one that {@link #tryLock} would not
+     * take over now (empty when the lock is free, expired, damaged or its process is gone).
+     */
+    public record Opening(long head, long projected, Optional<byte[]> index, Optional<LockHolder> heldBy) {
+    }
+
+    /** Reads the log's state for opening the stage; writes nothing. */
+    public Opening open() {
+        LogStore.View view = store.view("");
+        Map<String, LogStore.Control> controls = view.controls();
+        return new Opening(view.head(), projected(Optional.ofNullable(controls.get(PROJECTED))),
+                Optional.ofNullable(controls.get(INDEX)).map(LogStore.Control::bytes), lease.blockingHolder(controls));
+    }
+
     /** How far snapshots are known to be written (durably); 0 when nothing was projected. */
     public long projected() {
-        Optional<LogStore.Control> mark = store.control(PROJECTED);
+        return projected(store.control(PROJECTED));
+    }
+
+    private static long projected(Optional<LogStore.Control> mark) {
         if (mark.isEmpty()) {
             return 0;
         }
@@ -121,14 +142,25 @@ public final class StageLog implements AutoCloseable {
         return position;
     }
 
-    /** The index cache, if there is one (it may be stale or damaged: the caller checks it). */
-    public Optional<byte[]> readIndex() {
-        return store.control(INDEX).map(LogStore.Control::bytes);
-    }
-
     /** Replaces the index cache. */
     public void writeIndex(byte[] index) {
         store.putControl(INDEX, index);
+    }
+
+    /** Who appended the record after {@code position} ({@code run <id> by user@host, pid N}), for messages; null when unknown. */
+    public String writerAfter(long position) {
+        String[] by = {null};
+        try {
+            store.read(position, (at, bytes) -> {
+                if (EventCodec.decode(at, bytes, store.describe()) instanceof RunStarted r) {
+                    by[0] = "run " + r.runId() + " by " + r.actor() + ", pid " + r.pid();
+                }
+                return false;
+            });
+        } catch (RuntimeException e) {
+            return null; // only a message's detail
+        }
+        return by[0];
     }
 
     /** Where the log lives, for messages. */

@@ -161,7 +161,12 @@ final class EventSourcedRepository extends RecordAccess {
     }
 
     @Override
-    public void guardAppends(Runnable guard) {
+    public Optional<RuntimeException> writeFailure() {
+        return commit.failure();
+    }
+
+    @Override
+    public void guardAppends(StageGuard guard) {
         commit.guard(guard);
     }
 }

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Appends the run's queued changes to the log in batches (one sync each), then projects each
@@ -38,8 +39,8 @@ final class GroupCommit {
     private long marked;
     private long markedAtNanos = System.nanoTime();
     private volatile RuntimeException failure;
-    /** Run before every append and queued write; throws when this run may no longer append. */
-    private volatile Runnable guard = () -> { };
+    /** Asked before every append and queued write; throws when this run may not write. */
+    private volatile StageGuard guard = StageGuard.NONE;
 
     GroupCommit(StageLog log, StateStore store, RunWrites writes, RunJournal journal) {
         this.log = log;
@@ -48,8 +49,12 @@ final class GroupCommit {
         this.journal = journal;
     }
 
-    void guard(Runnable guard) {
+    void guard(StageGuard guard) {
         this.guard = guard;
+    }
+
+    StageGuard guard() {
+        return guard;
     }
 
     /** The position the log had when opened, before this run appends. */
@@ -63,6 +68,7 @@ final class GroupCommit {
     /** Queues a change, flushing when the batch is full. */
     void enqueue(Op op) {
         rethrowFailure();
+        checkGuard();
         if (writes.queue(op)) {
             flush();
         }
@@ -71,6 +77,10 @@ final class GroupCommit {
     void flush() {
         synchronized (flushLock) {
             rethrowFailure();
+            if (writes.nothingQueued()) {
+                return; // the background flush of a run that writes nothing takes no lock
+            }
+            checkGuard();
             List<Op> ops = writes.take();
             if (ops.isEmpty()) {
                 return;
@@ -165,13 +175,21 @@ final class GroupCommit {
         emptied.forEach(store::deleteScope);
     }
 
+    Optional<RuntimeException> failure() {
+        return Optional.ofNullable(failure);
+    }
+
     private void rethrowFailure() {
         RuntimeException f = failure;
         if (f != null) {
             throw f;
         }
+    }
+
+    /** Asks the guard before a write: queued, appended, or a repair at open; a refusal fails the run. */
+    void checkGuard() {
         try {
-            guard.run();
+            guard.beforeWrite();
         } catch (RuntimeException e) {
             failure = e;
             throw e;

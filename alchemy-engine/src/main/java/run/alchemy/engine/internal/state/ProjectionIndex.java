@@ -63,11 +63,10 @@ final class ProjectionIndex {
     }
 
     /**
-     * Loads the cached hashes as of some position, so that only the log after it is read; returns
+     * Loads the cached hashes (the log's index, as opening read it) as of some position, so that only the log after it is read; returns
      * that position, or 0 (read everything) when there is no usable cache.
      */
-    long load(StageLog log, long logHead) {
-        Optional<byte[]> bytes = log.readIndex();
+    long load(Optional<byte[]> bytes, long logHead) {
         if (bytes.isEmpty()) {
             return 0;
         }

@@ -44,14 +44,17 @@ final class Recovery {
 
     /** Returns the number of records re-projected or imported. */
     int open(List<String> stage) {
-        long projected = log.projected();
-        long logHead = log.head();
-        long indexed = index.load(log, logHead);
+        StageLog.Opening opening = log.open();
+        commit.guard().opened(opening);
+        long projected = opening.projected();
+        long logHead = opening.head();
+        long indexed = index.load(opening.index(), logHead);
         long from = Math.min(indexed, projected);
         if (from >= logHead) {
             // The index and the snapshots are current: nothing in the log is newer (a no-op redeploy).
             commit.startAt(indexed);
             if (projected != indexed) {
+                commit.checkGuard();
                 log.markProjected(indexed);
             }
             return indexed == 0 ? importExisting(stage) : 0;
@@ -83,11 +86,12 @@ final class Recovery {
         long head = last[0];
         commit.startAt(head);
         latest.forEach((k, v) -> index.expect(k, v == null ? null : Snapshot.sha256(v.getBytes(StandardCharsets.UTF_8))));
-        List<StateStore.Write> writes = new ArrayList<>();
-        toProject.forEach((k, snapshot) -> writes.add(new StateStore.Write(k.chain(), k.id(),
-                snapshot == null ? null : snapshot.getBytes(StandardCharsets.UTF_8))));
-        store.writeAll(writes);
         if (!toProject.isEmpty() || projected != head) {
+            commit.checkGuard(); // a repair is a write: under the stage lock
+            List<StateStore.Write> writes = new ArrayList<>();
+            toProject.forEach((k, snapshot) -> writes.add(new StateStore.Write(k.chain(), k.id(),
+                    snapshot == null ? null : snapshot.getBytes(StandardCharsets.UTF_8))));
+            store.writeAll(writes);
             store.sync(); // the mark must never be ahead of durable snapshots (a power loss)
             log.markProjected(head);
         }

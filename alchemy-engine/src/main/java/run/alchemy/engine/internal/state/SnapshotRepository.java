@@ -144,6 +144,6 @@ final class SnapshotRepository extends RecordAccess {
     }
 
     @Override
-    public void guardAppends(Runnable guard) {
+    public void guardAppends(StageGuard guard) {
     }
 }

@@ -112,8 +112,13 @@ public interface StateRepository {
     /** Records the run's end (only for runs that wrote something) and flushes. */
     void finishRun(boolean succeeded, Map<Action, Integer> counts, int failed);
 
-    /** {@code guard} runs before every append and before a write is queued; what it throws fails the run. */
-    void guardAppends(Runnable guard);
+    /** The failure that stopped this run's writes (every later write rethrows it), if one did. */
+    default Optional<RuntimeException> writeFailure() {
+        return Optional.empty();
+    }
+
+    /** {@code guard} sees the log as opening read it and is asked before every write; what it throws fails the run. */
+    void guardAppends(StageGuard guard);
 
     /** A record's full name, {@code app/stage/…/id}. */
     static String fqn(List<String> chain, String id) {

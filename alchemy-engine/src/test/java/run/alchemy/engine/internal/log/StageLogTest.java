@@ -324,11 +324,11 @@ class StageLogTest {
         StageLog reopened = another(logStore());
         assertEquals(3, reopened.head());
         assertEquals(3, reopened.projected());
-        assertArrayEquals(bytes("alchemy-java-index 1 3\n"), reopened.readIndex().orElseThrow());
+        assertArrayEquals(bytes("alchemy-java-index 1 3\n"), reopened.open().index().orElseThrow());
         assertEquals(Optional.empty(), reopened.holder(), "the old lease file was never persistent across runs");
         assertEquals(Optional.empty(), reopened.tryLock(holder("run-new"), LEASE));
         reopened.writeIndex(bytes("alchemy-java-index 1 3\nmore\n"));
-        assertArrayEquals(bytes("alchemy-java-index 1 3\nmore\n"), log.readIndex().orElseThrow());
+        assertArrayEquals(bytes("alchemy-java-index 1 3\nmore\n"), log.open().index().orElseThrow());
     }
 
     private static byte[] bytes(String s) {

@@ -9,11 +9,14 @@ import run.alchemy.store.durable.internal.RpcClient.RpcException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The log of one stage (one Durable Object) on alchemy-java's worker, through its log RPC: the
@@ -38,6 +41,8 @@ public final class DoLogStore implements LogStore {
     private final String app;
     private final String stage;
     private final int pageSize;
+    /** The view {@link #open} read, until the first {@code view("")} takes it. */
+    private final AtomicReference<View> opening = new AtomicReference<>();
 
     /**
      * The log of {@code app}/{@code stage} for the store with key prefix {@code prefix}: the worker
@@ -69,6 +74,35 @@ public final class DoLogStore implements LogStore {
     @Override
     public long head() {
         return number(call("logHead", null), "head");
+    }
+
+    /** One {@code logView} request: the worker reads the head and the control objects in one transaction. */
+    @Override
+    public View view(String prefix) {
+        View first = opening.getAndSet(null);
+        if (first != null && prefix.isEmpty()) {
+            return first;
+        }
+        return fetchView(prefix);
+    }
+
+    /**
+     * Reads the whole view once, to be answered by the next {@code view("")}: the request that
+     * tells the store which worker answers (Alchemy's has no log methods) is the one the engine's
+     * opening of the stage needs, so that opening costs one request instead of two.
+     */
+    public void open() {
+        opening.set(fetchView(""));
+    }
+
+    private View fetchView(String prefix) {
+        JsonNode r = call("logView", g -> g.writeStringField("prefix", prefix));
+        Map<String, Control> controls = new TreeMap<>();
+        for (JsonNode c : r.path("controls")) {
+            String name = c.path("name").asText();
+            controls.put(name, new Control(name, UNB64.decode(c.path("data").asText()), c.path("version").asText()));
+        }
+        return new View(number(r.path("head"), "head"), controls);
     }
 
     @Override
