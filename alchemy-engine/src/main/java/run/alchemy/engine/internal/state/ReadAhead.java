@@ -18,7 +18,8 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * The stored snapshots as the run reads them. For stores that prefer batch reads, a scope is
- * listed on its first use, then its records are read, hashed and parsed in the background in
+ * read whole on its first use where the store answers a scope at once ({@link StateStore#readScope});
+ * otherwise it is listed, then its records are read, hashed and parsed in the background in
  * listing order, so that the program decides on the first records while later ones are still
  * being read; later reads and listings of the scope need no request. It holds what the store held:
  * records the run wrote are answered from {@link RunWrites} before this is asked.
@@ -116,6 +117,10 @@ final class ReadAhead {
     }
 
     private Scope startReading(List<String> chain) {
+        Optional<StateStore.ScopeRead> whole = store.readScope(chain);
+        if (whole.isPresent()) {
+            return readWhole(whole.get());
+        }
         StateStore.Contents contents = store.contents(chain);
         Scope scope = new Scope(contents.scopes());
         List<String> ids = contents.ids();
@@ -131,6 +136,17 @@ final class ReadAhead {
             Thread reader = new Thread(() -> readInto(scope, chain, ids, futures), "alchemy-state-reader");
             reader.setDaemon(true);
             reader.start();
+        }
+        return scope;
+    }
+
+    /** A scope the store answered whole (one request): its trees are parsed as the program takes them. */
+    private static Scope readWhole(StateStore.ScopeRead read) {
+        Scope scope = new Scope(read.contents().scopes());
+        for (String id : read.contents().ids()) {
+            byte[] bytes = read.records().get(id);
+            scope.records.put(id, CompletableFuture.completedFuture(bytes == null ? null
+                    : Snapshot.of(bytes)));
         }
         return scope;
     }
