@@ -43,7 +43,7 @@ import java.util.Set;
  * Object). alchemy-java runs in this process ({@code do+http://127.0.0.1:PORT}, token from
  * {@code ALCHEMY_STATE_TOKEN}); Alchemy in one Node process per variant ({@code node/bench-do.mjs}).
  * A cycle: <b>a</b> cold deploy (open, N applies, close), <b>b</b> no-op redeploy (the same
- * again), <b>d</b> read every record (a new store: {@code contents} + {@code getBatch} +
+ * again), <b>d</b> read every record (a new store: {@code readScope}, else {@code contents} + {@code getBatch}; then
  * {@code StateSerde.readRecord} with a fresh {@link SecretCodec}, as Alchemy's {@code all()}
  * deserializes and decrypts), <b>f</b> destroy. Provider calls and what is left are checked.
  */
@@ -98,7 +98,7 @@ public final class DoBenchmark {
         ObjectNode config = doc.putObject("config");
         config.put("reps", reps).putPOJO("variants", variants).put("alchemy", withAlchemy);
         config.put("java", "Alchemy.app(\"bench-app\").stage(S).password(…).stateStore(\"do+" + url
-                + "\") (token from ALCHEMY_STATE_TOKEN); d: StateStores.open(uri).contents + getBatch + readRecord");
+                + "\") (token from ALCHEMY_STATE_TOKEN); d: StateStores.open(uri).readScope (else contents + getBatch) + readRecord");
         config.put("alchemy", "node/bench-do.mjs: alchemy(app, {stateStore: (scope) => new DOStateStore(scope,"
                 + " {worker: {url, token}})}); d: DOStateStore.init() + all()");
         config.put("counting", "one cycle per side and variant through CountingProxy (requests by RPC method);"
@@ -210,8 +210,9 @@ public final class DoBenchmark {
             StateSerde serde = new StateSerde();
             try (StateStore store = StateStores.open(uri)) {
                 SecretCodec codec = new SecretCodec(Workload.PASSWORD);
-                StateStore.Contents contents = store.contents(chain);
-                store.getBatch(chain, contents.ids()).forEach((id, bytes) -> {
+                Map<String, byte[]> records = store.readScope(chain).map(StateStore.ScopeRead::records)
+                        .orElseGet(() -> store.getBatch(chain, store.contents(chain).ids()));
+                records.forEach((id, bytes) -> {
                     if (serde.readRecord(bytes, store.locate(chain, id), codec).has("output")) {
                         read[0]++;
                     }
