@@ -70,7 +70,7 @@ async function handle(request, env, url) {
   const method = body?.method;
   if (method === "validate") {
     // Alchemy's client looks only at the status; alchemy-java learns which methods it may use.
-    return { worker: "alchemy-java", protocol: 1 };
+    return { worker: "alchemy-java", protocol: 2 };
   }
   if (typeof method !== "string" || (!Object.hasOwn(METHODS, method) && method !== "logStages")) {
     throw new APIError("Method not found", 404);

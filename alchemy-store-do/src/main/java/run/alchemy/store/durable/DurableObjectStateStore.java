@@ -96,7 +96,8 @@ public final class DurableObjectStateStore implements StateStore {
      * The stage's log on our worker; empty on Alchemy's worker. Until the store knows which worker
      * answers, opening a log sends its first {@code logView} (whose answer the engine's first read
      * of the log then takes) instead of a {@code validate}: Alchemy's worker answers "Method not
-     * found". Otherwise opening sends nothing.
+     * found" (then a {@code validate} tells it from an older alchemy-java worker, which is refused
+     * with advice rather than used without a log). Otherwise opening sends nothing.
      */
     @Override
     public Optional<LogStore> logStore(String app, String stage) {
@@ -110,6 +111,13 @@ public final class DurableObjectStateStore implements StateStore {
                     } catch (RpcException e) {
                         if (e.status() != 404 || !"404 Method not found".equals(e.workerMessage())) {
                             throw e;
+                        }
+                        JsonNode worker = rpc.call(DEFAULT_PREFIX, "validate", "validate", null);
+                        if ("alchemy-java".equals(worker.path("worker").asText(null))) {
+                            throw new StoreException("the worker at " + rpc.where() + " is an older alchemy-java worker"
+                                    + " (protocol " + worker.path("protocol").asText("?") + ", without logView): deploy"
+                                    + " this version's worker/state-store.js (do://NAME provisions it; an existing one is"
+                                    + " redeployed with force=true) so that history and locking keep working");
                         }
                         ours = false;
                     }

@@ -57,6 +57,37 @@ class FaultTest {
         return assertThrows(StoreException.class, () -> store.get(List.of("app", "dev"), "r"));
     }
 
+    private static final String METHOD_NOT_FOUND = "{\"success\":false,\"status\":404,\"error\":\"Method not found\"}";
+
+    /** Opening a log asks logView: Alchemy's worker does not know it, and then the store works without a log. */
+    @Test
+    void alchemysWorkerIsToldByItsMethodNotFoundAndGivesNoLog() throws Exception {
+        server.enqueue(json(404, METHOD_NOT_FOUND));
+        server.enqueue(json(200, ALCHEMY_VALIDATE));
+        assertTrue(store.logStore("app", "dev").isEmpty());
+        assertTrue(store.logNote().orElseThrow().contains("Alchemy's DOFS worker"), store.logNote().toString());
+        assertEquals("logView", method(server.takeRequest()));
+        assertEquals("validate", method(server.takeRequest()));
+        assertEquals(2, server.getRequestCount(), "the answer is kept: logNote asked nothing");
+    }
+
+    /** An alchemy-java worker of protocol 1 (no logView) is refused with advice, not used without its log. */
+    @Test
+    void anOlderOwnWorkerIsRefusedWithAdviceNotUsedWithoutItsLog() {
+        server.enqueue(json(404, METHOD_NOT_FOUND));
+        server.enqueue(json(200, "{\"success\":true,\"status\":200,\"result\":{\"worker\":\"alchemy-java\",\"protocol\":1}}"));
+        StoreException e = assertThrows(StoreException.class, () -> store.logStore("app", "dev"));
+        assertTrue(e.getMessage().contains("older alchemy-java worker") && e.getMessage().contains("protocol 1")
+                && e.getMessage().contains("force=true"), e.getMessage());
+        assertFalse(e.getMessage().contains(TOKEN));
+    }
+
+    private static String method(RecordedRequest r) {
+        String body = r.getBody() == null ? "" : r.getBody().utf8();
+        int at = body.indexOf("\"method\":\"") + 10;
+        return body.substring(at, body.indexOf('"', at));
+    }
+
     @Test
     void anHtmlPageWith200NamesCloudflareAccessAndIsNotRetried() {
         server.enqueue(new MockResponse.Builder().code(200).addHeader("Content-Type", "text/html; charset=utf-8")
