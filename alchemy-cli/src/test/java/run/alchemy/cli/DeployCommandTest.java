@@ -337,7 +337,8 @@ class DeployCommandTest {
     void aLockedStageFailsWithTheHolderAndAHint() {
         Path s = save(site("x", false), "s.json");
         assertEquals(0, deploy(s).code());
-        try (Alchemy holder = Alchemy.app("my-app").stage("dev").phase(Phase.UP)
+        // with a lock timeout the lock is taken at open (without one, only at the run's first write)
+        try (Alchemy holder = Alchemy.app("my-app").stage("dev").phase(Phase.UP).lockTimeout(java.time.Duration.ofMillis(1))
                 .stateStore(new FileSystemStateStore(state)).open()) {
             Cli.Result r = deploy(s);
             assertEquals(1, r.code(), r.toString());

@@ -195,7 +195,8 @@ class StateCommandTest {
     void importIntoALockedStageIsRefusedAndWritesNothing() {
         Path file = dir.resolve("export.json");
         Cli.write(file, ok(state("export")).out());
-        Alchemy holder = Alchemy.app("my-app").stage("copy").stateStore(store).open();
+        // with a lock timeout the lock is taken at open (without one, only at the run's first write)
+        Alchemy holder = Alchemy.app("my-app").stage("copy").stateStore(store).lockTimeout(java.time.Duration.ofMillis(1)).open();
         try {
             Cli.Result r = state("import", file.toString(), "--app", "my-app", "--stage", "copy");
             assertEquals(1, r.code(), r.toString());
@@ -472,7 +473,9 @@ class StateCommandTest {
             // READ takes no lock; an UP run does
             assertTrue(ok(state("unlock")).out().contains("not locked"), holder.toString());
         }
-        Alchemy holder = Alchemy.app("my-app").stage("dev").stateStore(new FileSystemStateStore(state)).open();
+        // with a lock timeout the lock is taken at open (without one, only at the run's first write)
+        Alchemy holder = Alchemy.app("my-app").stage("dev").stateStore(new FileSystemStateStore(state))
+                .lockTimeout(java.time.Duration.ofMillis(1)).open();
         try {
             Cli.Result who = state("unlock");
             assertEquals(2, who.code(), who.toString());
