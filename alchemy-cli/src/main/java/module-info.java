@@ -2,10 +2,9 @@
 module run.alchemy.cli {
     requires run.alchemy.engine;
     requires run.alchemy.providers.fs;
+    requires run.alchemy.providers.core;
     requires com.fasterxml.jackson.databind;
     requires info.picocli;
 
     opens run.alchemy.cli to info.picocli;
-
-    provides run.alchemy.api.ResourceProvider with run.alchemy.cli.ValueProvider;
 }

@@ -8,6 +8,7 @@ import run.alchemy.api.Secret;
 import run.alchemy.providers.fs.FileProps;
 import run.alchemy.providers.fs.Files;
 import run.alchemy.providers.fs.FolderProps;
+import run.alchemy.providers.core.Values;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -32,7 +33,7 @@ final class Stack {
     static {
         KINDS.put(Files.FILE.kind(), Files.FILE);
         KINDS.put(Files.FOLDER.kind(), Files.FOLDER);
-        KINDS.put(ValueProvider.KIND, new ValueProvider());
+        KINDS.put(Values.KIND, Values.VALUE);
     }
 
     /** One resource: its provider and typed props (secrets resolved when asked to). */

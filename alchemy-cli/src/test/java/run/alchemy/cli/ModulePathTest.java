@@ -41,20 +41,23 @@ class ModulePathTest {
     }
 
     @Test
-    void theDescriptorProvidesTheValueKindAndResolvesWithTheEngine() {
+    void theDescriptorResolvesWithTheEngineAndTheValueKindsModule() {
         List<Path> path = modulePath();
         Configuration cf = ModuleLayer.boot().configuration()
                 .resolveAndBind(ModuleFinder.of(path.toArray(Path[]::new)), ModuleFinder.of(), Set.of(CLI));
         ModuleDescriptor cli = cf.findModule(CLI).orElseThrow().reference().descriptor();
         assertFalse(cli.isAutomatic(), "alchemy-cli has a module-info");
         assertEquals(Set.of(), cli.exports(), "the command exports nothing");
-        assertEquals(List.of("run.alchemy.cli.ValueProvider"), cli.provides().stream()
+        assertEquals(Set.of(), cli.provides(), "alchemy::Value is alchemy-providers-core's");
+        assertEquals(List.of("run.alchemy.providers.core.internal.ValueProvider"), cf.findModule("run.alchemy.providers.core")
+                .orElseThrow().reference().descriptor().provides().stream()
                 .filter(p -> p.service().equals("run.alchemy.api.ResourceProvider")).findFirst().orElseThrow().providers());
         assertFalse(cli.requires().stream().anyMatch(r -> r.name().startsWith("run.alchemy.store")),
                 "the command opens stores by URI, through the engine: " + cli.requires());
         Set<String> modules = new TreeSet<>();
         cf.modules().forEach(m -> modules.add(m.name()));
         assertTrue(modules.containsAll(List.of("run.alchemy.engine", "run.alchemy.store.fs", "run.alchemy.providers.fs",
+                "run.alchemy.providers.core",
                 "run.alchemy.store.s3", "run.alchemy.store.durable",
                 "info.picocli", "com.fasterxml.jackson.databind")), modules.toString());
     }

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 import run.alchemy.api.Phase;
 import run.alchemy.api.Secret;
 import run.alchemy.engine.Alchemy;
+import run.alchemy.providers.core.Values;
 import run.alchemy.store.fs.FileSystemStateStore;
 
 import java.nio.file.Files;
@@ -527,7 +528,7 @@ class StateCommandTest {
     void aStageWrittenThroughTheApiIsReadTheSame() {
         try (Alchemy app = Alchemy.app("api-app").stage("prod").password("pw-1")
                 .stateStore(new FileSystemStateStore(state)).open()) {
-            app.apply("cfg", new ValueProvider(), Json.object().put("region", "eu").set("token",
+            app.apply("cfg", Values.VALUE, Json.object().put("region", "eu").set("token",
                     Json.NODES.pojoNode(Secret.of("t0k3n"))));
         }
         Cli.Result list = ok(state("list", "--app", "api-app", "--stage", "prod"));
@@ -537,6 +538,20 @@ class StateCommandTest {
         JsonNode runs = ok(state("runs", "--app", "api-app", "--stage", "prod", "--json")).json();
         assertEquals(1, runs.size());
         assertEquals(1, runs.get(0).at("/counts/created").asInt());
+    }
+
+    @Test
+    void aStageTheCommandDeployedIsDestroyedByAPlainJavaProgram() {
+        // No provider given: alchemy::Value is found in alchemy-providers-core, fs::File in alchemy-providers-fs.
+        List<String> deleted = new ArrayList<>();
+        Alchemy.app("my-app").stage("dev").phase(Phase.DESTROY).password("pw-1")
+                .stateStore(new FileSystemStateStore(state))
+                .listener(o -> deleted.add(o.action().tag() + " " + o.fqn() + " " + o.kind()))
+                .run(app -> { });
+        assertEquals(List.of("[deleted] my-app/dev/child alchemy::Scope", "[deleted] my-app/dev/child/note alchemy::Value",
+                "[deleted] my-app/dev/keep alchemy::Value",
+                "[deleted] my-app/dev/readme fs::File"), deleted.stream().sorted().toList());
+        assertFalse(Files.exists(dir.resolve("site/README.md")));
     }
 
     // ------------------------------------------------------------------ bad input

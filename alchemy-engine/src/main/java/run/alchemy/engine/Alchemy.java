@@ -223,7 +223,12 @@ public final class Alchemy implements Scope, AutoCloseable {
             return this;
         }
 
-        /** A provider to delete records of its kind that are no longer declared; ServiceLoader finds the rest. */
+        /**
+         * A provider to delete records of its kind that are no longer declared; ServiceLoader finds the
+         * rest. Its props and output types are checked when the app is opened, before any resource
+         * is touched: one in a named module whose package is not open (or, for a public type,
+         * exported) to Jackson fails with a {@link ConfigurationException} naming the line to add.
+         */
         public Builder provider(ResourceProvider<?, ?> provider) {
             providers.add(Objects.requireNonNull(provider, "provider"));
             return this;
@@ -275,11 +280,13 @@ public final class Alchemy implements Scope, AutoCloseable {
                 throw new ConfigurationException("eraseSecrets needs force(true): every resource must be rewritten"
                         + " for its secrets to be erased (as Alchemy's --erase-secrets needs --force)");
             }
+            // Before the store is opened: a provider whose types Jackson cannot reach fails here.
+            ProviderRegistry registry = new ProviderRegistry(providers);
             Session session = openSession(phase != Phase.READ, lockTimeout.isZero());
             Engine engine;
             try {
                 engine = new Engine(app, session.stage, phase, force, concurrency, session.serde, session.repo,
-                        new ProviderRegistry(providers), listener, password(), eraseSecrets, session.lease);
+                        registry, listener, password(), eraseSecrets, session.lease);
             } catch (RuntimeException e) {
                 session.close();
                 throw e;

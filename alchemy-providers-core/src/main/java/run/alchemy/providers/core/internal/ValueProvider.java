@@ -1,20 +1,16 @@
-package run.alchemy.cli;
+package run.alchemy.providers.core.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import run.alchemy.api.Context;
 import run.alchemy.api.ResourceProvider;
+import run.alchemy.providers.core.Values;
 
-/**
- * {@code alchemy::Value}: a resource with no side effect whose output is its props — a place in
- * state for settings, endpoints and secrets that other tools read. Registered with ServiceLoader
- * so that a value no longer declared can be deleted.
- */
+/** {@code alchemy::Value} (see {@link Values#VALUE}); public for ServiceLoader. */
 public final class ValueProvider implements ResourceProvider<JsonNode, JsonNode> {
-    public static final String KIND = "alchemy::Value";
-
     @Override
     public String kind() {
-        return KIND;
+        return Values.KIND;
     }
 
     @Override
@@ -29,7 +25,7 @@ public final class ValueProvider implements ResourceProvider<JsonNode, JsonNode>
 
     @Override
     public JsonNode create(Context<JsonNode, JsonNode> ctx, JsonNode props) {
-        return props == null ? Json.object() : props.deepCopy();
+        return props == null ? JsonNodeFactory.instance.objectNode() : props.deepCopy();
     }
 
     @Override
