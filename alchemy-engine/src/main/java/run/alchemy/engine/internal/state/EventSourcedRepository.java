@@ -42,7 +42,7 @@ final class EventSourcedRepository extends RecordAccess {
         super(store, serde);
         this.log = log;
         this.journal = new RunJournal(run, serde);
-        this.readAhead = new ReadAhead(store, serde);
+        this.readAhead = new ReadAhead(store, serde, true);
         this.commit = new GroupCommit(log, store, writes, journal);
         this.drift = new DriftDetection(store, serde, index, commit, journal);
         this.recovery = new Recovery(log, store, serde, index, commit, journal);

@@ -40,11 +40,14 @@ final class ReadAhead {
 
     private final StateStore store;
     private final StateSerde serde;
+    /** Whether the background read also hashes each record: drift detection compares hashes; without a log nothing does. */
+    private final boolean hashAhead;
     private final Map<List<String>, CompletableFuture<Scope>> scopes = new ConcurrentHashMap<>();
 
-    ReadAhead(StateStore store, StateSerde serde) {
+    ReadAhead(StateStore store, StateSerde serde, boolean hashAhead) {
         this.store = store;
         this.serde = serde;
+        this.hashAhead = hashAhead;
     }
 
     /** The record as stored, or empty. */
@@ -159,7 +162,7 @@ final class ReadAhead {
                 Map<String, byte[]> found = store.getBatch(chain, ids.subList(from, to));
                 for (int i = from; i < to; i++) {
                     byte[] bytes = found.get(ids.get(i));
-                    into.get(i).complete(bytes == null ? null : new Snapshot(bytes, Snapshot.sha256(bytes),
+                    into.get(i).complete(bytes == null ? null : new Snapshot(bytes, hashAhead ? Snapshot.sha256(bytes) : null,
                             scope.parseAt(i) ? serde.parseRecord(bytes) : null));
                     done = i + 1;
                 }
