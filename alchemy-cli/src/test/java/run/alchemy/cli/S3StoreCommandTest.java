@@ -3,7 +3,7 @@ package run.alchemy.cli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import run.alchemy.store.s3.LocalS3;
+import run.alchemy.store.s3.testkit.LocalS3;
 
 import java.nio.file.Path;
 

@@ -12,7 +12,7 @@ import run.alchemy.api.Phase;
 import run.alchemy.engine.Alchemy;
 import run.alchemy.store.r2.FakeCloudflare;
 import run.alchemy.store.r2.R2StateStore;
-import run.alchemy.store.s3.LocalS3;
+import run.alchemy.store.s3.testkit.LocalS3;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -15,7 +15,7 @@ import run.alchemy.api.event.ResourceEvent;
 import run.alchemy.engine.Address;
 import run.alchemy.engine.Alchemy;
 import run.alchemy.engine.History;
-import run.alchemy.store.s3.LocalS3;
+import run.alchemy.store.s3.testkit.LocalS3;
 import run.alchemy.store.s3.S3StateStore;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
@@ -205,7 +205,8 @@ class S3InteropTest {
 
     /** The Java engine's store: Java's S3StateStore on the same server and bucket, Alchemy's default prefix. */
     private S3StateStore javaStore() {
-        return s3.store(bucket).prefix(prefix).build();
+        return S3StateStore.builder().bucket(bucket).endpoint(s3.endpoint()).pathStyle(true).region(LocalS3.REGION)
+                .credentials(s3.credentials()).prefix(prefix).build();
     }
 
     private JavaRun java(TestStack stack) {

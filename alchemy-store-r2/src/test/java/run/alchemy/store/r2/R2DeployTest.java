@@ -15,7 +15,7 @@ import run.alchemy.api.Secret;
 import run.alchemy.engine.Alchemy;
 import run.alchemy.engine.History;
 import run.alchemy.store.r2.R2StateStore.RequestCounts;
-import run.alchemy.store.s3.LocalS3;
+import run.alchemy.store.s3.testkit.LocalS3;
 
 import java.nio.file.Path;
 import java.util.List;

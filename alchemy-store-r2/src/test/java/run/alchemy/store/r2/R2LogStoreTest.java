@@ -5,7 +5,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import run.alchemy.store.s3.LocalS3;
+import run.alchemy.store.s3.testkit.LocalS3;
 import run.alchemy.testkit.LogStoreContract;
 
 import java.util.ArrayList;

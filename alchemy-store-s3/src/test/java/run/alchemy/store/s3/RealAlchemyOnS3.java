@@ -1,5 +1,7 @@
 package run.alchemy.store.s3;
 
+import run.alchemy.store.s3.testkit.LocalS3;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -4,6 +4,7 @@ import run.alchemy.api.Phase;
 import run.alchemy.api.Secret;
 import run.alchemy.engine.Alchemy;
 import run.alchemy.store.s3.S3StateStore.RequestCounts;
+import run.alchemy.store.s3.testkit.LocalS3;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,6 +15,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+
+import static run.alchemy.store.s3.LocalStores.store;
 
 /**
  * The S3 store end to end against a real S3 API server in this process (S3Proxy, in memory):
@@ -103,7 +106,7 @@ public final class S3Benchmark {
         measured.add(timed("cold deploy", last, () -> program(s3, bucket, last, Phase.UP, resource, n)));
         measured.add(timed("no-op redeploy", last, () -> program(s3, bucket, last, Phase.UP, resource, n)));
         measured.add(timed("all()", last, () -> {
-            S3StateStore store = s3.store(bucket).build();
+            S3StateStore store = store(s3, bucket).build();
             last.set(store);
             try (store) {
                 List<String> stage = List.of("bench", "dev");
@@ -122,7 +125,7 @@ public final class S3Benchmark {
         Alchemy.app("bench").stage("dev").phase(phase).password("bench-password").environment(Map.of())
                 .provider(resource)
                 .stateStore(scope -> {
-                    S3StateStore store = s3.store(bucket).build();
+                    S3StateStore store = store(s3, bucket).build();
                     last.set(store);
                     return store;
                 })

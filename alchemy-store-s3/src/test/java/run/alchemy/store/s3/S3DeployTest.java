@@ -12,6 +12,7 @@ import run.alchemy.engine.Alchemy;
 import run.alchemy.engine.History;
 import run.alchemy.engine.StateStores;
 import run.alchemy.store.s3.S3StateStore.RequestCounts;
+import run.alchemy.store.s3.testkit.LocalS3;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -29,6 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static run.alchemy.store.s3.LocalStores.store;
 
 /** The engine on the S3 store, against a real S3 API server: the lifecycle, request counts, and two deployers. */
 class S3DeployTest {
@@ -50,7 +52,7 @@ class S3DeployTest {
         outcomes.clear();
         return Alchemy.app("app").stage("dev").phase(phase).password("s3-test-password").environment(Map.of())
                 .stateStore(scope -> {
-                    S3StateStore store = s3.store(bucket).build();
+                    S3StateStore store = store(s3, bucket).build();
                     lastStore.set(store);
                     return store;
                 })
@@ -143,16 +145,16 @@ class S3DeployTest {
         try {
             List<Future<?>> runs = List.of(
                     pool.submit(() -> Alchemy.app("app").stage("dev").password("pw").environment(Map.of())
-                            .stateStore(scope -> s3.store(bucket).build()).lockTimeout(Duration.ofSeconds(60))
+                            .stateStore(scope -> store(s3, bucket).build()).lockTimeout(Duration.ofSeconds(60))
                             .run(app -> { for (int i = 0; i < 50; i++) app.apply("a" + i, Echo.props(), new Echo.Props("a", i, null)); })),
                     pool.submit(() -> Alchemy.app("app").stage("dev").password("pw").environment(Map.of())
-                            .stateStore(scope -> s3.store(bucket).build()).lockTimeout(Duration.ofSeconds(60))
+                            .stateStore(scope -> store(s3, bucket).build()).lockTimeout(Duration.ofSeconds(60))
                             .run(app -> { for (int i = 0; i < 50; i++) app.apply("b" + i, Echo.props(), new Echo.Props("b", i, null)); })));
             for (Future<?> f : runs) {
                 f.get();
             }
             try (History h = Alchemy.app("app").stage("dev").password("pw").environment(Map.of())
-                    .stateStore(scope -> s3.store(bucket).build()).history()) {
+                    .stateStore(scope -> store(s3, bucket).build()).history()) {
                 assertTrue(h.verify().ok(), h.verify().toString());
                 assertEquals(2, h.runs().size());
                 // The second run finalized the stage: the first run's resources were its orphans and

@@ -6,6 +6,7 @@ import run.alchemy.api.ConfigurationException;
 import run.alchemy.api.StoreException;
 import run.alchemy.engine.Alchemy;
 import run.alchemy.engine.StateStores;
+import run.alchemy.store.s3.testkit.LocalS3;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
@@ -21,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static run.alchemy.store.s3.LocalStores.store;
 
 /** What a user sees when the bucket, the credentials, the endpoint or the URI is wrong: a typed error saying which and what to do. */
 class S3ErrorsTest {
@@ -34,7 +36,7 @@ class S3ErrorsTest {
 
     @Test
     void aMissingBucketIsNamed() {
-        StoreException e = assertThrows(StoreException.class, () -> deploy(s3.store("no-such-bucket")));
+        StoreException e = assertThrows(StoreException.class, () -> deploy(store(s3, "no-such-bucket")));
         assertTrue(e.getMessage().contains("\"no-such-bucket\" does not exist") && e.getMessage().contains("create it"),
                 e.getMessage());
     }
@@ -43,7 +45,7 @@ class S3ErrorsTest {
     void wrongCredentialsAreAccessDeniedWithoutTheSecret() {
         String bucket = s3.newBucket();
         String wrongSecret = "wrong-secret-" + System.nanoTime();
-        StoreException e = assertThrows(StoreException.class, () -> deploy(s3.store(bucket)
+        StoreException e = assertThrows(StoreException.class, () -> deploy(store(s3, bucket)
                 .credentials(StaticCredentialsProvider.create(AwsBasicCredentials.create(s3.accessKey(), wrongSecret)))));
         assertTrue(e.getMessage().startsWith("access denied"), e.getMessage());
         assertTrue(e.getMessage().contains("s3://" + bucket + "/"), e.getMessage());
@@ -59,7 +61,7 @@ class S3ErrorsTest {
         }
         URI nowhere = URI.create("http://127.0.0.1:" + closedPort);
         StoreException e = assertThrows(StoreException.class,
-                () -> deploy(s3.store("bucket").endpoint(nowhere).maxAttempts(2).timeout(Duration.ofSeconds(2))));
+                () -> deploy(store(s3, "bucket").endpoint(nowhere).maxAttempts(2).timeout(Duration.ofSeconds(2))));
         assertTrue(e.getMessage().startsWith("cannot reach S3 at " + nowhere), e.getMessage());
     }
 

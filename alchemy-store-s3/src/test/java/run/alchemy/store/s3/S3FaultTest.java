@@ -10,6 +10,7 @@ import run.alchemy.api.StoreException;
 import run.alchemy.engine.Alchemy;
 import run.alchemy.engine.History;
 import run.alchemy.store.s3.FaultProxy.Fault;
+import run.alchemy.store.s3.testkit.LocalS3;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static run.alchemy.store.s3.LocalStores.store;
 
 /**
  * Deploys through {@link FaultProxy}: requests dropped (before and after the server acted),
@@ -39,7 +41,7 @@ class S3FaultTest {
     private static Alchemy.Builder app(URI endpoint, String bucket, int maxAttempts, List<Outcome> outcomes) {
         return Alchemy.app("app").stage("dev").password("fault-test").environment(Map.of())
                 .lease(Duration.ofSeconds(2)).lockTimeout(Duration.ofSeconds(15))
-                .stateStore(scope -> s3.store(bucket).endpoint(endpoint).maxAttempts(maxAttempts)
+                .stateStore(scope -> store(s3, bucket).endpoint(endpoint).maxAttempts(maxAttempts)
                         .timeout(Duration.ofSeconds(5)).build())
                 .listener(outcomes::add);
     }
@@ -157,7 +159,7 @@ class S3FaultTest {
         try (FaultProxy proxy = new FaultProxy(s3.endpoint(), line -> Fault.HANG)) {
             StoreException e = assertThrows(StoreException.class, () -> Alchemy.app("app").stage("dev")
                     .environment(Map.of())
-                    .stateStore(scope -> s3.store(bucket).endpoint(proxy.endpoint()).maxAttempts(2)
+                    .stateStore(scope -> store(s3, bucket).endpoint(proxy.endpoint()).maxAttempts(2)
                             .timeout(Duration.ofMillis(400)).build())
                     .run(a -> program(a, Echo.props(), 1)));
             assertTrue(e.getMessage().contains("timed out"), e.getMessage());

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 import run.alchemy.api.spi.LogConflictException;
 import run.alchemy.api.spi.LogStore;
+import run.alchemy.store.s3.testkit.LocalS3;
 import run.alchemy.testkit.LogStoreContract;
 import software.amazon.awssdk.core.sync.RequestBody;
 
@@ -13,6 +14,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static run.alchemy.store.s3.LocalStores.store;
 
 /**
  * The log-store conformance suite, unchanged, against a real S3 API server (S3Proxy 4.0.0, whose
@@ -39,7 +41,7 @@ class S3LogStoreTest extends LogStoreContract {
     /** A new store sharing nothing in memory with the others (only the stateless client), as another process. */
     @Override
     protected S3StateStore reopenStore() {
-        S3StateStore store = s3.store(bucket).client(s3.client()).build();
+        S3StateStore store = store(s3, bucket).client(s3.client()).build();
         stores.add(store);
         return store;
     }

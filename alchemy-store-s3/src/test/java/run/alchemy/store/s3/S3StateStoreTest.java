@@ -3,6 +3,7 @@ package run.alchemy.store.s3;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import run.alchemy.api.spi.StateStore;
+import run.alchemy.store.s3.testkit.LocalS3;
 import run.alchemy.testkit.StateStoreContract;
 
 import java.nio.charset.StandardCharsets;
@@ -12,6 +13,7 @@ import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static run.alchemy.store.s3.LocalStores.store;
 
 /** The store conformance suite, unchanged, against a real S3 API server (S3Proxy, in-process). */
 class S3StateStoreTest extends StateStoreContract {
@@ -22,7 +24,7 @@ class S3StateStoreTest extends StateStoreContract {
     @Override
     protected StateStore newStore() {
         bucket = s3.newBucket();
-        return s3.store(bucket).build();
+        return store(s3, bucket).build();
     }
 
     private Set<String> keys() {
@@ -52,7 +54,7 @@ class S3StateStoreTest extends StateStoreContract {
 
     @Test
     void aPrefixIsUsedVerbatimWithoutASeparator() {
-        try (StateStore prefixed = s3.store(bucket).prefix("x").build()) {
+        try (StateStore prefixed = store(s3, bucket).prefix("x").build()) {
             prefixed.put(List.of("my-app", "dev"), "r", json("{}"));
             assertEquals(Set.of("xmy-app/dev/r"), keys());
             assertEquals(List.of("r"), prefixed.list(List.of("my-app", "dev")));

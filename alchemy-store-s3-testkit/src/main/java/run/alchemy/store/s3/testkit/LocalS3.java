@@ -1,4 +1,4 @@
-package run.alchemy.store.s3;
+package run.alchemy.store.s3.testkit;
 
 import org.gaul.s3proxy.AuthenticationType;
 import org.gaul.s3proxy.BlobStores;
@@ -20,7 +20,12 @@ import java.util.UUID;
  * A real S3 API server in this process: S3Proxy 4.0.0 (whose {@code If-None-Match: *} is atomic)
  * on 127.0.0.1, backed by its in-memory {@code transient-nio2} blob store or by a directory
  * ({@code filesystem-nio2}), with signature-v4 authentication and its own random credentials.
- * Shared with the interop tests and the benchmarks through this module's test-jar.
+ * Published as alchemy-store-s3-testkit (to add with test scope), for the S3 and R2 stores' tests,
+ * the CLI and interop tests, and a user's own tests of anything that speaks S3.
+ *
+ * <p>It knows nothing of alchemy-store-s3 (whose own tests use it): a store on it is
+ * {@code S3StateStore.builder().bucket(b).endpoint(s3.endpoint()).pathStyle(true)
+ * .region(LocalS3.REGION).credentials(s3.credentials())}, or by URI {@link #uri(String, String)}.
  */
 public final class LocalS3 implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
     public static final String REGION = "us-east-1";
@@ -124,12 +129,6 @@ public final class LocalS3 implements AutoCloseable, BeforeAllCallback, AfterAll
         String bucket = "b-" + UUID.randomUUID().toString().substring(0, 18);
         client.createBucket(b -> b.bucket(bucket));
         return bucket;
-    }
-
-    /** A store builder for this server and bucket (endpoint, path style, region, credentials set). */
-    public S3StateStore.Builder store(String bucket) {
-        return S3StateStore.builder().bucket(bucket).endpoint(endpoint).pathStyle(true).region(REGION)
-                .credentials(credentials());
     }
 
     /** The store's URI form, as {@code StateStores.open} takes it (credentials come from the environment). */

@@ -1,4 +1,4 @@
-package run.alchemy.store.s3;
+package run.alchemy.store.s3.testkit;
 
 import org.gaul.s3proxy.blobstore.BlobStore;
 import org.gaul.s3proxy.blobstore.ForwardingBlobStore;
