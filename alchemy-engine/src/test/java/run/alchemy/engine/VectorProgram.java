@@ -155,7 +155,7 @@ final class VectorProgram {
                 fail("secret at " + where + " is not listed in the manifest");
             }
         } else if (node.isContainerNode()) {
-            node.fields().forEachRemaining(e -> assertOnlyPlainSecrets(e.getValue(), where + "/" + e.getKey()));
+            node.properties().forEach(e -> assertOnlyPlainSecrets(e.getValue(), where + "/" + e.getKey()));
             if (node.isArray()) {
                 for (int i = 0; i < node.size(); i++) {
                     assertOnlyPlainSecrets(node.get(i), where + "/" + i);

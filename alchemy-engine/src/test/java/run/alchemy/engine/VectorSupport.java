@@ -120,7 +120,7 @@ public final class VectorSupport {
         /** Manifest {@code files}, in manifest order. */
         public Map<String, JsonNode> files() {
             Map<String, JsonNode> out = new LinkedHashMap<>();
-            manifest.get("files").fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue()));
+            manifest.get("files").properties().forEach(e -> out.put(e.getKey(), e.getValue()));
             return out;
         }
 
@@ -274,7 +274,7 @@ public final class VectorSupport {
                 out.add(pointer);
                 return;
             }
-            node.fields().forEachRemaining(e -> collectSecrets(e.getValue(),
+            node.properties().forEach(e -> collectSecrets(e.getValue(),
                     pointer + "/" + e.getKey().replace("~", "~0").replace("/", "~1"), out));
         } else if (node.isArray()) {
             for (int i = 0; i < node.size(); i++) {
@@ -304,7 +304,7 @@ public final class VectorSupport {
         assertEquals(expected.getNodeType(), actual.getNodeType(), where + ": node type");
         if (expected.isObject()) {
             assertEquals(fieldNames(expected), fieldNames(actual), where + ": keys (in order)");
-            expected.fields().forEachRemaining(e ->
+            expected.properties().forEach(e ->
                     assertSameJson(e.getValue(), actual.get(e.getKey()), where + "/" + e.getKey()));
         } else if (expected.isArray()) {
             assertEquals(expected.size(), actual.size(), where + ": array length");

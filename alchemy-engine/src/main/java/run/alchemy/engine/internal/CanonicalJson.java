@@ -111,8 +111,8 @@ final class CanonicalJson {
                 return result;
             }
             case OBJECT: {
-                Iterator<Map.Entry<String, JsonNode>> ia = a.fields();
-                Iterator<Map.Entry<String, JsonNode>> ib = b.fields();
+                Iterator<Map.Entry<String, JsonNode>> ia = a.properties().iterator();
+                Iterator<Map.Entry<String, JsonNode>> ib = b.properties().iterator();
                 int result = SAME;
                 while (true) {
                     Map.Entry<String, JsonNode> ea = nextPresent(ia);

@@ -107,7 +107,7 @@ final class RecordReader {
         boolean reorder = false;
         int rank = 0;
         long lastIndex = -1;
-        Iterator<Map.Entry<String, JsonNode>> it = object.fields();
+        Iterator<Map.Entry<String, JsonNode>> it = object.properties().iterator();
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> e = it.next();
             JsonNode child = e.getValue();

@@ -55,7 +55,7 @@ final class Records {
         output.set(SCOPE, scopeMarker());
         output.put(SEQ, seq);
         if (providerOutput != null) {
-            providerOutput.fields().forEachRemaining((Map.Entry<String, JsonNode> e) -> {
+            providerOutput.properties().forEach((Map.Entry<String, JsonNode> e) -> {
                 if (!output.has(e.getKey())) {
                     output.set(e.getKey(), e.getValue());
                 }

@@ -156,7 +156,7 @@ public final class StateSerde {
                 }
             }
         } else {
-            Iterator<Map.Entry<String, JsonNode>> it = node.fields();
+            Iterator<Map.Entry<String, JsonNode>> it = node.properties().iterator();
             while (it.hasNext()) {
                 Map.Entry<String, JsonNode> e = it.next();
                 JsonNode plain = withPlainSecrets(e.getValue());
@@ -185,7 +185,7 @@ public final class StateSerde {
             return node;
         }
         boolean reorder = false;
-        Iterator<Map.Entry<String, JsonNode>> it = node.fields();
+        Iterator<Map.Entry<String, JsonNode>> it = node.properties().iterator();
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> e = it.next();
             JsonNode v = e.getValue();
@@ -202,7 +202,7 @@ public final class StateSerde {
     static ObjectNode reordered(ObjectNode node, boolean symbolsFirst) {
         ObjectNode out = NODES.objectNode();
         if (symbolsFirst) {
-            node.fields().forEachRemaining(e -> {
+            node.properties().forEach(e -> {
                 if (JsKeys.isSymbol(e.getKey())) {
                     out.set(e.getKey(), e.getValue());
                 }
@@ -216,7 +216,7 @@ public final class StateSerde {
         });
         indexes.sort((a, b) -> Long.compare(Long.parseLong(a), Long.parseLong(b)));
         indexes.forEach(k -> out.set(k, node.get(k)));
-        node.fields().forEachRemaining(e -> {
+        node.properties().forEach(e -> {
             String k = e.getKey();
             if (!JsKeys.isIndex(k) && !(symbolsFirst && JsKeys.isSymbol(k))) {
                 out.set(k, e.getValue());
@@ -318,7 +318,7 @@ public final class StateSerde {
         }
         if (tree.isObject()) {
             ObjectNode copy = null;
-            Iterator<Map.Entry<String, JsonNode>> it = tree.fields();
+            Iterator<Map.Entry<String, JsonNode>> it = tree.properties().iterator();
             while (it.hasNext()) {
                 Map.Entry<String, JsonNode> e = it.next();
                 JsonNode sealed = sealSecrets(e.getValue(), previous == null ? null : previous.get(e.getKey()),

@@ -136,7 +136,7 @@ class ReadYourWritesTest {
 
     private static void write(StateRepository repo, String id, int generation) {
         ObjectNode r = Records.initial("ryw::Thing", id, StateRepository.fqn(STAGE, id), 0, DestroyStrategy.SEQUENTIAL);
-        r.with("props").put("generation", generation);
+        r.withObjectProperty("props").put("generation", generation);
         repo.write(STAGE, id, r, CODEC, generation == 1 ? Type.CREATED : Type.UPDATED);
     }
 

@@ -107,7 +107,7 @@ class StateRepositoryRaceTest {
     private static ObjectNode record(String id, int generation) {
         String fqn = StateRepository.fqn(STAGE, id);
         ObjectNode r = Records.initial("race::Thing", id, fqn, 0, DestroyStrategy.SEQUENTIAL);
-        r.with("props").put("generation", generation);
+        r.withObjectProperty("props").put("generation", generation);
         return r;
     }
 }

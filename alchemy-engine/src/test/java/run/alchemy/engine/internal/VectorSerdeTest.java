@@ -425,7 +425,7 @@ class VectorSerdeTest {
             for (JsonNode s : v.list(entry, "secrets")) {
                 VectorSupport.assertNotShown(s.get("plaintext").asText(), message);
                 if (s.get("value").isObject()) {
-                    s.get("value").fields().forEachRemaining(f -> {
+                    s.get("value").properties().forEach(f -> {
                         if (f.getValue().isTextual()) {
                             VectorSupport.assertNotShown(f.getValue().asText(), message);
                         }
@@ -498,7 +498,7 @@ class VectorSerdeTest {
     private static void walk(JsonNode node, String pointer, java.util.function.BiConsumer<JsonNode, String> visit) {
         visit.accept(node, pointer);
         if (node.isObject()) {
-            node.fields().forEachRemaining(e -> walk(e.getValue(),
+            node.properties().forEach(e -> walk(e.getValue(),
                     pointer + "/" + e.getKey().replace("~", "~0").replace("/", "~1"), visit));
         } else if (node.isArray()) {
             for (int i = 0; i < node.size(); i++) {

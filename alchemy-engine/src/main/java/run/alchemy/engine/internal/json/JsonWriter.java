@@ -86,7 +86,7 @@ public final class JsonWriter {
 
     private void object(JsonNode node, int depth) {
         boolean first = true;
-        Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+        Iterator<Map.Entry<String, JsonNode>> fields = node.properties().iterator();
         out.append('{');
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> e = fields.next();
