@@ -44,20 +44,23 @@ final class StageRef implements AutoCloseable {
         try {
             // Said once, first, on stderr (state commands print JSON on stdout).
             store.logNote().ifPresent(note -> io.err.println(io.paintErr("note:", "33") + " " + note));
-            String app = t.app != null ? t.app : onlyApp(store, t.store);
-            String stage = t.stage != null ? t.stage : io.env("STAGE") != null ? io.env("STAGE") : io.env("ALCHEMY_STAGE");
-            TreeSet<String> stages = stages(store, app);
-            if (stage == null) {
-                if (stages.size() != 1) {
-                    throw CliException.usage(stages.isEmpty() ? "app \"" + app + "\" has no stages in " + t.store
-                                    : "app \"" + app + "\" has several stages (" + String.join(", ", stages) + "): choose one",
-                            "--stage NAME selects the stage");
+            TreeSet<String> apps = apps(store);
+            String app = t.app != null ? t.app : onlyApp(apps, store, t.store);
+            if (t.app != null && mustExist && !apps.contains(app)) {
+                throw apps.isEmpty() ? noState(store, t.store)
+                        : CliException.usage("no app \"" + app + "\" (apps: " + String.join(", ", apps) + ")",
+                                "--app NAME selects the app; --store names the store (" + t.store + " here)");
+            }
+            String stage = t.stage != null ? t.stage : Alchemy.defaultStage(io.env);
+            if (mustExist) {
+                TreeSet<String> stages = stages(store, app);
+                if (!stages.contains(stage)) {
+                    throw CliException.usage("no stage \"" + stage + "\" of app \"" + app + "\" in " + t.store
+                            + (stages.isEmpty() ? " (the app has no stages)" : " (stages: " + String.join(", ", stages) + ")"),
+                            t.stage != null ? "check --app, --stage and --store"
+                                    : "--stage NAME selects the stage (default: " + String.join(", ", Alchemy.STAGE_VARIABLES)
+                                    + ", then dev)");
                 }
-                stage = stages.first();
-            } else if (mustExist && !stages.contains(stage)) {
-                throw CliException.usage("no stage \"" + stage + "\" of app \"" + app + "\" in " + t.store
-                        + (stages.isEmpty() ? " (the app has no stages)" : " (stages: " + String.join(", ", stages) + ")"),
-                        "check --app, --stage and --store");
             }
             List<String> chain = new ArrayList<>(List.of(app, stage));
             if (t.scope != null && !t.scope.isEmpty()) {
@@ -75,24 +78,43 @@ final class StageRef implements AutoCloseable {
         }
     }
 
-    private static String onlyApp(StateStore store, String uri) {
+    private static TreeSet<String> apps(StateStore store) {
         TreeSet<String> apps = new TreeSet<>();
         for (String name : store.listScopes(List.of())) {
             if (!name.startsWith(".")) {
                 apps.add(name);
             }
         }
+        return apps;
+    }
+
+    private static String onlyApp(TreeSet<String> apps, StateStore store, String uri) {
         if (apps.size() == 1) {
             return apps.first();
         }
-        throw CliException.usage(apps.isEmpty() ? "no state in " + uri + where(store)
-                        : "the store " + uri + " holds several apps (" + String.join(", ", apps) + "): choose one",
-                apps.isEmpty() ? "--store names the store (default fs:.alchemy, in the working directory)"
-                        : "--app NAME selects the app");
+        throw apps.isEmpty() ? noState(store, uri)
+                : CliException.usage("the store " + uri + " holds several apps (" + String.join(", ", apps) + "): choose one",
+                        "--app NAME selects the app");
     }
 
-    private static String where(StateStore store) {
-        return " (" + store + ")";
+    private static CliException noState(StateStore store, String uri) {
+        return CliException.usage("no state in " + uri + " (" + where(store, uri) + ")",
+                "--store names the store (default fs:.alchemy, in the working directory)");
+    }
+
+    /** Where the store is: the absolute folder of an {@code fs:} URI, else the store's own description. */
+    static String where(StateStore store, String uri) {
+        if (uri.startsWith("fs:")) {
+            try {
+                java.net.URI u = new java.net.URI(uri);
+                String dir = u.isOpaque() ? u.getSchemeSpecificPart() : u.getPath();
+                return java.nio.file.Path.of(dir == null || dir.isEmpty() ? ".alchemy" : dir).toAbsolutePath().normalize()
+                        .toString();
+            } catch (java.net.URISyntaxException | java.nio.file.InvalidPathException e) {
+                // fall through to the store's description
+            }
+        }
+        return store.toString();
     }
 
     /** Stages with records, a stage record, or an event log. */
