@@ -26,11 +26,11 @@ import java.util.concurrent.Callable;
         description = "Deploy, redeploy, change and destroy a small stack of files, then show the stage's history.",
         footerHeading = "%nExamples:%n",
         footer = {
-                "  ./alchemy demo                  in a new temporary folder",
+                "  ./alchemy demo                  in a new temporary folder, deleted at the end",
                 "  ./alchemy demo --dir /tmp/demo  keep it (state in /tmp/demo/.alchemy)",
                 "  NO_COLOR=1 ./alchemy demo       without colours"})
 final class DemoCommand implements Callable<Integer> {
-    @Option(names = "--dir", paramLabel = "DIR", description = "Scratch folder (default: a new temporary folder).")
+    @Option(names = "--dir", paramLabel = "DIR", description = "Scratch folder, kept (default: a new temporary folder, deleted at the end).")
     Path dir;
 
     private Io io;
@@ -44,15 +44,34 @@ final class DemoCommand implements Callable<Integer> {
         Path site = work.resolve("site");
         Path state = work.resolve(".alchemy");
         out.println("alchemy demo: files in " + site + ", state in " + state);
-
-        step("1. deploy", state, Phase.UP, app -> stack(app, site, "<p>v1</p>", true));
-        step("2. redeploy, nothing changed", state, Phase.UP, app -> stack(app, site, "<p>v1</p>", true));
-        step("3. change 'about', drop the 'config' scope", state, Phase.UP, app -> stack(app, site, "<p>v2</p>", false));
-        step("4. destroy", state, Phase.DESTROY, app -> { });
-        history(state);
-        out.println(io.paint("done", "1") + ": stage demo/dev destroyed; " + (java.nio.file.Files.exists(site)
-                ? site + " is still there" : "its files are gone"));
+        try {
+            step("1. deploy", state, Phase.UP, app -> stack(app, site, "<p>v1</p>", true));
+            step("2. redeploy, nothing changed", state, Phase.UP, app -> stack(app, site, "<p>v1</p>", true));
+            step("3. change 'about', drop the 'config' scope", state, Phase.UP, app -> stack(app, site, "<p>v2</p>", false));
+            step("4. destroy", state, Phase.DESTROY, app -> { });
+            history(state);
+        } finally {
+            if (dir == null) {
+                deleteTree(work);
+            }
+        }
+        String files = java.nio.file.Files.exists(site) ? site + " is still there" : "its files are gone";
+        out.println(io.paint("done", "1") + ": stage demo/dev destroyed; " + files + "; " + (dir == null
+                ? "the scratch folder " + work + " is deleted (--dir DIR keeps it)"
+                : "its history is kept in " + state));
         return 0;
+    }
+
+    /** Deletes the demo's own scratch folder (never one given with --dir). */
+    private static void deleteTree(Path root) throws IOException {
+        if (!java.nio.file.Files.exists(root)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> walk = java.nio.file.Files.walk(root)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.deleteIfExists(p);
+            }
+        }
     }
 
     /** The demo's program: a folder, two pages and, optionally, a scope holding robots.txt. */
