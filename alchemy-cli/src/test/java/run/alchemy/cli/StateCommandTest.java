@@ -283,7 +283,7 @@ class StateCommandTest {
         JsonNode events = ok(state("history", "readme", "--json")).json();
         List<String> types = new ArrayList<>();
         events.forEach(e -> types.add(e.get("type").asText()));
-        assertEquals(List.of("creating", "creating", "created", "updating", "updated"), types);
+        assertEquals(List.of("declared", "creating", "created", "updating", "updated"), types);
         assertEquals("my-app/dev", events.get(0).get("scope").asText());
         assertEquals("fs::File", events.get(0).get("kind").asText());
         JsonNode api = ok(state("history", "api", "--json")).json();
