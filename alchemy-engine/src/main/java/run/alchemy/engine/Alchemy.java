@@ -38,7 +38,7 @@ import java.util.function.Function;
  *
  * <pre>{@code
  * try (Alchemy app = Alchemy.app("my-app").stage("dev").open()) {
- *     FileOutput f = app.apply("config", Files.FILE, new FileProps("out/a.txt", "hello"));
+ *     FileOutput f = app.apply("config", FsResources.FILE, new FileProps("out/a.txt", "hello"));
  * } // close() finalizes: resources no longer declared are deleted
  * }</pre>
  *
