@@ -334,6 +334,16 @@ class DeployCommandTest {
     }
 
     @Test
+    void theSummaryNamesTheStoreWithoutCredentials() {
+        assertEquals("fs:.alchemy", Stores.describe("fs:.alchemy"));
+        assertEquals("s3://my-state/web/?region=eu-west-1", Stores.describe("s3://my-state/web/?region=eu-west-1"));
+        assertEquals("do+https://host.example/x?token=***&prefix=p&secretKey=***",
+                Stores.describe("do+https://me:s3cret@host.example/x?token=abc&prefix=p&secretKey=k2"));
+        Cli.Result r = deploy(save(site("x", false), "s.json"));
+        assertEquals(store, r.json().get("store").asText());
+    }
+
+    @Test
     void theApiDeployAndStatePickTheSameDefaultStage() {
         List<Map<String, String>> envs = List.of(Map.of("STAGE", "s", "ALCHEMY_STAGE", "a", "USER", "u"),
                 Map.of("ALCHEMY_STAGE", "a", "USER", "u", "USERNAME", "w"), Map.of("USER", "u", "USERNAME", "w"),
