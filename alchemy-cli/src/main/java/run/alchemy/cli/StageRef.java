@@ -44,18 +44,22 @@ final class StageRef implements AutoCloseable {
         try {
             // Said once, first, on stderr (state commands print JSON on stdout).
             store.logNote().ifPresent(note -> io.err.println(io.paintErr("note:", "33") + " " + note));
-            TreeSet<String> apps = apps(store);
-            String app = t.app != null ? t.app : onlyApp(apps, store, t.store);
-            if (t.app != null && mustExist && !apps.contains(app)) {
-                throw apps.isEmpty() ? noState(store, t.store)
-                        : CliException.usage("no app \"" + app + "\" (apps: " + String.join(", ", apps) + ")",
-                                "--app NAME selects the app; --store names the store (" + t.store + " here)");
-            }
+            String app = t.app != null ? t.app : onlyApp(apps(store), store, t.store);
             String stage = t.stage != null ? t.stage : Alchemy.defaultStage(io.env);
             if (mustExist) {
                 TreeSet<String> stages = stages(store, app);
+                if (stages.isEmpty() && t.app != null) {
+                    // no such app? (a store that cannot list its apps, as a Durable Object's, says nothing here)
+                    Optional<TreeSet<String>> apps = listableApps(store);
+                    if (apps.isPresent() && !apps.get().contains(app)) {
+                        throw apps.get().isEmpty() ? noState(store, t.store)
+                                : CliException.usage("no app \"" + app + "\" (apps: " + String.join(", ", apps.get()) + ")",
+                                        "--app NAME selects the app; --store names the store ("
+                                                + Stores.describe(t.store) + " here)");
+                    }
+                }
                 if (!stages.contains(stage)) {
-                    throw CliException.usage("no stage \"" + stage + "\" of app \"" + app + "\" in " + t.store
+                    throw CliException.usage("no stage \"" + stage + "\" of app \"" + app + "\" in " + Stores.describe(t.store)
                             + (stages.isEmpty() ? " (the app has no stages)" : " (stages: " + String.join(", ", stages) + ")"),
                             t.stage != null ? "check --app, --stage and --store"
                                     : "--stage NAME selects the stage (default: " + String.join(", ", Alchemy.STAGE_VARIABLES)
@@ -88,17 +92,25 @@ final class StageRef implements AutoCloseable {
         return apps;
     }
 
+    private static Optional<TreeSet<String>> listableApps(StateStore store) {
+        try {
+            return Optional.of(apps(store));
+        } catch (run.alchemy.api.InvalidIdException | UnsupportedOperationException e) {
+            return Optional.empty();
+        }
+    }
+
     private static String onlyApp(TreeSet<String> apps, StateStore store, String uri) {
         if (apps.size() == 1) {
             return apps.first();
         }
         throw apps.isEmpty() ? noState(store, uri)
-                : CliException.usage("the store " + uri + " holds several apps (" + String.join(", ", apps) + "): choose one",
+                : CliException.usage("the store " + Stores.describe(uri) + " holds several apps (" + String.join(", ", apps) + "): choose one",
                         "--app NAME selects the app");
     }
 
     private static CliException noState(StateStore store, String uri) {
-        return CliException.usage("no state in " + uri + " (" + where(store, uri) + ")",
+        return CliException.usage("no state in " + Stores.describe(uri) + " (" + where(store, uri) + ")",
                 "--store names the store (default fs:.alchemy, in the working directory)");
     }
 
