@@ -25,7 +25,12 @@ die() {
   exit 1
 }
 
-command -v node >/dev/null 2>&1 || die "node not found on PATH (Node >= 20 required)"
+if ! command -v node >/dev/null 2>&1; then
+  # A build without Node builds and tests everything else; .ci/run sets ALCHEMY_REQUIRE_NODE=1.
+  [ "${ALCHEMY_REQUIRE_NODE:-}" != "1" ] || die "node not found on PATH (Node >= 20 required; ALCHEMY_REQUIRE_NODE=1)"
+  echo "install.sh: SKIPPED: node is not on PATH, so nothing is installed and the Durable Object worker tests (they run the worker in workerd) are skipped; install Node.js >= 20 to run them (.ci/run requires it)" >&2
+  exit 0
+fi
 command -v npm >/dev/null 2>&1 || die "npm not found on PATH"
 node_major=$(node -p 'process.versions.node.split(".")[0]') || die "cannot run node"
 [ "$node_major" -ge 20 ] || die "Node >= 20 required (found $(node --version))"

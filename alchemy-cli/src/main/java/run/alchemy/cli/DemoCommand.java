@@ -7,11 +7,12 @@ import run.alchemy.api.Phase;
 import run.alchemy.engine.Alchemy;
 import run.alchemy.engine.History;
 import run.alchemy.providers.fs.FileProps;
-import run.alchemy.providers.fs.Files;
+import run.alchemy.providers.fs.FsResources;
 import run.alchemy.providers.fs.FolderProps;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -26,11 +27,11 @@ import java.util.concurrent.Callable;
         description = "Deploy, redeploy, change and destroy a small stack of files, then show the stage's history.",
         footerHeading = "%nExamples:%n",
         footer = {
-                "  ./alchemy demo                  in a new temporary folder",
+                "  ./alchemy demo                  in a new temporary folder, deleted at the end",
                 "  ./alchemy demo --dir /tmp/demo  keep it (state in /tmp/demo/.alchemy)",
                 "  NO_COLOR=1 ./alchemy demo       without colours"})
 final class DemoCommand implements Callable<Integer> {
-    @Option(names = "--dir", paramLabel = "DIR", description = "Scratch folder (default: a new temporary folder).")
+    @Option(names = "--dir", paramLabel = "DIR", description = "Scratch folder, kept (default: a new temporary folder, deleted at the end).")
     Path dir;
 
     private Io io;
@@ -40,28 +41,47 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         io = Io.current();
         out = io.out;
-        Path work = (dir != null ? dir : java.nio.file.Files.createTempDirectory("alchemy-demo")).toAbsolutePath();
+        Path work = (dir != null ? dir : Files.createTempDirectory("alchemy-demo")).toAbsolutePath();
         Path site = work.resolve("site");
         Path state = work.resolve(".alchemy");
         out.println("alchemy demo: files in " + site + ", state in " + state);
-
-        step("1. deploy", state, Phase.UP, app -> stack(app, site, "<p>v1</p>", true));
-        step("2. redeploy, nothing changed", state, Phase.UP, app -> stack(app, site, "<p>v1</p>", true));
-        step("3. change 'about', drop the 'config' scope", state, Phase.UP, app -> stack(app, site, "<p>v2</p>", false));
-        step("4. destroy", state, Phase.DESTROY, app -> { });
-        history(state);
-        out.println(io.paint("done", "1") + ": stage demo/dev destroyed; " + (java.nio.file.Files.exists(site)
-                ? site + " is still there" : "its files are gone"));
+        try {
+            step("1. deploy", state, Phase.UP, app -> stack(app, site, "<p>v1</p>", true));
+            step("2. redeploy, nothing changed", state, Phase.UP, app -> stack(app, site, "<p>v1</p>", true));
+            step("3. change 'about', drop the 'config' scope", state, Phase.UP, app -> stack(app, site, "<p>v2</p>", false));
+            step("4. destroy", state, Phase.DESTROY, app -> { });
+            history(state);
+        } finally {
+            if (dir == null) {
+                deleteTree(work);
+            }
+        }
+        String files = Files.exists(site) ? site + " is still there" : "its files are gone";
+        out.println(io.paint("done", "1") + ": stage demo/dev destroyed; " + files + "; " + (dir == null
+                ? "the scratch folder " + work + " is deleted (--dir DIR keeps it)"
+                : "its history is kept in " + state));
         return 0;
+    }
+
+    /** Deletes the demo's own scratch folder (never one given with --dir). */
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> walk = Files.walk(root)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 
     /** The demo's program: a folder, two pages and, optionally, a scope holding robots.txt. */
     private static void stack(Alchemy app, Path site, String about, boolean withConfig) {
-        app.apply("site", Files.FOLDER, new FolderProps(site.toString(), null, true));
-        app.apply("index", Files.FILE, new FileProps(site.resolve("index.html").toString(), "<h1>Hello</h1>"));
-        app.apply("about", Files.FILE, new FileProps(site.resolve("about.html").toString(), about));
+        app.apply("site", FsResources.FOLDER, new FolderProps(site.toString(), null, true));
+        app.apply("index", FsResources.FILE, new FileProps(site.resolve("index.html").toString(), "<h1>Hello</h1>"));
+        app.apply("about", FsResources.FILE, new FileProps(site.resolve("about.html").toString(), about));
         if (withConfig) {
-            app.scope("config", s -> s.apply("robots", Files.FILE,
+            app.scope("config", s -> s.apply("robots", FsResources.FILE,
                     new FileProps(site.resolve("robots.txt").toString(), "User-agent: *")));
         }
     }
@@ -79,7 +99,7 @@ final class DemoCommand implements Callable<Integer> {
     private static Alchemy.Builder builder(Path state) {
         return Alchemy.app("demo").stage("dev").program("alchemy demo")
                 .stateStore("fs:" + state.toUri().getRawPath()) // by URI: the command knows no store class; escaped, for folders with spaces
-                .provider(Files.FILE).provider(Files.FOLDER);
+                .provider(FsResources.FILE).provider(FsResources.FOLDER);
     }
 
     /** The runs the event log recorded; the no-op redeploy wrote nothing, so it has none. */

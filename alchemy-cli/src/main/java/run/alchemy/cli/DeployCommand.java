@@ -8,6 +8,7 @@ import run.alchemy.api.Action;
 import run.alchemy.api.Outcome;
 import run.alchemy.api.Phase;
 import run.alchemy.api.ResourceProvider;
+import run.alchemy.api.SecretException;
 import run.alchemy.api.Scope;
 import run.alchemy.api.spi.StateStore;
 import run.alchemy.engine.Alchemy;
@@ -46,7 +47,7 @@ import java.util.concurrent.Callable;
                         + " output is its props). Paths are relative to the working directory. {\"@secretEnv\": \"NAME\"}"
                         + " is a secret read from the environment variable NAME and stored encrypted with the password;"
                         + " secrets are never written in the file. \"app\" and \"stage\" are optional: --app and"
-                        + " --stage win; the stage defaults to STAGE, ALCHEMY_STAGE, USER, then dev.",
+                        + " --stage win; the stage defaults to STAGE, ALCHEMY_STAGE, USER, USERNAME, then dev.",
                 ""},
         footerHeading = "%nExamples:%n",
         footer = {
@@ -79,7 +80,7 @@ final class DeployCommand implements Callable<Integer> {
     String app;
 
     @Option(names = "--stage", paramLabel = "NAME", description = "The stage (default: \"stage\" in the file, then"
-            + " STAGE, ALCHEMY_STAGE, USER, dev).")
+            + " STAGE, ALCHEMY_STAGE, USER, USERNAME, dev).")
     String stage;
 
     @Option(names = "--store", paramLabel = "URI", defaultValue = Stores.DEFAULT,
@@ -119,7 +120,7 @@ final class DeployCommand implements Callable<Integer> {
             throw CliException.usage("no app: give \"app\" in the stack file or --app NAME",
                     "state lives in <store>/<app>/<stage>; 'alchemy deploy --help' shows the shape of a stack file");
         }
-        String stageName = stage != null ? stage : stack != null && stack.stage != null ? stack.stage : defaultStage();
+        String stageName = stage != null ? stage : stack != null && stack.stage != null ? stack.stage : Alchemy.defaultStage(io.env);
         String password = io.env(passwordEnv);
         if (password == null && !"ALCHEMY_PASSWORD".equals(passwordEnv)) {
             throw CliException.usage("environment variable " + passwordEnv + " (--password-env) is not set", null);
@@ -156,11 +157,24 @@ final class DeployCommand implements Callable<Integer> {
                     (json ? "note: " : io.paint("note:", "33") + " ") + note));
             builder.stateStore(opened);
             Stack s = stack;
-            builder.run(a -> {
-                if (p != Phase.DESTROY) {
-                    declare(a, s.root);
+            try {
+                builder.run(a -> {
+                    if (p != Phase.DESTROY) {
+                        declare(a, s.root);
+                    }
+                });
+            } catch (SecretException e) {
+                if (password != null) {
+                    throw e;
                 }
-            });
+                // A stored secret had to be decrypted (or encrypted) and there is no password: the same
+                // usage error as a secret in the file without one. Records without secrets never ask.
+                String what = String.valueOf(e.getMessage());
+                int colon = what.indexOf(": cannot ");
+                throw CliException.usage("no password in " + passwordEnv + ", and secrets are stored encrypted: "
+                                + appName + "/" + stageName + " holds one (" + (colon > 0 ? what.substring(0, colon) : what) + ")",
+                        "set " + passwordEnv + ", or name another variable with --password-env NAME", e);
+            }
         }
 
         Map<Action, Integer> counts = new EnumMap<>(Action.class);
@@ -168,7 +182,7 @@ final class DeployCommand implements Callable<Integer> {
             counts.merge(o.action(), 1, Integer::sum);
         }
         String took = String.format("%.1f s", (System.nanoTime() - startedAt) / 1e9);
-        String where = appName + "/" + stageName;
+        String where = appName + "/" + stageName + " in " + Stores.describe(store);
         String summary = switch (p) {
             case UP -> "deployed " + where + ": " + n(counts, Action.CREATED) + " created, " + n(counts, Action.UPDATED)
                     + " updated, " + n(counts, Action.REPLACED) + " replaced, " + n(counts, Action.SKIPPED) + " skipped, "
@@ -180,6 +194,7 @@ final class DeployCommand implements Callable<Integer> {
             ObjectNode o = Json.object();
             o.put("app", appName);
             o.put("stage", stageName);
+            o.put("store", Stores.describe(store));
             o.put("phase", phase.name());
             for (Action a : List.of(Action.CREATED, Action.UPDATED, Action.REPLACED, Action.SKIPPED, Action.DELETED)) {
                 o.put(a.name().toLowerCase(Locale.ROOT), n(counts, a));
@@ -205,15 +220,6 @@ final class DeployCommand implements Callable<Integer> {
 
     private static int n(Map<Action, Integer> counts, Action a) {
         return counts.getOrDefault(a, 0);
-    }
-
-    private String defaultStage() {
-        for (String name : List.of("STAGE", "ALCHEMY_STAGE", "USER", "USERNAME")) {
-            if (io.env(name) != null) {
-                return io.env(name);
-            }
-        }
-        return "dev";
     }
 
     private static void declare(Scope scope, Stack.ScopeDef def) {

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import run.alchemy.api.ResourceProvider;
 import run.alchemy.api.Secret;
 import run.alchemy.providers.fs.FileProps;
-import run.alchemy.providers.fs.Files;
+import run.alchemy.providers.fs.FsResources;
 import run.alchemy.providers.fs.FolderProps;
 import run.alchemy.providers.core.Values;
 
@@ -31,8 +31,8 @@ final class Stack {
     static final Map<String, ResourceProvider<?, ?>> KINDS = new LinkedHashMap<>();
 
     static {
-        KINDS.put(Files.FILE.kind(), Files.FILE);
-        KINDS.put(Files.FOLDER.kind(), Files.FOLDER);
+        KINDS.put(FsResources.FILE.kind(), FsResources.FILE);
+        KINDS.put(FsResources.FOLDER.kind(), FsResources.FOLDER);
         KINDS.put(Values.KIND, Values.VALUE);
     }
 

@@ -44,20 +44,27 @@ final class StageRef implements AutoCloseable {
         try {
             // Said once, first, on stderr (state commands print JSON on stdout).
             store.logNote().ifPresent(note -> io.err.println(io.paintErr("note:", "33") + " " + note));
-            String app = t.app != null ? t.app : onlyApp(store, t.store);
-            String stage = t.stage != null ? t.stage : io.env("STAGE") != null ? io.env("STAGE") : io.env("ALCHEMY_STAGE");
-            TreeSet<String> stages = stages(store, app);
-            if (stage == null) {
-                if (stages.size() != 1) {
-                    throw CliException.usage(stages.isEmpty() ? "app \"" + app + "\" has no stages in " + t.store
-                                    : "app \"" + app + "\" has several stages (" + String.join(", ", stages) + "): choose one",
-                            "--stage NAME selects the stage");
+            String app = t.app != null ? t.app : onlyApp(apps(store), store, t.store);
+            String stage = t.stage != null ? t.stage : Alchemy.defaultStage(io.env);
+            if (mustExist) {
+                TreeSet<String> stages = stages(store, app);
+                if (stages.isEmpty() && t.app != null) {
+                    // no such app? (a store that cannot list its apps, as a Durable Object's, says nothing here)
+                    Optional<TreeSet<String>> apps = listableApps(store);
+                    if (apps.isPresent() && !apps.get().contains(app)) {
+                        throw apps.get().isEmpty() ? noState(store, t.store)
+                                : CliException.usage("no app \"" + app + "\" (apps: " + String.join(", ", apps.get()) + ")",
+                                        "--app NAME selects the app; --store names the store ("
+                                                + Stores.describe(t.store) + " here)");
+                    }
                 }
-                stage = stages.first();
-            } else if (mustExist && !stages.contains(stage)) {
-                throw CliException.usage("no stage \"" + stage + "\" of app \"" + app + "\" in " + t.store
-                        + (stages.isEmpty() ? " (the app has no stages)" : " (stages: " + String.join(", ", stages) + ")"),
-                        "check --app, --stage and --store");
+                if (!stages.contains(stage)) {
+                    throw CliException.usage("no stage \"" + stage + "\" of app \"" + app + "\" in " + Stores.describe(t.store)
+                            + (stages.isEmpty() ? " (the app has no stages)" : " (stages: " + String.join(", ", stages) + ")"),
+                            t.stage != null ? "check --app, --stage and --store"
+                                    : "--stage NAME selects the stage (default: " + String.join(", ", Alchemy.STAGE_VARIABLES)
+                                    + ", then dev)");
+                }
             }
             List<String> chain = new ArrayList<>(List.of(app, stage));
             if (t.scope != null && !t.scope.isEmpty()) {
@@ -75,24 +82,51 @@ final class StageRef implements AutoCloseable {
         }
     }
 
-    private static String onlyApp(StateStore store, String uri) {
+    private static TreeSet<String> apps(StateStore store) {
         TreeSet<String> apps = new TreeSet<>();
         for (String name : store.listScopes(List.of())) {
             if (!name.startsWith(".")) {
                 apps.add(name);
             }
         }
+        return apps;
+    }
+
+    private static Optional<TreeSet<String>> listableApps(StateStore store) {
+        try {
+            return Optional.of(apps(store));
+        } catch (run.alchemy.api.InvalidIdException | UnsupportedOperationException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String onlyApp(TreeSet<String> apps, StateStore store, String uri) {
         if (apps.size() == 1) {
             return apps.first();
         }
-        throw CliException.usage(apps.isEmpty() ? "no state in " + uri + where(store)
-                        : "the store " + uri + " holds several apps (" + String.join(", ", apps) + "): choose one",
-                apps.isEmpty() ? "--store names the store (default fs:.alchemy, in the working directory)"
-                        : "--app NAME selects the app");
+        throw apps.isEmpty() ? noState(store, uri)
+                : CliException.usage("the store " + Stores.describe(uri) + " holds several apps (" + String.join(", ", apps) + "): choose one",
+                        "--app NAME selects the app");
     }
 
-    private static String where(StateStore store) {
-        return " (" + store + ")";
+    private static CliException noState(StateStore store, String uri) {
+        return CliException.usage("no state in " + Stores.describe(uri) + " (" + where(store, uri) + ")",
+                "--store names the store (default fs:.alchemy, in the working directory)");
+    }
+
+    /** Where the store is: the absolute folder of an {@code fs:} URI, else the store's own description. */
+    static String where(StateStore store, String uri) {
+        if (uri.startsWith("fs:")) {
+            try {
+                java.net.URI u = new java.net.URI(uri);
+                String dir = u.isOpaque() ? u.getSchemeSpecificPart() : u.getPath();
+                return java.nio.file.Path.of(dir == null || dir.isEmpty() ? ".alchemy" : dir).toAbsolutePath().normalize()
+                        .toString();
+            } catch (java.net.URISyntaxException | java.nio.file.InvalidPathException e) {
+                // fall through to the store's description
+            }
+        }
+        return store.toString();
     }
 
     /** Stages with records, a stage record, or an event log. */

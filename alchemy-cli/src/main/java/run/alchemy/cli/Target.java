@@ -12,10 +12,10 @@ final class Target {
     String app;
 
     @Option(names = "--stage", paramLabel = "NAME",
-            description = "The stage (default: STAGE, ALCHEMY_STAGE, or the app's only stage).")
+            description = "The stage (default, as for deploy: STAGE, ALCHEMY_STAGE, USER, USERNAME, then dev).")
     String stage;
 
     @Option(names = "--scope", paramLabel = "A/B", description = "A scope inside the stage, e.g. child/grandchild"
-            + " (default: the whole stage); list, show, export, import, history, diff and replay keep to it.")
+            + " (default: the whole stage); list, show, export, import, history, runs, diff and replay keep to it.")
     String scope;
 }

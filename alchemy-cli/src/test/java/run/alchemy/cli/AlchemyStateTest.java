@@ -49,6 +49,10 @@ class AlchemyStateTest {
         List<String> all = new ArrayList<>(List.of("state"));
         all.addAll(List.of(args));
         all.addAll(List.of("--store", v.store()));
+        if (!all.contains("--stage")) {
+            // Alchemy wrote the vector as stage "shared": the same default rule as a deploy's would not pick it
+            all.addAll(List.of("--stage", v.stage()));
+        }
         return Cli.run(env, all.toArray(String[]::new));
     }
 

@@ -58,5 +58,31 @@ class DemoCommandTest {
         assertTrue(lines.get(lines.size() - 1).startsWith("done: stage demo/dev destroyed"), lines.get(lines.size() - 1));
         assertFalse(Files.exists(dir.resolve("site")), "destroy removed the files");
         assertFalse(Files.exists(dir.resolve(".alchemy/demo/dev")), "destroy removed the stage");
+        assertTrue(Files.isDirectory(dir.resolve(".alchemy")), "--dir keeps the state (its log): " + out);
+        assertTrue(lines.get(lines.size() - 1).endsWith("its history is kept in " + dir.toAbsolutePath().resolve(".alchemy")),
+                lines.get(lines.size() - 1));
+    }
+
+    @Test
+    void withoutDirTheScratchFolderIsDeletedAtTheEnd() {
+        PrintStream original = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        int code;
+        try {
+            System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            code = Main.run("demo", "--no-color");
+        } finally {
+            System.setOut(original);
+        }
+        String out = captured.toString(StandardCharsets.UTF_8);
+        assertEquals(0, code, out);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("alchemy demo: files in (.+), state in (.+)").matcher(out);
+        assertTrue(m.find(), out);
+        Path work = Path.of(m.group(2)).getParent();
+        assertTrue(work.getFileName().toString().startsWith("alchemy-demo"), work.toString());
+        assertFalse(Files.exists(work), "the scratch folder is gone: " + work);
+        List<String> lines = out.lines().map(String::strip).toList();
+        assertEquals("done: stage demo/dev destroyed; its files are gone; the scratch folder " + work
+                + " is deleted (--dir DIR keeps it)", lines.get(lines.size() - 1));
     }
 }

@@ -122,7 +122,7 @@ class DeployCommandTest {
                 "my-app/dev/api", "created alchemy::Value", "my-app/dev/child/note", "created fs::File"), actions(report));
         assertEquals("hello", Cli.read(dir.resolve("site/README.md")));
         assertEquals("n", Cli.read(dir.resolve("site/note.txt")));
-        assertTrue(first.err().contains("deployed my-app/dev: 4 created"), first.err());
+        assertTrue(first.err().contains("deployed my-app/dev in " + store + ": 4 created"), first.err());
 
         Cli.Result again = deploy(v1);
         assertEquals(0, again.code(), again.toString());
@@ -145,7 +145,7 @@ class DeployCommandTest {
         List<String> lines = Cli.lines(destroyed.out());
         assertTrue(lines.contains("[deleted]  my-app/dev/readme (fs::File)"), destroyed.out());
         assertTrue(lines.contains("[deleted]  my-app/dev/child/note (fs::File)"), destroyed.out());
-        assertTrue(lines.get(lines.size() - 1).startsWith("destroyed my-app/dev: "), destroyed.out());
+        assertTrue(lines.get(lines.size() - 1).startsWith("destroyed my-app/dev in " + store + ": "), destroyed.out());
         assertFalse(Files.exists(dir.resolve("site")), "the folder is gone");
         assertFalse(Files.exists(state.resolve("my-app/dev")), "the stage is gone");
     }
@@ -158,7 +158,7 @@ class DeployCommandTest {
         assertEquals(List.of("[created]  my-app/dev/site (fs::Folder)", "[created]  my-app/dev/readme (fs::File)",
                 "[created]  my-app/dev/api (alchemy::Value)", "[created]  my-app/dev/child/note (fs::File)"),
                 lines.subList(0, 4));
-        assertTrue(lines.get(4).matches("deployed my-app/dev: 4 created, 0 updated, 0 replaced, 0 skipped, 0 deleted"
+        assertTrue(lines.get(4).matches("deployed my-app/dev in " + java.util.regex.Pattern.quote(store) + ": 4 created, 0 updated, 0 replaced, 0 skipped, 0 deleted"
                 + " in [0-9.]+ s"), lines.get(4));
         assertFalse(r.out().contains("\u001b") || r.err().contains("\u001b"), "no escape codes off a terminal");
     }
@@ -227,6 +227,24 @@ class DeployCommandTest {
         assertEquals(2, notForFiles.code(), notForFiles.toString());
         assertTrue(notForFiles.err().contains("$.resources[0].props.content: only alchemy::Value props can hold secrets"),
                 notForFiles.err());
+    }
+
+    @Test
+    void aDestroyNeedsThePasswordOnlyWhenARecordHoldsASecret() {
+        ObjectNode plain = stack("plain", "dev");
+        resource((ArrayNode) plain.get("resources"), "v", "alchemy::Value").put("a", 1);
+        file((ArrayNode) plain.get("resources"), "f", "plain.txt", "x");
+        assertEquals(0, deploy(save(plain, "plain.json")).code());
+        Cli.Result noSecret = Cli.run(Map.of(), "deploy", "--app", "plain", "--phase", "destroy", "--store", store);
+        assertEquals(0, noSecret.code(), "nothing to decrypt, so no password is asked for: " + noSecret);
+        assertFalse(Files.exists(dir.resolve("plain.txt")));
+
+        assertEquals(0, deploy(save(site("x", true), "s.json")).code());
+        Cli.Result noPassword = Cli.run(Map.of(), "deploy", "--app", "my-app", "--phase", "destroy", "--store", store);
+        assertEquals(2, noPassword.code(), "as for deploy, a missing password is a usage error: " + noPassword);
+        assertTrue(noPassword.err().contains("no password in ALCHEMY_PASSWORD"), noPassword.err());
+        Cli.Result destroyed = cli.run("deploy", "--app", "my-app", "--phase", "destroy", "--store", store);
+        assertEquals(0, destroyed.code(), destroyed.toString());
     }
 
     @Test
@@ -313,6 +331,42 @@ class DeployCommandTest {
         assertEquals(1, missing.code(), missing.toString());
         assertTrue(missing.err().contains("no state for resource my-app/dev/never-deployed"), missing.err());
         assertTrue(missing.err().contains("hint: deploy it first"), missing.err());
+    }
+
+    @Test
+    void theSummaryNamesTheStoreWithoutCredentials() {
+        assertEquals("fs:.alchemy", Stores.describe("fs:.alchemy"));
+        assertEquals("s3://my-state/web/?region=eu-west-1", Stores.describe("s3://my-state/web/?region=eu-west-1"));
+        assertEquals("do+https://host.example/x?token=***&prefix=p&secretKey=***",
+                Stores.describe("do+https://me:s3cret@host.example/x?token=abc&prefix=p&secretKey=k2"));
+        Cli.Result r = deploy(save(site("x", false), "s.json"));
+        assertEquals(store, r.json().get("store").asText());
+    }
+
+    @Test
+    void theApiDeployAndStatePickTheSameDefaultStage() {
+        List<Map<String, String>> envs = List.of(Map.of("STAGE", "s", "ALCHEMY_STAGE", "a", "USER", "u"),
+                Map.of("ALCHEMY_STAGE", "a", "USER", "u", "USERNAME", "w"), Map.of("USER", "u", "USERNAME", "w"),
+                Map.of("USERNAME", "w"), Map.of("STAGE", "", "USER", "u"), Map.of());
+        int n = 0;
+        for (Map<String, String> env : envs) {
+            String where = "fs:" + dir.resolve("stages-" + n++);
+            ObjectNode noStage = stack("app", null);
+            resource((ArrayNode) noStage.get("resources"), "v", "alchemy::Value").put("a", 1);
+            Cli.Result deployed = Cli.run(env, "deploy", "-f", save(noStage, "no-stage.json").toString(), "--store", where,
+                    "--json");
+            assertEquals(0, deployed.code(), deployed.toString());
+            String stage = deployed.json().get("stage").asText();
+            assertEquals(Alchemy.defaultStage(env), stage, env.toString());
+            try (Alchemy a = Alchemy.app("app").environment(env).stateStore(where).phase(Phase.READ).open()) {
+                assertEquals(stage, a.stage(), env.toString());
+            }
+            Cli.Result listed = Cli.run(env, "state", "list", "--store", where);
+            assertEquals(0, listed.code(), listed.toString());
+            assertTrue(listed.out().contains("in app/" + stage), env + ": " + listed);
+            Cli.Result destroyed = Cli.run(env, "deploy", "--app", "app", "--phase", "destroy", "--store", where);
+            assertTrue(destroyed.out().contains("destroyed app/" + stage + " in "), env + ": " + destroyed);
+        }
     }
 
     @Test

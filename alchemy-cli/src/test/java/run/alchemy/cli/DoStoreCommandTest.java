@@ -58,7 +58,7 @@ class DoStoreCommandTest {
 
         Run list = alchemy(ours, "state", "list", "--store", store, "--app", "web", "--stage", "prod");
         assertTrue(list.all().contains("api/key") && list.all().contains("config"), list.all());
-        Run runs = alchemy(ours, "state", "runs", "--store", store, "--app", "web", "--json");
+        Run runs = alchemy(ours, "state", "runs", "--store", store, "--app", "web", "--stage", "prod", "--json");
         JsonNode rows = Json.MAPPER.readTree(runs.stdout());
         assertEquals(1, rows.size(), "one run wrote (the no-op redeploy appended none): " + runs.all());
         assertEquals("succeeded", rows.get(0).path("outcome").asText(), runs.all());

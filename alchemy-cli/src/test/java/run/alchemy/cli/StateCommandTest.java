@@ -267,11 +267,23 @@ class StateCommandTest {
     }
 
     @Test
+    void runsWithAScopeAreTheRunsThatTouchedIt() {
+        // the first deploy created child/note, the second changed nothing in child
+        JsonNode child = ok(state("runs", "--scope", "child", "--json")).json();
+        assertEquals(1, child.size(), child.toString());
+        JsonNode all = ok(state("runs", "--json")).json();
+        assertEquals(all.get(0).get("id"), child.get(0).get("id"));
+        Cli.Result text = ok(state("runs", "--scope", "child"));
+        assertTrue(text.out().contains("1 run that touched my-app/dev/child, of my-app/dev"), text.out());
+        assertEquals(0, ok(state("runs", "--scope", "nothing/here", "--json")).json().size());
+    }
+
+    @Test
     void historyOfTheStageAndOfOneResource() {
         JsonNode events = ok(state("history", "readme", "--json")).json();
         List<String> types = new ArrayList<>();
         events.forEach(e -> types.add(e.get("type").asText()));
-        assertEquals(List.of("creating", "creating", "created", "updating", "updated"), types);
+        assertEquals(List.of("declared", "creating", "created", "updating", "updated"), types);
         assertEquals("my-app/dev", events.get(0).get("scope").asText());
         assertEquals("fs::File", events.get(0).get("kind").asText());
         JsonNode api = ok(state("history", "api", "--json")).json();
@@ -576,18 +588,27 @@ class StateCommandTest {
             assertEquals(2, r.code(), cmd + ": " + r);
             assertTrue(r.err().contains("no stage \"nope\""), cmd + ": " + r.err());
         }
-        Cli.Result app = state("list", "--app", "nope");
+        Cli.Result app = state("list", "--app", "my-ap");
         assertEquals(2, app.code());
+        assertTrue(app.err().startsWith("error: no app \"my-ap\" (apps: my-app)\n"), app.err());
         Cli.Result empty = cli.run("state", "list", "--store", "fs:" + dir.resolve("empty"));
         assertEquals(2, empty.code());
-        assertTrue(empty.err().contains("no state in fs:" + dir.resolve("empty")), empty.err());
+        assertTrue(empty.err().startsWith("error: no state in fs:" + dir.resolve("empty") + " (" + dir.resolve("empty") + ")\n"),
+                empty.err());
         assertFalse(Files.exists(dir.resolve("empty")), "reading creates nothing");
+        Cli.Result relative = cli.run("state", "list", "--app", "my-app", "--store", "fs:target/no-state-here");
+        assertEquals(2, relative.code());
+        assertTrue(relative.err().startsWith("error: no state in fs:target/no-state-here ("
+                + Path.of("target/no-state-here").toAbsolutePath() + ")\n"), relative.err());
 
         ok(cli.run("deploy", "-f", stack("v1", true), "--store", store, "--stage", "qa"));
-        Cli.Result two = state("list");
-        assertEquals(2, two.code());
-        assertTrue(two.err().contains("app \"my-app\" has several stages (dev, qa): choose one"), two.err());
-        assertEquals(0, Cli.run(Map.of("STAGE", "qa"), "state", "list", "--store", store).code());
+        assertTrue(ok(state("list")).out().contains("in my-app/dev"), "the default stage, as deploy's: dev");
+        assertTrue(ok(Cli.run(Map.of("USER", "qa"), "state", "list", "--store", store)).out().contains("in my-app/qa"));
+        Cli.Result alice = Cli.run(Map.of("USER", "alice"), "state", "list", "--store", store);
+        assertEquals(2, alice.code());
+        assertTrue(alice.err().contains("no stage \"alice\" of app \"my-app\" in " + store + " (stages: dev, qa)"), alice.err());
+        assertTrue(alice.err().contains("hint: --stage NAME selects the stage (default: STAGE, ALCHEMY_STAGE, USER, USERNAME, then dev)"),
+                alice.err());
 
         Cli.Result missingArg = state("show");
         assertEquals(2, missingArg.code());

@@ -119,7 +119,7 @@ class TerminalTest {
         assertTrue(seen >= 2, "the bar was drawn more than once: " + r);
         assertEquals(40, last, "the bar reached 40/40: " + r);
         assertTrue(all.contains("\r\u001b[2K"), "the bar is redrawn in place and cleared: " + r);
-        assertTrue(SGR.matcher(all).replaceAll("").contains("deployed big/dev: 40 created"), r.toString());
+        assertTrue(SGR.matcher(all).replaceAll("").contains("deployed big/dev in " + store + ": 40 created"), r.toString());
         assertTrue(all.contains("\u001b[1mdeployed big/dev"), "the summary is bold: " + r);
     }
 
@@ -133,7 +133,7 @@ class TerminalTest {
         List<String> lines = r.out().lines().toList();
         assertEquals(41, lines.size(), r.toString());
         assertEquals("  [created]  big/dev/v0 (alchemy::Value)", lines.get(0));
-        assertTrue(lines.get(40).startsWith("deployed big/dev: 40 created"), lines.get(40));
+        assertTrue(lines.get(40).startsWith("deployed big/dev in " + store + ": 40 created"), lines.get(40));
         assertEquals("", r.err(), "no progress on stderr in a pipe");
 
         Run replay = pipe(Map.of(), "state", "replay", "--at", "10", "--store", store);

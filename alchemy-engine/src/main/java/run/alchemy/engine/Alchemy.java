@@ -38,7 +38,7 @@ import java.util.function.Function;
  *
  * <pre>{@code
  * try (Alchemy app = Alchemy.app("my-app").stage("dev").open()) {
- *     FileOutput f = app.apply("config", Files.FILE, new FileProps("out/a.txt", "hello"));
+ *     FileOutput f = app.apply("config", FsResources.FILE, new FileProps("out/a.txt", "hello"));
  * } // close() finalizes: resources no longer declared are deleted
  * }</pre>
  *
@@ -54,6 +54,27 @@ public final class Alchemy implements Scope, AutoCloseable {
     private Alchemy(Engine engine) {
         this.engine = engine;
         this.stage = engine.stage();
+    }
+
+    /**
+     * The environment variables the default stage is read from, in order: {@code STAGE},
+     * {@code ALCHEMY_STAGE}, {@code USER}, {@code USERNAME}.
+     */
+    public static final List<String> STAGE_VARIABLES = List.of("STAGE", "ALCHEMY_STAGE", "USER", "USERNAME");
+
+    /**
+     * The stage a run works on when none is given: the first of {@link #STAGE_VARIABLES} that is set
+     * and not empty in {@code environment}, else {@code "dev"}. The one rule for the default stage:
+     * {@link Builder#stage} defaults to it, and so do the CLI's {@code deploy} and {@code state} commands.
+     */
+    public static String defaultStage(Map<String, String> environment) {
+        for (String name : STAGE_VARIABLES) {
+            String v = environment.get(name);
+            if (v != null && !v.isEmpty()) {
+                return v;
+            }
+        }
+        return "dev";
     }
 
     /** Starts configuring a run of the app named {@code name}. */
@@ -159,7 +180,7 @@ public final class Alchemy implements Scope, AutoCloseable {
             this.app = Objects.requireNonNull(app, "app");
         }
 
-        /** The stage; default {@code STAGE}, {@code ALCHEMY_STAGE}, {@code USER}, {@code USERNAME}, then {@code dev}. */
+        /** The stage; default {@link Alchemy#defaultStage} of the {@link #environment}: {@code STAGE}, {@code ALCHEMY_STAGE}, {@code USER}, {@code USERNAME}, then {@code dev}. */
         public Builder stage(String stage) {
             this.stage = stage;
             return this;
@@ -465,7 +486,7 @@ public final class Alchemy implements Scope, AutoCloseable {
         }
 
         private String stageName() {
-            return stage != null ? stage : firstSet("STAGE", "ALCHEMY_STAGE", "USER", "USERNAME");
+            return stage != null ? stage : defaultStage(environment);
         }
 
         private String password() {
@@ -476,16 +497,6 @@ public final class Alchemy implements Scope, AutoCloseable {
             Function<Scope, StateStore> factory = storeFactory != null ? storeFactory
                     : scope -> StateStores.open("fs:.alchemy");
             return factory.apply(new StoreScope(app, stageName, phase));
-        }
-
-        private String firstSet(String... names) {
-            for (String name : names) {
-                String v = environment.get(name);
-                if (v != null && !v.isEmpty()) {
-                    return v;
-                }
-            }
-            return "dev";
         }
     }
 

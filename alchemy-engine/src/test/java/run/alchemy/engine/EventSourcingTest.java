@@ -76,7 +76,7 @@ class EventSourcingTest {
             app.apply("a", thing, new Thing.Props("a"));
         }
         try (History h = history(runs)) {
-            assertEquals(List.of("RunStarted", "Creating", "Creating", "Created", "RunFinished"), types(h.events()));
+            assertEquals(List.of("RunStarted", "Declared", "Creating", "Created", "RunFinished"), types(h.events()));
             ResourceEvent created = (ResourceEvent) h.events().get(3);
             assertEquals(runs.read("app/dev/a.json"), created.snapshot(), "events carry the projected bytes");
             RunFinished finished = (RunFinished) h.events().get(4);
@@ -106,7 +106,7 @@ class EventSourcingTest {
         }
         try (History h = history(runs)) {
             List<ResourceEvent> ofA = h.of(new Address(List.of("app", "dev"), "a"));
-            assertEquals(List.of("Creating", "Creating", "Created", "Updating", "Updated", "Deleted"), types(ofA));
+            assertEquals(List.of("Declared", "Creating", "Created", "Updating", "Updated", "Deleted"), types(ofA));
             assertEquals(3, h.runs().size());
             Run last = h.runs().get(2);
             assertEquals(1, last.created());

@@ -565,6 +565,9 @@ class LifecycleTest {
         try (Alchemy app = Alchemy.app("app").environment(Map.of()).stateStore("fs:" + root).open()) {
             assertEquals(List.of("app", "dev"), app.chain());
         }
+        assertEquals("qa", Alchemy.defaultStage(Map.of("STAGE", "", "ALCHEMY_STAGE", "qa", "USER", "me")));
+        assertEquals("win", Alchemy.defaultStage(Map.of("USERNAME", "win")));
+        assertEquals("dev", Alchemy.defaultStage(Map.of("USER", "")));
     }
 
     @Test

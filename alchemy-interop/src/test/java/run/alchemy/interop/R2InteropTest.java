@@ -61,6 +61,7 @@ class R2InteropTest {
 
     /** {@code node r2-deploy.mjs}: the handler calls of the run (creates and updates). */
     private int node(String bucket, String stage, int n, int changed, boolean destroy) throws Exception {
+        NodeRequired.assumeNode("the R2 interop test");
         Path nodeDir = Path.of(System.getProperty("interop.node.dir", "node")).toAbsolutePath();
         List<String> cmd = new ArrayList<>(List.of("node", nodeDir.resolve("r2-deploy.mjs").toString(), APP, stage,
                 Integer.toString(n), work.toString(), "--changed", Integer.toString(changed)));

@@ -41,6 +41,7 @@ final class RealAlchemy {
     }
 
     private RealAlchemy(String password, List<String> storeArgs, Map<String, String> storeEnv) {
+        NodeRequired.assumeNode("this interop test");
         String dir = System.getProperty("interop.node.dir");
         this.nodeDir = (dir != null ? Path.of(dir) : Path.of("node")).toAbsolutePath().normalize();
         this.password = password;

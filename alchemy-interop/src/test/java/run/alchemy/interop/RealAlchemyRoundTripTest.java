@@ -222,7 +222,7 @@ class RealAlchemyRoundTripTest {
                 .stateStore(new FileSystemStateStore(workdir().resolve(".alchemy"))).history()) {
             List<ResourceEvent> readme = h.of(new Address(List.of(APP, STAGE), "readme"));
             List<String> types = readme.stream().map(e -> e.getClass().getSimpleName()).toList();
-            assertEquals(List.of("Creating", "Creating", "Created", "ExternalChange", "Updating", "Updated"), types);
+            assertEquals(List.of("Declared", "Creating", "Created", "ExternalChange", "Updating", "Updated"), types);
             assertTrue(readme.get(3).snapshot().contains("changed by the real Alchemy"));
             assertTrue(h.verify().ok(), h.verify().toString());
         }

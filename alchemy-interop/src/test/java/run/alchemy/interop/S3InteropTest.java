@@ -425,7 +425,7 @@ class S3InteropTest {
         try (History h = history()) {
             List<ResourceEvent> readme = h.of(new Address(List.of(APP, STAGE), "readme"));
             List<String> types = readme.stream().map(e -> e.getClass().getSimpleName()).toList();
-            assertEquals(List.of("Creating", "Creating", "Created", "ExternalChange", "Updating", "Updated"), types);
+            assertEquals(List.of("Declared", "Creating", "Created", "ExternalChange", "Updating", "Updated"), types);
             assertTrue(readme.get(3).snapshot().contains("changed by the real Alchemy"));
         }
         assertLogMatchesBucket();
@@ -468,7 +468,7 @@ class S3InteropTest {
             List<ResourceEvent> api = h.of(new Address(List.of(APP, STAGE), "api"));
             List<String> types = api.stream().map(e -> e.getClass().getSimpleName()
                     + (e.snapshot() == null ? "(gone)" : "")).toList();
-            assertEquals(List.of("Creating", "Creating", "Created", "ExternalChange(gone)", "Creating", "Creating",
+            assertEquals(List.of("Declared", "Creating", "Created", "ExternalChange(gone)", "Declared", "Creating",
                     "Created"), types, "api's history");
         }
         assertLogMatchesBucket();

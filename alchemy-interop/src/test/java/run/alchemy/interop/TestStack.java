@@ -8,7 +8,7 @@ import run.alchemy.api.Action;
 import run.alchemy.api.Scope;
 import run.alchemy.api.Secret;
 import run.alchemy.providers.fs.FileProps;
-import run.alchemy.providers.fs.Files;
+import run.alchemy.providers.fs.FsResources;
 import run.alchemy.providers.fs.FolderProps;
 
 import java.nio.file.Path;
@@ -208,9 +208,9 @@ record TestStack(String app, String stage, List<Res> resources, List<ScopeDef> s
         String chain = String.join("/", scope.chain());
         for (Res r : rs) {
             Object out = switch (r.kind()) {
-                case FILE -> scope.apply(r.id(), Files.FILE,
+                case FILE -> scope.apply(r.id(), FsResources.FILE,
                         new FileProps((String) r.props().get("path"), (String) r.props().get("content")));
-                case FOLDER -> scope.apply(r.id(), Files.FOLDER, new FolderProps((String) r.props().get("path")));
+                case FOLDER -> scope.apply(r.id(), FsResources.FOLDER, new FolderProps((String) r.props().get("path")));
                 case VALUE -> scope.apply(r.id(), ValueProvider.VALUE, javaMap(r.props()));
                 default -> throw new IllegalArgumentException(r.kind());
             };

@@ -7,7 +7,7 @@ import java.util.List;
  * store (Alchemy's JSON, secrets encrypted), or null when the record was removed.
  */
 public sealed interface ResourceEvent extends Event
-        permits Creating, Created, Updating, Updated, Replaced, Deleted, ExternalChange, Imported {
+        permits Declared, Creating, Created, Updating, Updated, Replaced, Deleted, ExternalChange, Imported {
 
     List<String> chain();
 

@@ -187,7 +187,7 @@ public final class Engine implements AutoCloseable {
         ObjectNode record;
         if (stored.isEmpty()) {
             record = Records.initial(kind, id, fqn, seq, provider.destroyStrategy());
-            repo.write(chain, id, record, codec, Type.CREATING);
+            repo.write(chain, id, record, codec, Type.DECLARED);
         } else {
             record = stored.get();
             Status status = Records.status(record, repo.locate(chain, id));

@@ -6,6 +6,7 @@ import run.alchemy.api.Context;
 import run.alchemy.api.LifecyclePhase;
 import run.alchemy.api.Scope;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -42,19 +43,19 @@ class FsProvidersTest {
     void fileIsWrittenMovedAndDeletedLikeAlchemysFile() throws Exception {
         Path a = dir.resolve("nested/a.txt");
         Path b = dir.resolve("b.txt");
-        FileOutput out = Files.FILE.create(new Ctx<>("f", LifecyclePhase.CREATE, null, null),
+        FileOutput out = FsResources.FILE.create(new Ctx<>("f", LifecyclePhase.CREATE, null, null),
                 new FileProps(a.toString(), "hello"));
         assertEquals(new FileOutput(a.toString(), "hello"), out);
-        assertEquals("hello", java.nio.file.Files.readString(a));
+        assertEquals("hello", Files.readString(a));
 
-        FileOutput moved = Files.FILE.update(new Ctx<>("f", LifecyclePhase.UPDATE, new FileProps(a.toString(), "hello"), out),
+        FileOutput moved = FsResources.FILE.update(new Ctx<>("f", LifecyclePhase.UPDATE, new FileProps(a.toString(), "hello"), out),
                 new FileProps(b.toString(), "bye"));
-        assertEquals("bye", java.nio.file.Files.readString(b));
-        assertFalse(java.nio.file.Files.exists(a), "a changed path removes the old file");
+        assertEquals("bye", Files.readString(b));
+        assertFalse(Files.exists(a), "a changed path removes the old file");
 
-        Files.FILE.delete(new Ctx<>("f", LifecyclePhase.DELETE, null, null), new FileProps(b.toString(), "bye"), moved);
-        assertFalse(java.nio.file.Files.exists(b));
-        Files.FILE.delete(new Ctx<>("f", LifecyclePhase.DELETE, null, null), new FileProps(b.toString(), "bye"), moved);
+        FsResources.FILE.delete(new Ctx<>("f", LifecyclePhase.DELETE, null, null), new FileProps(b.toString(), "bye"), moved);
+        assertFalse(Files.exists(b));
+        FsResources.FILE.delete(new Ctx<>("f", LifecyclePhase.DELETE, null, null), new FileProps(b.toString(), "bye"), moved);
     }
 
     @Test
@@ -64,37 +65,37 @@ class FsProvidersTest {
         Path kept = dir.resolve("kept");
         for (Path p : new Path[] {empty, full, kept}) {
             assertEquals(new FolderOutput(p.toString()),
-                    Files.FOLDER.create(new Ctx<>("d", LifecyclePhase.CREATE, null, null), new FolderProps(p.toString())));
-            assertTrue(java.nio.file.Files.isDirectory(p));
+                    FsResources.FOLDER.create(new Ctx<>("d", LifecyclePhase.CREATE, null, null), new FolderProps(p.toString())));
+            assertTrue(Files.isDirectory(p));
         }
-        java.nio.file.Files.writeString(full.resolve("x"), "x");
+        Files.writeString(full.resolve("x"), "x");
 
-        Files.FOLDER.delete(new Ctx<>("d", LifecyclePhase.DELETE, null, null), new FolderProps(empty.toString()),
+        FsResources.FOLDER.delete(new Ctx<>("d", LifecyclePhase.DELETE, null, null), new FolderProps(empty.toString()),
                 new FolderOutput(empty.toString()));
-        assertFalse(java.nio.file.Files.exists(empty), "Alchemy 0.94 fails here with EISDIR");
+        assertFalse(Files.exists(empty), "Alchemy 0.94 fails here with EISDIR");
 
-        Files.FOLDER.delete(new Ctx<>("d", LifecyclePhase.DELETE, null, null), new FolderProps(full.toString()),
+        FsResources.FOLDER.delete(new Ctx<>("d", LifecyclePhase.DELETE, null, null), new FolderProps(full.toString()),
                 new FolderOutput(full.toString()));
-        assertTrue(java.nio.file.Files.exists(full.resolve("x")));
-        Files.FOLDER.delete(new Ctx<>("d", LifecyclePhase.DELETE, null, null), new FolderProps(full.toString(), null, true),
+        assertTrue(Files.exists(full.resolve("x")));
+        FsResources.FOLDER.delete(new Ctx<>("d", LifecyclePhase.DELETE, null, null), new FolderProps(full.toString(), null, true),
                 new FolderOutput(full.toString()));
-        assertFalse(java.nio.file.Files.exists(full));
+        assertFalse(Files.exists(full));
 
-        Files.FOLDER.delete(new Ctx<>("d", LifecyclePhase.DELETE, null, null), new FolderProps(kept.toString(), false, null),
+        FsResources.FOLDER.delete(new Ctx<>("d", LifecyclePhase.DELETE, null, null), new FolderProps(kept.toString(), false, null),
                 new FolderOutput(kept.toString()));
-        assertTrue(java.nio.file.Files.isDirectory(kept));
+        assertTrue(Files.isDirectory(kept));
     }
 
     @Test
     void pathDefaultsToTheIdAndKindsAreAlchemys() throws Exception {
-        assertEquals("fs::File", Files.FILE.kind());
-        assertEquals("fs::Folder", Files.FOLDER.kind());
+        assertEquals("fs::File", FsResources.FILE.kind());
+        assertEquals("fs::Folder", FsResources.FOLDER.kind());
         Path cwd = Path.of("").toAbsolutePath();
         String id = "target/fs-provider-test-" + System.nanoTime();
-        FolderOutput out = Files.FOLDER.create(new Ctx<>(id, LifecyclePhase.CREATE, null, null), null);
+        FolderOutput out = FsResources.FOLDER.create(new Ctx<>(id, LifecyclePhase.CREATE, null, null), null);
         assertEquals(id, out.path());
-        assertTrue(java.nio.file.Files.isDirectory(cwd.resolve(id)));
-        Files.FOLDER.delete(new Ctx<>(id, LifecyclePhase.DELETE, null, null), null, out);
-        assertFalse(java.nio.file.Files.exists(cwd.resolve(id)));
+        assertTrue(Files.isDirectory(cwd.resolve(id)));
+        FsResources.FOLDER.delete(new Ctx<>(id, LifecyclePhase.DELETE, null, null), null, out);
+        assertFalse(Files.exists(cwd.resolve(id)));
     }
 }

@@ -10,6 +10,7 @@ import run.alchemy.api.StateCorruptedException;
 import run.alchemy.api.event.Checkpoint;
 import run.alchemy.api.event.Created;
 import run.alchemy.api.event.Creating;
+import run.alchemy.api.event.Declared;
 import run.alchemy.api.event.Deleted;
 import run.alchemy.api.event.Event;
 import run.alchemy.api.event.ExternalChange;
@@ -38,6 +39,8 @@ public final class EventCodec {
 
     /** The kinds of resource event, by their stored names. */
     public enum Type {
+        /** The initial record of a new resource; logs written before it existed call it {@code creating}. */
+        DECLARED("declared"),
         CREATING("creating"), CREATED("created"), UPDATING("updating"), UPDATED("updated"), REPLACED("replaced"),
         DELETED("deleted"), EXTERNAL_CHANGE("external-change"), IMPORTED("imported");
 
@@ -54,6 +57,7 @@ public final class EventCodec {
     public static ResourceEvent resource(Type type, long position, Instant time, String runId, List<String> chain,
                                          String id, String kind, String snapshot) {
         return switch (type) {
+            case DECLARED -> new Declared(position, time, runId, chain, id, kind, snapshot);
             case CREATING -> new Creating(position, time, runId, chain, id, kind, snapshot);
             case CREATED -> new Created(position, time, runId, chain, id, kind, snapshot);
             case UPDATING -> new Updating(position, time, runId, chain, id, kind, snapshot);
@@ -66,7 +70,9 @@ public final class EventCodec {
     }
 
     public static Type typeOf(ResourceEvent e) {
-        if (e instanceof Creating) {
+        if (e instanceof Declared) {
+            return Type.DECLARED;
+        } else if (e instanceof Creating) {
             return Type.CREATING;
         } else if (e instanceof Created) {
             return Type.CREATED;

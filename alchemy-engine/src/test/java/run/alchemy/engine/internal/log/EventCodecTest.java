@@ -16,6 +16,8 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class EventCodecTest {
@@ -51,6 +53,33 @@ class EventCodecTest {
             w.append(r.nextInt(4) == 0 ? alphabet.charAt(r.nextInt(alphabet.length())) : (char) ('a' + r.nextInt(26)));
         }
         return w.toString();
+    }
+
+    /**
+     * A create writes two distinct events: declared (the initial record) then creating (with props).
+     * Logs written before declared existed named both creating: such a line still reads, as Creating.
+     */
+    @Test
+    void theTwoEventsBeforeACreateHaveDistinctNamesAndOldLogsStillRead() {
+        Instant t = Instant.parse("2026-11-25T10:12:56Z");
+        String declared = new String(EventCodec.encode(EventCodec.resource(EventCodec.Type.DECLARED, 1, t, "r1",
+                List.of("app", "dev"), "a", "k::K", "{}")), StandardCharsets.UTF_8);
+        String creating = new String(EventCodec.encode(EventCodec.resource(EventCodec.Type.CREATING, 2, t, "r1",
+                List.of("app", "dev"), "a", "k::K", "{}")), StandardCharsets.UTF_8);
+        assertTrue(declared.contains("\"type\":\"declared\""), declared);
+        assertTrue(creating.contains("\"type\":\"creating\""), creating);
+        assertEquals(run.alchemy.api.event.Declared.class, EventCodec.decode(1, declared.getBytes(StandardCharsets.UTF_8), "log")
+                .getClass());
+
+        // written by an earlier alchemy-java: the initial record, named creating
+        String old = "{\"v\":1,\"type\":\"creating\",\"time\":\"2026-11-20T08:00:00Z\",\"run\":\"r0\","
+                + "\"chain\":[\"app\",\"dev\"],\"id\":\"a\",\"kind\":\"k::K\",\"snapshot\":"
+                + "\"{\\\"kind\\\":\\\"k::K\\\",\\\"status\\\":\\\"creating\\\"}\"}";
+        Event e = EventCodec.decode(7, old.getBytes(StandardCharsets.UTF_8), "old log");
+        run.alchemy.api.event.Creating c = assertInstanceOf(run.alchemy.api.event.Creating.class, e);
+        assertEquals(7, c.position());
+        assertEquals(List.of("app", "dev"), c.chain());
+        assertEquals("{\"kind\":\"k::K\",\"status\":\"creating\"}", c.snapshot());
     }
 
     @Test
