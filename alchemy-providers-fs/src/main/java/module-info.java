@@ -1,6 +1,6 @@
 /** Alchemy's built-in file resources: {@code fs::File} and {@code fs::Folder}. */
 module run.alchemy.providers.fs {
-    requires run.alchemy.api;
+    requires transitive run.alchemy.api;
 
     exports run.alchemy.providers.fs;
 

@@ -1,6 +1,6 @@
 /** The file-system state store, laid out exactly as Alchemy's FileSystemStateStore (URI {@code fs:DIR}). */
 module run.alchemy.store.fs {
-    requires run.alchemy.api;
+    requires transitive run.alchemy.api;
 
     exports run.alchemy.store.fs;
 

@@ -5,7 +5,7 @@ import okhttp3.Request;
 /**
  * How requests authenticate to Cloudflare's API: an API token ({@code Authorization: Bearer}) or a
  * global API key with its account's e-mail ({@code X-Auth-Key}, {@code X-Auth-Email}). The secret
- * is only ever a header value: {@link #toString} and {@link #describe} name where it came from, never
+ * is only ever a header value: {@code toString()} and {@link #describe} name where it came from, never
  * what it is.
  */
 public sealed interface Credentials {

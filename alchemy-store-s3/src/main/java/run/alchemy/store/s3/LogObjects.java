@@ -8,7 +8,7 @@ import java.util.function.Supplier;
 
 /**
  * The object operations the S3 store's event log is made of, so that another object store can
- * carry the same log in the same layout ({@link S3StateStore#logStoreOn}): the R2 store does, over
+ * carry the same log in the same layout ({@link ObjectLogs}): the R2 store does, over
  * Cloudflare's REST API. Keys are whole object keys; every method is thread-safe and turns a
  * failure into a {@link run.alchemy.api.StoreException} naming the object.
  *
