@@ -9,6 +9,7 @@ module run.alchemy.engine {
     requires org.bouncycastle.provider;
 
     exports run.alchemy.engine;
+    exports run.alchemy.engine.tool;
 
     uses run.alchemy.api.spi.StateStoreProvider;
     uses run.alchemy.api.ResourceProvider;

@@ -9,7 +9,8 @@ public interface Context<P, O> {
     /** Scope chain and id joined with {@code /}, e.g. {@code my-app/dev/api}. */
     String fqn();
 
-    LifecyclePhase phase();
+    /** The operation running: create, update or delete. */
+    Operation operation();
 
     /** The props applied before this call; null when creating. */
     P oldProps();

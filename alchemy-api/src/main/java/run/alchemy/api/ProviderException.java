@@ -3,20 +3,20 @@ package run.alchemy.api;
 /** A provider's create, update or delete threw; the resource keeps its in-progress status. */
 public final class ProviderException extends AlchemyException {
     private final String fqn;
-    private final LifecyclePhase phase;
+    private final Operation operation;
 
-    public ProviderException(String fqn, LifecyclePhase phase, Throwable cause) {
-        super(phase.name().toLowerCase(java.util.Locale.ROOT) + " of " + fqn + " failed: "
+    public ProviderException(String fqn, Operation operation, Throwable cause) {
+        super(operation.name().toLowerCase(java.util.Locale.ROOT) + " of " + fqn + " failed: "
                 + cause.getMessage(), cause);
         this.fqn = fqn;
-        this.phase = phase;
+        this.operation = operation;
     }
 
     public String fqn() {
         return fqn;
     }
 
-    public LifecyclePhase phase() {
-        return phase;
+    public Operation operation() {
+        return operation;
     }
 }

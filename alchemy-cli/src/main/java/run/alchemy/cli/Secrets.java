@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import run.alchemy.api.Secret;
-import run.alchemy.engine.StoredSecrets;
+import run.alchemy.engine.tool.StoredSecrets;
 
 import java.util.Iterator;
 import java.util.Map;

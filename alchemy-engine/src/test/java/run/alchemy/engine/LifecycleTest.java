@@ -9,7 +9,7 @@ import run.alchemy.api.Action;
 import run.alchemy.api.AlchemyException;
 import run.alchemy.api.ApplyOptions;
 import run.alchemy.api.ConfigurationException;
-import run.alchemy.api.LifecyclePhase;
+import run.alchemy.api.Operation;
 import run.alchemy.api.Phase;
 import run.alchemy.api.ProviderException;
 import run.alchemy.api.StateNotFoundException;
@@ -130,7 +130,7 @@ class LifecycleTest {
         try (Alchemy app = runs.up()) {
             ProviderException e = assertThrows(ProviderException.class,
                     () -> app.apply("x", thing, new Thing.Props("X")));
-            assertEquals(LifecyclePhase.CREATE, e.phase());
+            assertEquals(Operation.CREATE, e.operation());
             assertTrue(e.getMessage().contains("app/dev/x"), e.getMessage());
         }
         JsonNode stuck = json(runs, "app/dev/x.json");
@@ -335,7 +335,7 @@ class LifecycleTest {
             app.apply("b", thing, new Thing.Props("b"));
         }
         try (Alchemy app = runs.up()) {
-            app.apply("a", thing, new Thing.Props("a"), ApplyOptions.forceUpdate());
+            app.apply("a", thing, new Thing.Props("a"), ApplyOptions.ALWAYS_UPDATE);
             app.apply("b", thing, new Thing.Props("b"));
         }
         assertEquals(List.of("[updated] app/dev/a", "[skipped] app/dev/b"), runs.actions());

@@ -1,7 +1,7 @@
 package run.alchemy.engine;
 
 import run.alchemy.api.Context;
-import run.alchemy.api.LifecyclePhase;
+import run.alchemy.api.Operation;
 import run.alchemy.api.ResourceProvider;
 import run.alchemy.api.Secret;
 
@@ -23,7 +23,7 @@ final class Thing implements ResourceProvider<Thing.Props, Thing.Output> {
     record Output(String name, Integer size, Secret token) {
     }
 
-    record Call(String fqn, LifecyclePhase phase, boolean replacement, Props props) {
+    record Call(String fqn, Operation phase, boolean replacement, Props props) {
         String brief() {
             return phase.name().toLowerCase() + " " + fqn + (replacement ? " (replacement)" : "");
         }
@@ -66,14 +66,14 @@ final class Thing implements ResourceProvider<Thing.Props, Thing.Output> {
     @Override
     public Output update(Context<Props, Output> ctx, Props props) {
         if (replaceOn.containsKey(ctx.id())) {
-            calls.add(new Call(ctx.fqn(), ctx.phase(), false, props));
+            calls.add(new Call(ctx.fqn(), ctx.operation(), false, props));
             return ctx.replace(replaceOn.get(ctx.id()));
         }
         return run(ctx, props);
     }
 
     private Output run(Context<Props, Output> ctx, Props props) {
-        calls.add(new Call(ctx.fqn(), ctx.phase(), ctx.isReplacement(), props));
+        calls.add(new Call(ctx.fqn(), ctx.operation(), ctx.isReplacement(), props));
         if (failOn.contains(ctx.id())) {
             throw new IllegalStateException("simulated failure of " + ctx.id());
         }
@@ -86,7 +86,7 @@ final class Thing implements ResourceProvider<Thing.Props, Thing.Output> {
 
     @Override
     public void delete(Context<Props, Output> ctx, Props props, Output output) {
-        calls.add(new Call(ctx.fqn(), LifecyclePhase.DELETE, false, props));
+        calls.add(new Call(ctx.fqn(), Operation.DELETE, false, props));
         if (failOn.contains(ctx.id())) {
             throw new IllegalStateException("simulated delete failure of " + ctx.id());
         }

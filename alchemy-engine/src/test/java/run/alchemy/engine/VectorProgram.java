@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.POJONode;
 import run.alchemy.api.Context;
-import run.alchemy.api.LifecyclePhase;
+import run.alchemy.api.Operation;
 import run.alchemy.api.ResourceProvider;
 import run.alchemy.api.Scope;
 import run.alchemy.api.Secret;
@@ -203,7 +203,7 @@ final class VectorProgram {
         }
 
         private JsonNode run(Context<JsonNode, JsonNode> ctx, JsonNode props) {
-            calls.add(new Call(ctx.id(), ctx.fqn(), phase(ctx.phase()), props, ctx.output()));
+            calls.add(new Call(ctx.id(), ctx.fqn(), phase(ctx.operation()), props, ctx.output()));
             Consumer<Scope> body = children.get(ctx.fqn());
             if (body != null) {
                 body.accept(ctx.scope());
@@ -213,10 +213,10 @@ final class VectorProgram {
 
         @Override
         public void delete(Context<JsonNode, JsonNode> ctx, JsonNode props, JsonNode output) {
-            calls.add(new Call(ctx.id(), ctx.fqn(), phase(ctx.phase()), props, output));
+            calls.add(new Call(ctx.id(), ctx.fqn(), phase(ctx.operation()), props, output));
         }
 
-        private String phase(LifecyclePhase phase) {
+        private String phase(Operation phase) {
             return phase.name().toLowerCase(java.util.Locale.ROOT);
         }
 

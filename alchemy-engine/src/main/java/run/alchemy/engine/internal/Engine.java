@@ -11,7 +11,7 @@ import run.alchemy.api.Action;
 import run.alchemy.api.AlchemyException;
 import run.alchemy.api.ApplyOptions;
 import run.alchemy.api.DestroyStrategy;
-import run.alchemy.api.LifecyclePhase;
+import run.alchemy.api.Operation;
 import run.alchemy.api.Outcome;
 import run.alchemy.api.Phase;
 import run.alchemy.api.ProviderException;
@@ -19,7 +19,6 @@ import run.alchemy.api.ResourceProvider;
 import run.alchemy.api.RunListener;
 import run.alchemy.api.StateCorruptedException;
 import run.alchemy.api.StateNotFoundException;
-import run.alchemy.api.Status;
 import run.alchemy.engine.internal.log.EventCodec.Type;
 import run.alchemy.engine.internal.secrets.SecretCodec;
 
@@ -42,7 +41,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
- * Alchemy 0.94's lifecycle (spec §7): apply (create / skip / update / replace), finalize
+ * Alchemy 0.94's operation (spec §7): apply (create / skip / update / replace), finalize
  * (pending deletions, orphans) and destroy. Thread-safe; provider calls of {@code applyAsync}
  * run on a pool of {@code concurrency} threads.
  */
@@ -197,28 +196,28 @@ public final class Engine implements AutoCloseable {
                 return typed(record.get("output"), provider.outputType(), fqn, "output");
             }
         }
-        LifecyclePhase lifecycle = Records.status(record, repo.locate(chain, id)) == Status.CREATING
-                ? LifecyclePhase.CREATE : LifecyclePhase.UPDATE;
+        Operation operation = Records.status(record, repo.locate(chain, id)) == Status.CREATING
+                ? Operation.CREATE : Operation.UPDATE;
         JsonNode previousProps = record.get("props");
         JsonNode previousOutput = record.get("output");
         // Sealed after the skip decision (a skip pays no crypto) and before the first write, so
         // that every write of this record carries the same envelope for each secret.
         newProps = serde.sealSecrets(newProps, previousProps, "/props", fqn, codec);
-        record.put("status", (lifecycle == LifecyclePhase.CREATE ? Status.CREATING : Status.UPDATING).wireName());
+        record.put("status", (operation == Operation.CREATE ? Status.CREATING : Status.UPDATING).wireName());
         setOrRemove(record, "props", newProps);
         setOrRemove(record, "oldProps", previousProps);
-        repo.write(chain, id, record, codec, lifecycle == LifecyclePhase.CREATE ? Type.CREATING : Type.UPDATING);
+        repo.write(chain, id, record, codec, operation == Operation.CREATE ? Type.CREATING : Type.UPDATING);
         scope.appliedAnything = true;
 
         ScopeImpl own = scope.resourceScope(id);
-        P oldProps = lifecycle == LifecyclePhase.UPDATE ? typed(previousProps, provider.propsType(), fqn, "props") : null;
-        O oldOutput = lifecycle == LifecyclePhase.UPDATE ? typed(previousOutput, provider.outputType(), fqn, "output") : null;
+        P oldProps = operation == Operation.UPDATE ? typed(previousProps, provider.propsType(), fqn, "props") : null;
+        O oldOutput = operation == Operation.UPDATE ? typed(previousOutput, provider.outputType(), fqn, "output") : null;
         O output;
-        Action action = lifecycle == LifecyclePhase.CREATE ? Action.CREATED : Action.UPDATED;
+        Action action = operation == Operation.CREATE ? Action.CREATED : Action.UPDATED;
         try {
-            output = call(fqn, lifecycle, () -> lifecycle == LifecyclePhase.CREATE
-                    ? provider.create(new ResourceContext<>(id, fqn, lifecycle, null, null, false, own), props)
-                    : provider.update(new ResourceContext<>(id, fqn, lifecycle, oldProps, oldOutput, false, own), props));
+            output = call(fqn, operation, () -> operation == Operation.CREATE
+                    ? provider.create(new ResourceContext<>(id, fqn, operation, null, null, false, own), props)
+                    : provider.update(new ResourceContext<>(id, fqn, operation, oldProps, oldOutput, false, own), props));
         } catch (ReplaceSignal replace) {
             output = replace(scope, own, id, fqn, provider, props, replace.force, oldProps, oldOutput,
                     previousProps, previousOutput);
@@ -234,7 +233,7 @@ public final class Engine implements AutoCloseable {
                     + " for " + fqn + "; an output must be an object (a record or a map)");
         }
         outputTree = serde.sealSecrets(outputTree, previousOutput, "/output", fqn, codec);
-        Status settled = lifecycle == LifecyclePhase.CREATE ? Status.CREATED : Status.UPDATED;
+        Status settled = operation == Operation.CREATE ? Status.CREATED : Status.UPDATED;
         repo.write(chain, id, Records.settled(kind, id, fqn, seq, data, settled, outputTree, newProps), codec,
                 action == Action.REPLACED ? Type.REPLACED : settled == Status.CREATED ? Type.CREATED : Type.UPDATED);
         report(chain, id, kind, action);
@@ -245,8 +244,8 @@ public final class Engine implements AutoCloseable {
                              P props, boolean forced, P oldProps, O oldOutput, JsonNode previousProps,
                              JsonNode previousOutput) {
         if (forced) {
-            call(fqn, LifecyclePhase.DELETE, () -> {
-                provider.delete(new ResourceContext<>(id, fqn, LifecyclePhase.DELETE, oldProps, oldOutput, false, own),
+            call(fqn, Operation.DELETE, () -> {
+                provider.delete(new ResourceContext<>(id, fqn, Operation.DELETE, oldProps, oldOutput, false, own),
                         oldProps, oldOutput);
                 return null;
             });
@@ -270,8 +269,8 @@ public final class Engine implements AutoCloseable {
                 return rec;
             });
         }
-        return call(fqn, LifecyclePhase.CREATE, () ->
-                provider.create(new ResourceContext<>(id, fqn, LifecyclePhase.CREATE, oldProps, forced ? null : oldOutput,
+        return call(fqn, Operation.CREATE, () ->
+                provider.create(new ResourceContext<>(id, fqn, Operation.CREATE, oldProps, forced ? null : oldOutput,
                         true, own), props));
     }
 
@@ -279,7 +278,7 @@ public final class Engine implements AutoCloseable {
         T run() throws Exception;
     }
 
-    private <T> T call(String fqn, LifecyclePhase phase, ProviderCall<T> body) {
+    private <T> T call(String fqn, Operation operation, ProviderCall<T> body) {
         try {
             return body.run();
         } catch (ReplaceSignal e) {
@@ -291,7 +290,7 @@ public final class Engine implements AutoCloseable {
             throw e;
         } catch (Exception e) {
             failed.incrementAndGet();
-            throw new ProviderException(fqn, phase, e);
+            throw new ProviderException(fqn, operation, e);
         }
     }
 
@@ -478,8 +477,8 @@ public final class Engine implements AutoCloseable {
                                            JsonNode output, ScopeImpl own) {
         P p = typed(props, provider.propsType(), fqn, "props");
         O o = typed(output, provider.outputType(), fqn, "output");
-        call(fqn, LifecyclePhase.DELETE, () -> {
-            provider.delete(new ResourceContext<>(id, fqn, LifecyclePhase.DELETE, p, o, false, own), p, o);
+        call(fqn, Operation.DELETE, () -> {
+            provider.delete(new ResourceContext<>(id, fqn, Operation.DELETE, p, o, false, own), p, o);
             return null;
         });
     }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import run.alchemy.api.DestroyStrategy;
-import run.alchemy.api.Status;
 import run.alchemy.api.StateCorruptedException;
 
 import java.util.Map;

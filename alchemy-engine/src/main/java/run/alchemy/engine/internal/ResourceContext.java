@@ -1,24 +1,24 @@
 package run.alchemy.engine.internal;
 
 import run.alchemy.api.Context;
-import run.alchemy.api.LifecyclePhase;
+import run.alchemy.api.Operation;
 import run.alchemy.api.Scope;
 
 /** What a provider call sees. */
-record ResourceContext<P, O>(String id, String fqn, LifecyclePhase phase, P oldProps, O output,
+record ResourceContext<P, O>(String id, String fqn, Operation operation, P oldProps, O output,
                              boolean isReplacement, Scope scope) implements Context<P, O> {
 
     @Override
     public O replace(boolean force) {
-        if (phase != LifecyclePhase.UPDATE) {
+        if (operation != Operation.UPDATE) {
             throw new IllegalStateException("replace() of " + fqn + " is only allowed during update, not "
-                    + phase.name().toLowerCase());
+                    + operation.name().toLowerCase());
         }
         throw new ReplaceSignal(force);
     }
 
     @Override
     public String toString() {
-        return "Context(" + fqn + ", " + phase + ")";
+        return "Context(" + fqn + ", " + operation + ")";
     }
 }

@@ -1,4 +1,4 @@
-package run.alchemy.engine;
+package run.alchemy.engine.tool;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

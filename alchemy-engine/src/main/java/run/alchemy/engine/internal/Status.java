@@ -1,7 +1,7 @@
-package run.alchemy.api;
+package run.alchemy.engine.internal;
 
 /** The {@code status} field of a state record, spelled as Alchemy writes it. */
-public enum Status {
+enum Status {
     CREATING("creating"),
     CREATED("created"),
     UPDATING("updating"),
@@ -16,16 +16,16 @@ public enum Status {
     }
 
     /** The string stored in the {@code status} field. */
-    public String wireName() {
+    String wireName() {
         return wireName;
     }
 
     /** Only records that finished a create or an update may be skipped. */
-    public boolean isSettled() {
+    boolean isSettled() {
         return this == CREATED || this == UPDATED;
     }
 
-    public static Status fromWireName(String name) {
+    static Status fromWireName(String name) {
         for (Status s : values()) {
             if (s.wireName.equals(name)) {
                 return s;

@@ -1,6 +1,0 @@
-package run.alchemy.api;
-
-/** Which provider operation is running, as Alchemy's {@code this.phase}. */
-public enum LifecyclePhase {
-    CREATE, UPDATE, DELETE
-}
