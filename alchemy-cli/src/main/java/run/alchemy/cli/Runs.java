@@ -50,11 +50,11 @@ final class Runs {
 
     static String line(Row row, Io io) {
         Run r = row.run();
-        String outcome = String.format("%-10s", r.outcome());
-        outcome = switch (r.outcome()) {
-            case "succeeded" -> io.paint(outcome, "32");
-            case "failed" -> io.paint(outcome, "31");
-            default -> io.paint(outcome, "33");
+        String outcome = String.format("%-10s", outcome(r.result()));
+        outcome = switch (r.result()) {
+            case SUCCEEDED -> io.paint(outcome, "32");
+            case FAILED -> io.paint(outcome, "31");
+            case UNFINISHED -> io.paint(outcome, "33");
         };
         return String.format("%-11s %-8s  %-7s  %s %7d %7d %8d %7d %7d  %-20s  %s", r.from() + "-" + r.to(),
                 shortId(r.runId()), r.phase().name().toLowerCase(Locale.ROOT), outcome, r.created(), r.updated(),
@@ -78,7 +78,7 @@ final class Runs {
             } else {
                 o.putNull("durationMillis");
             }
-            o.put("outcome", r.outcome());
+            o.put("outcome", outcome(r.result()));
             ObjectNode counts = o.putObject("counts");
             counts.put("created", r.created());
             counts.put("updated", r.updated());
@@ -90,6 +90,20 @@ final class Runs {
             o.put("to", r.to());
         }
         return list;
+    }
+
+    /** A run's result as shown and in {@code --json}: {@code succeeded}, {@code failed} or {@code unfinished}. */
+    static String outcome(Run.Result result) {
+        return switch (result) {
+            case SUCCEEDED -> "succeeded";
+            case FAILED -> "failed";
+            case UNFINISHED -> "unfinished";
+        };
+    }
+
+    /** A finished run's result as shown: {@code succeeded} or {@code failed}. */
+    static String outcome(boolean succeeded) {
+        return outcome(succeeded ? Run.Result.SUCCEEDED : Run.Result.FAILED);
     }
 
     static String shortId(String id) {

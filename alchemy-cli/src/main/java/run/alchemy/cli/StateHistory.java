@@ -94,8 +94,8 @@ final class StateHistory {
                 detail = "by " + s.actor() + " (pid " + s.pid() + "), phase " + s.phase().name().toLowerCase(Locale.ROOT)
                         + ", " + s.program();
             } else if (e instanceof RunFinished f) {
-                detail = f.outcome() + ": " + f.created() + " created, " + f.updated() + " updated, " + f.replaced()
-                        + " replaced, " + f.deleted() + " deleted, " + f.skipped() + " skipped, " + f.failed()
+                detail = Runs.outcome(f.succeeded()) + ": " + f.created() + " created, " + f.updated() + " updated, "
+                        + f.replaced() + " replaced, " + f.deleted() + " deleted, " + f.skipped() + " skipped, " + f.failed()
                         + " failed in " + f.durationMillis() + " ms";
             } else if (e instanceof Checkpoint c) {
                 detail = c.snapshots().size() + " records folded by compaction";
@@ -125,7 +125,7 @@ final class StateHistory {
                 o.put("phase", s.phase().name().toLowerCase(Locale.ROOT));
                 o.put("program", s.program());
             } else if (e instanceof RunFinished f) {
-                o.put("outcome", f.outcome());
+                o.put("outcome", Runs.outcome(f.succeeded()));
                 o.put("durationMillis", f.durationMillis());
                 ObjectNode counts = o.putObject("counts");
                 counts.put("created", f.created());
@@ -141,7 +141,21 @@ final class StateHistory {
         }
     }
 
+    /** The event's type as shown: {@code run-started}, {@code declared}, … {@code external-change}, {@code checkpoint}. */
     static String type(Event e) {
+        if (e instanceof ResourceEvent r) {
+            return switch (r.type()) {
+                case DECLARED -> "declared";
+                case CREATING -> "creating";
+                case CREATED -> "created";
+                case UPDATING -> "updating";
+                case UPDATED -> "updated";
+                case REPLACED -> "replaced";
+                case DELETED -> "deleted";
+                case EXTERNAL_CHANGE -> "external-change";
+                case IMPORTED -> "imported";
+            };
+        }
         return e.getClass().getSimpleName().replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
     }
 

@@ -105,14 +105,14 @@ public final class History implements AutoCloseable {
             Run r = runs.get(e.runId());
             if (e instanceof RunStarted s) {
                 runs.put(s.runId(), new Run(s.runId(), s.actor(), s.pid(), s.phase(), s.program(), s.time(), null,
-                        "unfinished", 0, 0, 0, 0, s.position(), s.position()));
+                        Run.Result.UNFINISHED, 0, 0, 0, 0, s.position(), s.position()));
             } else if (e instanceof RunFinished f && r != null) {
                 runs.put(f.runId(), new Run(r.runId(), r.actor(), r.pid(), r.phase(), r.program(), r.started(),
-                        f.time(), f.outcome(), f.created(), f.updated(), f.replaced(), f.deleted(), r.from(),
-                        f.position()));
+                        f.time(), f.succeeded() ? Run.Result.SUCCEEDED : Run.Result.FAILED, f.created(), f.updated(),
+                        f.replaced(), f.deleted(), r.from(), f.position()));
             } else if (r != null) {
                 runs.put(r.runId(), new Run(r.runId(), r.actor(), r.pid(), r.phase(), r.program(), r.started(),
-                        r.finished(), r.outcome(), r.created(), r.updated(), r.replaced(), r.deleted(), r.from(),
+                        r.finished(), r.result(), r.created(), r.updated(), r.replaced(), r.deleted(), r.from(),
                         e.position()));
             }
         }

@@ -2,7 +2,6 @@ package run.alchemy.engine;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import run.alchemy.api.event.Deleted;
 import run.alchemy.api.event.Event;
 import run.alchemy.api.event.ResourceEvent;
 import run.alchemy.api.event.RunFinished;
@@ -85,7 +84,7 @@ class ConcurrentDeployTest {
             long expectedFrom = 1;
             Run previous = null;
             for (Run r : runs) {
-                assertEquals("succeeded", r.outcome(), () -> "finished: " + r);
+                assertEquals(Run.Result.SUCCEEDED, r.result(), () -> "finished: " + r);
                 assertEquals(DeployChild.PROGRAM, r.program());
                 // [from, to] ranges follow each other without overlap, and hold only the run's own events.
                 assertEquals(expectedFrom, r.from(), () -> "runs do not overlap and leave no gap: " + runs);
@@ -112,9 +111,9 @@ class ConcurrentDeployTest {
                 Set<String> created = new TreeSet<>();
                 for (long p = r.from(); p <= r.to(); p++) {
                     Event e = events.get((int) p - 1);
-                    if (e instanceof Deleted d) {
+                    if (e instanceof ResourceEvent d && d.type() == ResourceEvent.Type.DELETED) {
                         deleted.add(d.id());
-                    } else if (e instanceof run.alchemy.api.event.Created c) {
+                    } else if (e instanceof ResourceEvent c && c.type() == ResourceEvent.Type.CREATED) {
                         created.add(c.id());
                     }
                 }
@@ -176,7 +175,7 @@ class ConcurrentDeployTest {
             assertEquals(winners.size(), runs.size(), "one run per winner");
             long expectedFrom = 1;
             for (Run r : runs) {
-                assertEquals("succeeded", r.outcome(), () -> "finished: " + r);
+                assertEquals(Run.Result.SUCCEEDED, r.result(), () -> "finished: " + r);
                 assertEquals(expectedFrom, r.from(), () -> "runs do not overlap: " + runs);
                 for (long p = r.from(); p <= r.to(); p++) {
                     assertEquals(r.runId(), events.get((int) p - 1).runId(), "event " + p + " interleaves into " + r);

@@ -6,8 +6,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import run.alchemy.api.event.Checkpoint;
 import run.alchemy.api.event.Event;
-import run.alchemy.api.event.ExternalChange;
-import run.alchemy.api.event.Imported;
 import run.alchemy.api.event.ResourceEvent;
 import run.alchemy.api.event.RunFinished;
 import run.alchemy.api.event.RunStarted;
@@ -365,11 +363,11 @@ class CrashSafetyTest {
             RunSpan run = mine.get(0);
             assertEquals(preHead + 1, run.from, where + ": the killed run starts right after the previous head");
             assertEquals(events.size(), run.to, where + ": the killed run is the last in the log");
-            if (run.outcome == null) {
+            if (run.succeeded == null) {
                 mid.incrementAndGet();
                 unfinished.add(run.runId);
             } else {
-                assertEquals("succeeded", run.outcome, where + ": " + run);
+                assertEquals(Boolean.TRUE, run.succeeded, where + ": " + run);
                 after.incrementAndGet();
             }
         }
@@ -439,7 +437,7 @@ class CrashSafetyTest {
         assertUnfinished(where + ", after the rerun", runs, unfinished);
         if (events.size() > headBefore) {
             RunSpan rerun = runs.get(runs.size() - 1);
-            assertEquals("succeeded", rerun.outcome, where + ": the rerun " + rerun);
+            assertEquals(Boolean.TRUE, rerun.succeeded, where + ": the rerun " + rerun);
             assertEquals(headBefore + 1, rerun.from, where + ": the rerun's events follow the head");
             assertEquals(events.size(), rerun.to, where + ": the rerun ends the log");
             assertTrue(events.get(events.size() - 1) instanceof RunFinished, where + ": the log ends with RunFinished");
@@ -469,18 +467,18 @@ class CrashSafetyTest {
         return events.size();
     }
 
-    /** A run as its events tell it; outcome null while unfinished. */
+    /** A run as its events tell it; succeeded null while unfinished. */
     private static final class RunSpan {
         String runId;
         long pid;
         long from;
         long to;
-        String outcome;
+        Boolean succeeded;
 
         @Override
         public String toString() {
-            return "run " + runId + " (pid " + pid + ") [" + from + ", " + to + "] " + (outcome == null ? "unfinished"
-                    : outcome);
+            return "run " + runId + " (pid " + pid + ") [" + from + ", " + to + "] " + (succeeded == null ? "unfinished"
+                    : succeeded ? "succeeded" : "failed");
         }
     }
 
@@ -497,21 +495,21 @@ class CrashSafetyTest {
                 runs.put(r.runId, r);
             }
             assertNotNull(r, "event " + e.position() + " belongs to no started run: " + e.runId());
-            assertNull(r.outcome, "event " + e.position() + " follows the end of its run " + e.runId());
+            assertNull(r.succeeded, "event " + e.position() + " follows the end of its run " + e.runId());
             r.to = e.position();
             if (e instanceof RunFinished f) {
-                r.outcome = f.outcome();
+                r.succeeded = f.succeeded();
             }
         }
         return new ArrayList<>(runs.values());
     }
 
     private static void assertUnfinished(String where, List<RunSpan> runs, Set<String> unfinished) {
-        Set<String> found = runs.stream().filter(r -> r.outcome == null).map(r -> r.runId).collect(Collectors.toSet());
+        Set<String> found = runs.stream().filter(r -> r.succeeded == null).map(r -> r.runId).collect(Collectors.toSet());
         assertEquals(unfinished, found, where + ": the unfinished runs are exactly the killed ones");
         for (RunSpan r : runs) {
-            if (r.outcome != null) {
-                assertEquals("succeeded", r.outcome, where + ": " + r);
+            if (r.succeeded != null) {
+                assertEquals(Boolean.TRUE, r.succeeded, where + ": " + r);
             }
         }
     }
@@ -519,7 +517,8 @@ class CrashSafetyTest {
     /** Nothing but the runs touches the snapshots: a crash must not look like an edit behind the log's back. */
     private static void assertNoAdoption(String where, List<Event> events) {
         for (Event e : events) {
-            if (e instanceof ExternalChange || e instanceof Imported) {
+            if (e instanceof ResourceEvent r
+                    && (r.type() == ResourceEvent.Type.EXTERNAL_CHANGE || r.type() == ResourceEvent.Type.IMPORTED)) {
                 fail(where + ": a run adopted a snapshot as changed outside the log (after a kill?): " + e);
             }
         }

@@ -8,8 +8,8 @@ import run.alchemy.api.Phase;
 import run.alchemy.api.StageLockedException;
 import run.alchemy.api.StateCorruptedException;
 import run.alchemy.api.event.Event;
-import run.alchemy.api.event.ExternalChange;
-import run.alchemy.api.event.Imported;
+import run.alchemy.api.event.ResourceEvent;
+import run.alchemy.api.event.ResourceEvent.Type;
 import run.alchemy.engine.VerifyReport.Difference;
 import run.alchemy.engine.VerifyReport.Finding;
 import run.alchemy.engine.VerifyReport.Kind;
@@ -46,8 +46,8 @@ class VerifyAndRepairTest {
         return runs.builder("dev", Phase.UP).history();
     }
 
-    private static long count(List<Event> events, Class<? extends Event> type) {
-        return events.stream().filter(type::isInstance).count();
+    private static long count(List<Event> events, Type type) {
+        return events.stream().filter(e -> e instanceof ResourceEvent r && r.type() == type).count();
     }
 
     @ParameterizedTest
@@ -72,7 +72,7 @@ class VerifyAndRepairTest {
         try (History h = history(runs)) {
             assertEquals(head, h.head(), "nothing entered the log: " + h.events().subList((int) Math.min(head,
                     h.events().size()), h.events().size()));
-            assertEquals(0, count(h.events(), ExternalChange.class));
+            assertEquals(0, count(h.events(), Type.EXTERNAL_CHANGE));
             VerifyReport report = h.verify();
             assertFalse(report.ok());
             Finding damaged = report.findings().get(0);
@@ -167,8 +167,8 @@ class VerifyAndRepairTest {
         assertEquals(new ImportReport(2, 0, 0), report);
         assertEquals(runs.read("app/dev/a.json"), runs.read("app/copy/a.json"));
         try (History h = runs.builder("copy", Phase.UP).history()) {
-            assertEquals(2, count(h.events(), Imported.class));
-            assertEquals("succeeded", h.runs().get(0).outcome());
+            assertEquals(2, count(h.events(), Type.IMPORTED));
+            assertEquals(Run.Result.SUCCEEDED, h.runs().get(0).result());
             assertTrue(h.verify().ok(), h.verify().toString());
         }
         assertEquals(new ImportReport(0, 0, 2), runs.builder("copy", Phase.UP).importRecords("dev.json", records),
@@ -179,7 +179,7 @@ class VerifyAndRepairTest {
         }
         assertEquals(List.of("[skipped] app/copy/a", "[skipped] app/copy/b"), runs.actions());
         try (History h = runs.builder("copy", Phase.UP).history()) {
-            assertEquals(0, count(h.events(), ExternalChange.class), "imported records are no external change");
+            assertEquals(0, count(h.events(), Type.EXTERNAL_CHANGE), "imported records are no external change");
         }
     }
 

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 import run.alchemy.api.Action;
 import run.alchemy.api.Outcome;
 import run.alchemy.api.Secret;
+import run.alchemy.api.event.ResourceEvent;
 import run.alchemy.engine.Address;
 import run.alchemy.engine.Alchemy;
 import run.alchemy.engine.History;
@@ -114,8 +115,8 @@ class DurableObjectInteropTest {
         try (DurableObjectStateStore store = javaStore(); History h = Alchemy.app(APP).stage(stage).password(PASSWORD)
                 .stateStore(scope -> javaStore()).history()) {
             assertTrue(store.eventLogStages(APP).contains(stage));
-            assertEquals(List.of("Imported"), h.of(new Address(List.of(APP, stage), "readme")).stream()
-                    .map(e -> e.getClass().getSimpleName()).toList());
+            assertEquals(List.of(ResourceEvent.Type.IMPORTED), h.of(new Address(List.of(APP, stage), "readme")).stream()
+                    .map(ResourceEvent::type).toList());
             assertTrue(h.verify().ok(), h.verify().toString());
         }
         RealAlchemy.Report again = node().deploy(stack, tmp.resolve("work"));

@@ -10,6 +10,7 @@ import run.alchemy.api.AlchemyException;
 import run.alchemy.api.Outcome;
 import run.alchemy.api.Secret;
 import run.alchemy.api.event.ResourceEvent;
+import run.alchemy.api.event.ResourceEvent.Type;
 import run.alchemy.engine.Address;
 import run.alchemy.engine.Alchemy;
 import run.alchemy.engine.History;
@@ -221,8 +222,8 @@ class RealAlchemyRoundTripTest {
         try (History h = Alchemy.app(original.app()).stage(original.stage()).password(PASSWORD)
                 .stateStore(new FileSystemStateStore(workdir().resolve(".alchemy"))).history()) {
             List<ResourceEvent> readme = h.of(new Address(List.of(APP, STAGE), "readme"));
-            List<String> types = readme.stream().map(e -> e.getClass().getSimpleName()).toList();
-            assertEquals(List.of("Declared", "Creating", "Created", "ExternalChange", "Updating", "Updated"), types);
+            List<Type> types = readme.stream().map(ResourceEvent::type).toList();
+            assertEquals(List.of(Type.DECLARED, Type.CREATING, Type.CREATED, Type.EXTERNAL_CHANGE, Type.UPDATING, Type.UPDATED), types);
             assertTrue(readme.get(3).snapshot().contains("changed by the real Alchemy"));
             assertTrue(h.verify().ok(), h.verify().toString());
         }

@@ -12,6 +12,7 @@ import run.alchemy.api.Outcome;
 import run.alchemy.api.Phase;
 import run.alchemy.api.Secret;
 import run.alchemy.api.event.ResourceEvent;
+import run.alchemy.api.event.ResourceEvent.Type;
 import run.alchemy.engine.Address;
 import run.alchemy.engine.Alchemy;
 import run.alchemy.engine.History;
@@ -378,9 +379,9 @@ class S3InteropTest {
         assertTrue(keysAlchemyLists().stream().noneMatch(log::contains));
         assertLogMatchesBucket();
         try (History h = history()) {
-            List<String> types = h.of(new Address(List.of(APP, STAGE), "readme")).stream()
-                    .map(e -> e.getClass().getSimpleName()).toList();
-            assertEquals(List.of("Imported"), types, "readme's history after the import");
+            List<Type> types = h.of(new Address(List.of(APP, STAGE), "readme")).stream()
+                    .map(ResourceEvent::type).toList();
+            assertEquals(List.of(Type.IMPORTED), types, "readme's history after the import");
         }
 
         // A redeploy by each side skips everything again.
@@ -424,8 +425,8 @@ class S3InteropTest {
         // The log adopted Alchemy's change as an external change before Java updated the record again.
         try (History h = history()) {
             List<ResourceEvent> readme = h.of(new Address(List.of(APP, STAGE), "readme"));
-            List<String> types = readme.stream().map(e -> e.getClass().getSimpleName()).toList();
-            assertEquals(List.of("Declared", "Creating", "Created", "ExternalChange", "Updating", "Updated"), types);
+            List<Type> types = readme.stream().map(ResourceEvent::type).toList();
+            assertEquals(List.of(Type.DECLARED, Type.CREATING, Type.CREATED, Type.EXTERNAL_CHANGE, Type.UPDATING, Type.UPDATED), types);
             assertTrue(readme.get(3).snapshot().contains("changed by the real Alchemy"));
         }
         assertLogMatchesBucket();
@@ -466,10 +467,9 @@ class S3InteropTest {
         assertEquals(expectedKeys(reduced), state().keySet());
         try (History h = history()) {
             List<ResourceEvent> api = h.of(new Address(List.of(APP, STAGE), "api"));
-            List<String> types = api.stream().map(e -> e.getClass().getSimpleName()
-                    + (e.snapshot() == null ? "(gone)" : "")).toList();
-            assertEquals(List.of("Declared", "Creating", "Created", "ExternalChange(gone)", "Declared", "Creating",
-                    "Created"), types, "api's history");
+            List<String> types = api.stream().map(e -> e.type() + (e.snapshot() == null ? "(gone)" : "")).toList();
+            assertEquals(List.of("DECLARED", "CREATING", "CREATED", "EXTERNAL_CHANGE(gone)", "DECLARED", "CREATING",
+                    "CREATED"), types, "api's history");
         }
         assertLogMatchesBucket();
         assertNoLocalState();

@@ -1,6 +1,5 @@
 package run.alchemy.benchmarks;
 
-import run.alchemy.api.event.Created;
 import run.alchemy.api.event.Event;
 import run.alchemy.api.event.ResourceEvent;
 import run.alchemy.engine.internal.log.EventCodec;
@@ -29,8 +28,8 @@ public final class LogThroughput {
         Path dir = Files.createTempDirectory("alchemy-log-throughput");
         String snapshot = "{\n  \"kind\": \"bench::Thing\",\n  \"id\": \"res-000001\",\n  \"status\": \"created\",\n"
                 + "  \"props\": {\n    \"name\": \"res-000001\",\n    \"index\": 1\n  }\n}";
-        byte[] record = EventCodec.encode(new Created(0, Instant.now(), "run", List.of("bench-app", "bench"),
-                "res-000001", "bench::Thing", snapshot));
+        byte[] record = EventCodec.encode(new ResourceEvent(0, Instant.now(), "run", ResourceEvent.Type.CREATED,
+                List.of("bench-app", "bench"), "res-000001", "bench::Thing", snapshot));
         System.out.println("event bytes: " + record.length);
 
         FileSystemLogStore grouped = new FileSystemLogStore(dir.resolve("grouped"));

@@ -28,9 +28,10 @@ class HistoryExampleTest {
         // region history
         try (History history = Alchemy.app("hello").stage("dev").stateStore("fs:" + dir.resolve(".alchemy")).history()) {
             for (Run run : history.runs()) {
-                System.out.println(run.runId() + " " + run.outcome() + " " + run.from() + "-" + run.to());
+                System.out.println(run.runId() + " " + run.result() + " " + run.from() + "-" + run.to());
             }
             List<ResourceEvent> events = history.of(new Address(List.of("hello", "dev"), "greeting"));
+            long updates = events.stream().filter(e -> e.type() == ResourceEvent.Type.UPDATED).count();
             Map<Address, String> then = history.stateAt(1);       // the stage at log position 1, a fold of the log
             List<Change> changes = history.diff(1, history.head());  // JSON pointers; secrets only "changed"
             VerifyReport report = history.verify();                // the snapshots against the log
@@ -42,8 +43,10 @@ class HistoryExampleTest {
         try (History history = Alchemy.app("hello").stage("dev").stateStore("fs:" + dir.resolve(".alchemy")).history()) {
             List<Run> runs = history.runs();
             assertEquals(2, runs.size(), runs.toString());
-            assertEquals(List.of("succeeded", "succeeded"), runs.stream().map(Run::outcome).toList());
-            assertFalse(history.of(new Address(List.of("hello", "dev"), "greeting")).isEmpty());
+            assertEquals(List.of(Run.Result.SUCCEEDED, Run.Result.SUCCEEDED), runs.stream().map(Run::result).toList());
+            List<ResourceEvent> greeting = history.of(new Address(List.of("hello", "dev"), "greeting"));
+            assertEquals(List.of(ResourceEvent.Type.DECLARED, ResourceEvent.Type.CREATING, ResourceEvent.Type.CREATED,
+                    ResourceEvent.Type.UPDATING, ResourceEvent.Type.UPDATED), greeting.stream().map(ResourceEvent::type).toList());
             Map<Address, String> first = history.stateAt(runs.get(0).to());
             assertTrue(first.values().stream().anyMatch(json -> json.contains("\"one\"")), first.toString());
             List<Change> changes = history.diff(runs.get(0).to(), history.head());

@@ -1,24 +1,69 @@
 package run.alchemy.api.event;
 
+import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A resource's record changed. {@link #snapshot()} is the record exactly as projected into the
  * store (Alchemy's JSON, secrets encrypted), or null when the record was removed.
+ *
+ * @param type     what happened to the record
+ * @param chain    the scope chain of the record ({@code ["my-app","dev"]})
+ * @param id       the record's id within its scope
+ * @param kind     the resource kind the record names ({@code ""} when it names none)
+ * @param snapshot the record's JSON text, or null when the record was removed ({@link Type#DELETED}, or an
+ *                 {@link Type#EXTERNAL_CHANGE} that removed it)
  */
-public sealed interface ResourceEvent extends Event
-        permits Declared, Creating, Created, Updating, Updated, Replaced, Deleted, ExternalChange, Imported {
+public record ResourceEvent(long position, Instant time, String runId, Type type, List<String> chain, String id,
+                            String kind, String snapshot) implements Event {
 
-    List<String> chain();
+    /** What happened to a resource's record. */
+    public enum Type {
+        /**
+         * The first event of a create: the resource's initial record (status creating, no props yet), written
+         * when a new resource is declared. {@link #CREATING} follows, with the props, just before the provider
+         * creates it. Logs written before this event existed name both {@code creating}; they read as two
+         * {@link #CREATING} events.
+         */
+        DECLARED,
+        /**
+         * Written just before the provider creates the resource: the record with its props (status creating).
+         * It follows {@link #DECLARED}, the resource's initial record.
+         */
+        CREATING,
+        /** The provider created it (status created). */
+        CREATED,
+        /** Written before the provider updates it (status updating). */
+        UPDATING,
+        /** The provider updated it (status updated), or a scope's data changed. */
+        UPDATED,
+        /** The provider replaced it; the old copy is queued for deletion or already deleted. */
+        REPLACED,
+        /** The record was removed (snapshot is null). */
+        DELETED,
+        /**
+         * The snapshot was changed outside this log (by hand, or by the TypeScript Alchemy) and adopted as
+         * found; snapshot is null when it was removed.
+         */
+        EXTERNAL_CHANGE,
+        /** Existing Alchemy state adopted when the log was started. */
+        IMPORTED
+    }
 
-    String id();
-
-    String kind();
-
-    String snapshot();
+    public ResourceEvent {
+        Objects.requireNonNull(time, "time");
+        Objects.requireNonNull(type, "type");
+        chain = List.copyOf(chain);
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(kind, "kind");
+        if (type == Type.DELETED && snapshot != null) {
+            throw new IllegalArgumentException("a DELETED event has no snapshot: " + String.join("/", chain) + "/" + id);
+        }
+    }
 
     /** Chain and id joined with {@code /}. */
-    default String fqn() {
-        return String.join("/", chain()) + "/" + id();
+    public String fqn() {
+        return String.join("/", chain) + "/" + id;
     }
 }

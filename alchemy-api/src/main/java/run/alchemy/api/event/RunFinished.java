@@ -5,11 +5,11 @@ import java.time.Instant;
 /**
  * A run ended.
  *
- * @param outcome  {@code succeeded} or {@code failed}
- * @param created  resources created …
- * @param failed   resources whose provider call failed
+ * @param succeeded whether the run succeeded (false: it failed)
+ * @param created   resources created …
+ * @param failed    resources whose provider call failed
  */
-public record RunFinished(long position, Instant time, String runId, String outcome, long durationMillis,
+public record RunFinished(long position, Instant time, String runId, boolean succeeded, long durationMillis,
                           int created, int updated, int replaced, int deleted, int skipped, int failed)
         implements Event {
 }

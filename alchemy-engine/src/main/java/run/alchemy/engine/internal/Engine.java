@@ -19,7 +19,7 @@ import run.alchemy.api.ResourceProvider;
 import run.alchemy.api.RunListener;
 import run.alchemy.api.StateCorruptedException;
 import run.alchemy.api.StateNotFoundException;
-import run.alchemy.engine.internal.log.EventCodec.Type;
+import run.alchemy.api.event.ResourceEvent.Type;
 import run.alchemy.engine.internal.secrets.SecretCodec;
 
 import java.util.ArrayList;

@@ -35,7 +35,7 @@ public final class PasswordRotation {
         read.forEach((where, record) -> {
             if (where.secrets() > 0) {
                 if (!dryRun) {
-                    repo.write(where.chain(), where.id(), record, to, run.alchemy.engine.internal.log.EventCodec.Type.UPDATED);
+                    repo.write(where.chain(), where.id(), record, to, run.alchemy.api.event.ResourceEvent.Type.UPDATED);
                 }
                 rotated.add(where);
             }

@@ -120,7 +120,7 @@ public final class ScopeImpl implements Scope {
         ScopeImpl child = new ScopeImpl(engine, StateRepository.child(chain, name), Type.NAMED, childCodec, codec);
         try {
             if (engine.phase() == Phase.UP) {
-                engine.repository().update(chain, name, codec, run.alchemy.engine.internal.log.EventCodec.Type.CREATED,
+                engine.repository().update(chain, name, codec, run.alchemy.api.event.ResourceEvent.Type.CREATED,
                         existing -> {
                     if (existing == null) {
                         return Records.runScope(name, s);

@@ -115,7 +115,7 @@ class LostLeaseTest {
         StateRepository repo = repository(store, log, lease);
         runOut(shortLease);
         repo.write(List.of("app", "dev"), "a", record("a"), new run.alchemy.engine.internal.secrets.SecretCodec(null),
-                run.alchemy.engine.internal.log.EventCodec.Type.CREATED);
+                run.alchemy.api.event.ResourceEvent.Type.CREATED);
         repo.flush(); // the background renewal never ran (there is none here): the append renews first
         assertTrue(log.head() > 0, "nothing was appended");
         log.close();
@@ -131,7 +131,7 @@ class LostLeaseTest {
         runOut(shortLease);
         assertTrue(log.tryLock(holder("run-2"), LEASE).isEmpty(), "the expired lease was not taken over");
         assertThrows(StageLockLostException.class, () -> repo.write(List.of("app", "dev"), "a", record("a"),
-                new run.alchemy.engine.internal.secrets.SecretCodec(null), run.alchemy.engine.internal.log.EventCodec.Type.CREATED));
+                new run.alchemy.engine.internal.secrets.SecretCodec(null), run.alchemy.api.event.ResourceEvent.Type.CREATED));
         assertThrows(StageLockLostException.class, repo::flush);
         assertEquals(0, log.head(), "the run appended after its expired lease was taken over");
         log.close();

@@ -7,9 +7,9 @@ import org.junit.jupiter.api.io.TempDir;
 import run.alchemy.api.DestroyStrategy;
 import run.alchemy.api.Phase;
 import run.alchemy.api.event.Event;
-import run.alchemy.api.event.ExternalChange;
+import run.alchemy.api.event.ResourceEvent;
+import run.alchemy.api.event.ResourceEvent.Type;
 import run.alchemy.engine.internal.log.EventCodec;
-import run.alchemy.engine.internal.log.EventCodec.Type;
 import run.alchemy.engine.internal.log.StageLog;
 import run.alchemy.engine.internal.secrets.SecretCodec;
 import run.alchemy.store.fs.FileSystemStateStore;
@@ -94,7 +94,7 @@ class StateRepositoryRaceTest {
         List<Event> adopted = new ArrayList<>();
         log.read(0, (position, bytes) -> {
             Event e = EventCodec.decode(position, bytes, log.describe());
-            if (e instanceof ExternalChange) {
+            if (e instanceof ResourceEvent r && r.type() == Type.EXTERNAL_CHANGE) {
                 adopted.add(e);
             }
             return true;

@@ -133,7 +133,7 @@ class ProviderUnitTest {
             assertEquals(List.of(1, 0, 0), runs.stream().map(Run::created).toList());
             assertEquals(List.of(0, 1, 0), runs.stream().map(Run::updated).toList());
             assertEquals(List.of(0, 0, 1), runs.stream().map(Run::deleted).toList());
-            assertTrue(runs.stream().allMatch(r -> "succeeded".equals(r.outcome())), runs.toString());
+            assertTrue(runs.stream().allMatch(r -> r.result() == Run.Result.SUCCEEDED), runs.toString());
             assertEquals(Map.of(), history.state(), "nothing left after the destroy");
             assertTrue(history.verify().toString().length() > 0);
         }

@@ -1,9 +1,9 @@
 package run.alchemy.engine.internal.state;
 
+import run.alchemy.api.event.ResourceEvent.Type;
 import run.alchemy.api.spi.StateStore;
 import run.alchemy.engine.internal.RecordCheck;
 import run.alchemy.engine.internal.StateSerde;
-import run.alchemy.engine.internal.log.EventCodec.Type;
 import run.alchemy.engine.internal.state.RunWrites.Effect;
 import run.alchemy.engine.internal.state.RunWrites.Op;
 import run.alchemy.engine.internal.state.RunWrites.Written;

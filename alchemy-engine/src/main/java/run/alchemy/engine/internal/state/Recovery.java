@@ -4,12 +4,12 @@ import run.alchemy.api.StateCorruptedException;
 import run.alchemy.api.event.Checkpoint;
 import run.alchemy.api.event.Event;
 import run.alchemy.api.event.ResourceEvent;
+import run.alchemy.api.event.ResourceEvent.Type;
 import run.alchemy.engine.internal.log.StageLog;
 import run.alchemy.api.spi.StateStore;
 import run.alchemy.engine.internal.RecordCheck;
 import run.alchemy.engine.internal.StateSerde;
 import run.alchemy.engine.internal.log.EventCodec;
-import run.alchemy.engine.internal.log.EventCodec.Type;
 import run.alchemy.engine.internal.state.RunWrites.Effect;
 import run.alchemy.engine.internal.state.RunWrites.Op;
 

@@ -2,11 +2,11 @@ package run.alchemy.engine.internal.state;
 
 import run.alchemy.api.Action;
 import run.alchemy.api.event.Event;
+import run.alchemy.api.event.ResourceEvent;
+import run.alchemy.api.event.ResourceEvent.Type;
 import run.alchemy.api.event.RunFinished;
 import run.alchemy.api.event.RunStarted;
 import run.alchemy.engine.internal.StateSerde;
-import run.alchemy.engine.internal.log.EventCodec;
-import run.alchemy.engine.internal.log.EventCodec.Type;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -30,7 +30,7 @@ final class RunJournal {
 
     /** The event of one record's change, stamped with this run. */
     Event resource(Type type, Key key, String kind, String snapshot) {
-        return EventCodec.resource(type, 0, Instant.now(), run.runId(), key.chain(), key.id(), kind, snapshot);
+        return new ResourceEvent(0, Instant.now(), run.runId(), type, key.chain(), key.id(), kind, snapshot);
     }
 
     /** The kind a record's bytes name, or "" when they name none (the bytes are then not a record). */
@@ -58,7 +58,7 @@ final class RunJournal {
 
     Event finished(boolean succeeded, Map<Action, Integer> counts, int failed) {
         long duration = Duration.between(run.started(), Instant.now()).toMillis();
-        return new RunFinished(0, Instant.now(), run.runId(), succeeded ? "succeeded" : "failed", duration,
+        return new RunFinished(0, Instant.now(), run.runId(), succeeded, duration,
                 counts.getOrDefault(Action.CREATED, 0),
                 counts.getOrDefault(Action.UPDATED, 0),
                 counts.getOrDefault(Action.REPLACED, 0),

@@ -3,10 +3,10 @@ package run.alchemy.engine.internal.state;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import run.alchemy.api.Action;
 import run.alchemy.api.Phase;
+import run.alchemy.api.event.ResourceEvent.Type;
 import run.alchemy.engine.internal.log.StageLog;
 import run.alchemy.api.spi.StateStore;
 import run.alchemy.engine.internal.StateSerde;
-import run.alchemy.engine.internal.log.EventCodec.Type;
 import run.alchemy.engine.internal.secrets.SecretCodec;
 
 import java.time.Instant;

@@ -5,12 +5,17 @@ import run.alchemy.api.Phase;
 import run.alchemy.api.StateCorruptedException;
 import run.alchemy.api.event.Checkpoint;
 import run.alchemy.api.event.Event;
+import run.alchemy.api.event.ResourceEvent;
+import run.alchemy.api.event.ResourceEvent.Type;
 import run.alchemy.api.event.RunFinished;
 import run.alchemy.api.event.RunStarted;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 
@@ -57,41 +62,107 @@ class EventCodecTest {
 
     /**
      * A create writes two distinct events: declared (the initial record) then creating (with props).
-     * Logs written before declared existed named both creating: such a line still reads, as Creating.
+     * Logs written before declared existed named both creating: such a line still reads, as CREATING.
      */
     @Test
     void theTwoEventsBeforeACreateHaveDistinctNamesAndOldLogsStillRead() {
         Instant t = Instant.parse("2026-11-25T10:12:56Z");
-        String declared = new String(EventCodec.encode(EventCodec.resource(EventCodec.Type.DECLARED, 1, t, "r1",
+        String declared = new String(EventCodec.encode(new ResourceEvent(1, t, "r1", Type.DECLARED,
                 List.of("app", "dev"), "a", "k::K", "{}")), StandardCharsets.UTF_8);
-        String creating = new String(EventCodec.encode(EventCodec.resource(EventCodec.Type.CREATING, 2, t, "r1",
+        String creating = new String(EventCodec.encode(new ResourceEvent(2, t, "r1", Type.CREATING,
                 List.of("app", "dev"), "a", "k::K", "{}")), StandardCharsets.UTF_8);
         assertTrue(declared.contains("\"type\":\"declared\""), declared);
         assertTrue(creating.contains("\"type\":\"creating\""), creating);
-        assertEquals(run.alchemy.api.event.Declared.class, EventCodec.decode(1, declared.getBytes(StandardCharsets.UTF_8), "log")
-                .getClass());
+        assertEquals(Type.DECLARED, ((ResourceEvent) EventCodec.decode(1, declared.getBytes(StandardCharsets.UTF_8),
+                "log")).type());
 
         // written by an earlier alchemy-java: the initial record, named creating
         String old = "{\"v\":1,\"type\":\"creating\",\"time\":\"2026-11-20T08:00:00Z\",\"run\":\"r0\","
                 + "\"chain\":[\"app\",\"dev\"],\"id\":\"a\",\"kind\":\"k::K\",\"snapshot\":"
                 + "\"{\\\"kind\\\":\\\"k::K\\\",\\\"status\\\":\\\"creating\\\"}\"}";
         Event e = EventCodec.decode(7, old.getBytes(StandardCharsets.UTF_8), "old log");
-        run.alchemy.api.event.Creating c = assertInstanceOf(run.alchemy.api.event.Creating.class, e);
+        ResourceEvent c = assertInstanceOf(ResourceEvent.class, e);
+        assertEquals(Type.CREATING, c.type());
         assertEquals(7, c.position());
         assertEquals(List.of("app", "dev"), c.chain());
         assertEquals("{\"kind\":\"k::K\",\"status\":\"creating\"}", c.snapshot());
+    }
+
+    /**
+     * The stored name of every resource event type, the log format: each type is written under its
+     * name and each name reads as its type. A renamed constant or wire string fails here; a new
+     * type fails until it is given a name of its own.
+     */
+    private static final Map<Type, String> STORED = storedNames();
+
+    private static Map<Type, String> storedNames() {
+        Map<Type, String> names = new EnumMap<>(Type.class);
+        names.put(Type.DECLARED, "declared");
+        names.put(Type.CREATING, "creating");
+        names.put(Type.CREATED, "created");
+        names.put(Type.UPDATING, "updating");
+        names.put(Type.UPDATED, "updated");
+        names.put(Type.REPLACED, "replaced");
+        names.put(Type.DELETED, "deleted");
+        names.put(Type.EXTERNAL_CHANGE, "external-change");
+        names.put(Type.IMPORTED, "imported");
+        return names;
+    }
+
+    @Test
+    void everyTypeIsStoredUnderItsOwnNameAndReadsBackAsIt() {
+        assertEquals(EnumSet.allOf(Type.class), STORED.keySet(), "every type has a stored name");
+        assertEquals(STORED.size(), new HashSet<>(STORED.values()).size(), "no two types share a name");
+        Instant t = Instant.parse("2026-11-25T10:12:56Z");
+        for (Map.Entry<Type, String> entry : STORED.entrySet()) {
+            Type type = entry.getKey();
+            String name = entry.getValue();
+            String snapshot = type == Type.DELETED ? null : "{}";
+            // written: the type's name
+            String line = new String(EventCodec.encode(new ResourceEvent(3, t, "r1", type, List.of("app", "dev"), "a",
+                    "k::K", snapshot)), StandardCharsets.UTF_8);
+            assertEquals("{\"v\":1,\"type\":\"" + name + "\",\"time\":\"2026-11-25T10:12:56Z\",\"run\":\"r1\","
+                    + "\"chain\":[\"app\",\"dev\"],\"id\":\"a\",\"kind\":\"k::K\""
+                    + (snapshot == null ? "" : ",\"snapshot\":\"{}\"") + "}", line, type.name());
+            // read: a line naming it, as a line written by any version would
+            String stored = "{\"v\":1,\"type\":\"" + name + "\",\"time\":\"2026-11-25T10:12:56Z\",\"run\":\"r1\","
+                    + "\"chain\":[\"app\",\"dev\"],\"id\":\"a\",\"kind\":\"k::K\",\"snapshot\":\"{}\"}";
+            ResourceEvent read = assertInstanceOf(ResourceEvent.class,
+                    EventCodec.decode(3, stored.getBytes(StandardCharsets.UTF_8), "log"), name);
+            assertEquals(type, read.type(), name);
+            assertEquals(type == Type.DELETED ? null : "{}", read.snapshot(), name + ": a deletion has no snapshot");
+        }
+    }
+
+    /** A run's end stores its outcome as the strings {@code succeeded} and {@code failed}, as before it was a flag. */
+    @Test
+    void aRunsOutcomeIsStoredAsSucceededOrFailed() {
+        Instant t = Instant.parse("2026-11-25T10:12:56Z");
+        for (boolean succeeded : new boolean[] {true, false}) {
+            String outcome = succeeded ? "succeeded" : "failed";
+            String line = new String(EventCodec.encode(new RunFinished(9, t, "r1", succeeded, 1234, 1, 2, 3, 4, 5, 6)),
+                    StandardCharsets.UTF_8);
+            String expected = "{\"v\":1,\"type\":\"run-finished\",\"time\":\"2026-11-25T10:12:56Z\",\"run\":\"r1\","
+                    + "\"outcome\":\"" + outcome + "\",\"durationMs\":1234,\"created\":1,\"updated\":2,\"replaced\":3,"
+                    + "\"deleted\":4,\"skipped\":5,\"failed\":6}";
+            assertEquals(expected, line);
+            RunFinished read = assertInstanceOf(RunFinished.class,
+                    EventCodec.decode(9, expected.getBytes(StandardCharsets.UTF_8), "log"));
+            assertEquals(succeeded, read.succeeded(), outcome);
+        }
     }
 
     @Test
     void everyEventRoundTripsThroughItsLine() {
         Instant t = Instant.parse("2026-11-25T10:12:56.573010166Z");
         List<Event> events = new ArrayList<>();
-        for (EventCodec.Type type : EventCodec.Type.values()) {
-            events.add(EventCodec.resource(type, 7, t, "run-1", List.of("app", "dev", "a/b"), "id\u2028x",
-                    "test::Thing", type == EventCodec.Type.DELETED ? null : "{\n  \"kind\": \"t\",\n  \"s\": \"é\\n\"\n}"));
+        for (Type type : Type.values()) {
+            events.add(new ResourceEvent(7, t, "run-1", type, List.of("app", "dev", "a/b"), "id\u2028x",
+                    "test::Thing", type == Type.DELETED ? null : "{\n  \"kind\": \"t\",\n  \"s\": \"é\\n\"\n}"));
         }
         events.add(new RunStarted(7, t, "run-1", "me@host", 42, Phase.DESTROY, "java Main"));
-        events.add(new RunFinished(7, t, "run-1", "failed", 1234, 1, 2, 3, 4, 5, 6));
+        events.add(new RunFinished(7, t, "run-1", false, 1234, 1, 2, 3, 4, 5, 6));
+        events.add(new RunFinished(7, t, "run-1", true, 1234, 1, 2, 3, 4, 5, 6));
         events.add(new Checkpoint(7, t, "compaction", Map.of(EventCodec.key(List.of("app", "dev"), "x"), "{}")));
         for (Event e : events) {
             byte[] line = EventCodec.encode(e);
@@ -115,5 +186,9 @@ class EventCodecTest {
         assertThrows(StateCorruptedException.class, () -> EventCodec.decode(1, "not json".getBytes(StandardCharsets.UTF_8), "log"));
         assertThrows(StateCorruptedException.class, () -> EventCodec.decode(1,
                 "{\"v\":1,\"type\":\"nope\",\"time\":\"2026-11-25T10:12:56Z\"}".getBytes(StandardCharsets.UTF_8), "log"));
+        // a resource event's line without its id or kind is damage, not an event without an address
+        assertThrows(StateCorruptedException.class, () -> EventCodec.decode(1,
+                "{\"v\":1,\"type\":\"created\",\"time\":\"2026-11-25T10:12:56Z\",\"chain\":[\"app\"]}"
+                        .getBytes(StandardCharsets.UTF_8), "log"));
     }
 }
