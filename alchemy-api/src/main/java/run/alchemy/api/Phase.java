@@ -4,8 +4,14 @@ package run.alchemy.api;
 public enum Phase {
     /** Create, update or skip every declared resource; delete what is no longer declared. */
     UP,
-    /** Delete every resource of the stage, in reverse declaration order. */
+    /**
+     * Delete every resource of the stage, in reverse declaration order, when the app is opened;
+     * the program then declares nothing ({@code apply} throws {@link IllegalStateException}).
+     */
     DESTROY,
-    /** Only read stored outputs; fail when a resource has no state. Nothing is written. */
+    /**
+     * Only read stored outputs; fail when a resource has no state ({@link StateNotFoundException}).
+     * Nothing is written, no provider is called and no stage lock is taken.
+     */
     READ
 }

@@ -6,10 +6,16 @@ package run.alchemy.api;
  * write it was about to make, and its reads are out of date. Running it again reads the new state.
  */
 public final class StageChangedException extends AlchemyException {
+    /** The log position this run read the stage at. */
     private final long readAt;
+    /** The log position found when this run came to write. */
     private final long headNow;
 
     /**
+     * A stage that changed under this run. The message names the stage, both positions and, when
+     * known, the writer, says that this run wrote nothing, and suggests running again or giving
+     * the run a lock timeout.
+     *
      * @param stage   {@code app/stage}
      * @param readAt  the log position this run read the stage at
      * @param headNow the log position found when it came to write
@@ -24,12 +30,20 @@ public final class StageChangedException extends AlchemyException {
         this.headNow = headNow;
     }
 
-    /** The log position this run read the stage at. */
+    /**
+     * The log position this run read the stage at.
+     *
+     * @return the position of the log's last event when this run opened the stage
+     */
     public long readAt() {
         return readAt;
     }
 
-    /** The log position found when this run came to write. */
+    /**
+     * The log position found when this run came to write.
+     *
+     * @return the position of the log's last event then, beyond {@link #readAt()}
+     */
     public long headNow() {
         return headNow;
     }

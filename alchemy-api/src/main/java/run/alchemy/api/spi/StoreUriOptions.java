@@ -11,7 +11,7 @@ import java.util.Map;
 
 /**
  * The options in a store URI's query ({@code ?name=value&…}), for a {@link StateStoreProvider}:
- * decoded once, in their order, each error naming the option and the URI.
+ * decoded once, in their order, each error naming the option and the URI. Immutable.
  */
 public final class StoreUriOptions {
     private final URI uri;
@@ -26,8 +26,15 @@ public final class StoreUriOptions {
 
     /**
      * Parses the query of {@code uri}; {@code what} names the URI in messages ("S3 store URI").
+     * Names and values are decoded as form data ({@code %XX} escapes in UTF-8, {@code +} as a
+     * space; {@link URI} has already refused malformed escapes); a name given twice keeps its
+     * first place and its last value.
      *
-     * @throws ConfigurationException for a pair without a name or an {@code =}
+     * @param uri  the store URI, whose raw query is parsed (none: no options)
+     * @param what what the URI is, for messages, e.g. {@code S3 store URI}
+     * @return the options
+     * @throws ConfigurationException for a pair without a name or an {@code =} (also an empty
+     *                                pair, as in {@code a=1&&b=2}), naming it and the URI
      */
     public static StoreUriOptions of(URI uri, String what) {
         Map<String, String> out = new LinkedHashMap<>();
@@ -44,7 +51,11 @@ public final class StoreUriOptions {
         return new StoreUriOptions(uri, what, out);
     }
 
-    /** Every option, name to decoded value, in the URI's order. */
+    /**
+     * Every option, name to decoded value, in the URI's order.
+     *
+     * @return an unmodifiable map; empty when the URI has no query
+     */
     public Map<String, String> asMap() {
         return options;
     }
@@ -52,6 +63,9 @@ public final class StoreUriOptions {
     /**
      * The option's value as a positive whole number.
      *
+     * @param name  the option's name, for the message
+     * @param value the option's value (usually from {@link #asMap()}), parsed as a decimal {@code int}
+     * @return {@code value} as a number, at least 1
      * @throws ConfigurationException naming the option, its value and the URI otherwise
      */
     public int positive(String name, String value) {
