@@ -10,11 +10,24 @@ public sealed interface Event permits RunStarted, RunFinished, ResourceEvent, Ch
     /** Version of the stored form of events; written into every record. */
     int SCHEMA = 1;
 
-    /** Position in the log, from 1. */
+    /**
+     * Where the event stands in the log.
+     *
+     * @return the position, from 1; positions are gapless and never reused
+     */
     long position();
 
+    /**
+     * When the event was written.
+     *
+     * @return the writer's clock at the append
+     */
     Instant time();
 
-    /** The run that wrote it. */
+    /**
+     * The run that wrote it.
+     *
+     * @return the run id, as in {@link RunStarted}
+     */
     String runId();
 }

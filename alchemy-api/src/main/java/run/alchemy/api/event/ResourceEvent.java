@@ -8,6 +8,9 @@ import java.util.Objects;
  * A resource's record changed. {@link #snapshot()} is the record exactly as projected into the
  * store (Alchemy's JSON, secrets encrypted), or null when the record was removed.
  *
+ * @param position the event's position in the log, from 1
+ * @param time     when it was written
+ * @param runId    the run that wrote it (null in logs that did not record one)
  * @param type     what happened to the record
  * @param chain    the scope chain of the record ({@code ["my-app","dev"]})
  * @param id       the record's id within its scope
@@ -51,6 +54,20 @@ public record ResourceEvent(long position, Instant time, String runId, Type type
         IMPORTED
     }
 
+    /**
+     * Checks the event: {@code time}, {@code type}, {@code chain}, {@code id} and {@code kind} may not
+     * be null, and a {@link Type#DELETED} event has no snapshot.
+     *
+     * @param position the event's position in the log
+     * @param time     when it was written
+     * @param runId    the run that wrote it
+     * @param type     what happened to the record
+     * @param chain    the record's scope chain (copied)
+     * @param id       the record's id within its scope
+     * @param kind     the resource kind the record names
+     * @param snapshot the record's JSON text, or null when it was removed
+     * @throws IllegalArgumentException for a {@link Type#DELETED} event with a snapshot
+     */
     public ResourceEvent {
         Objects.requireNonNull(time, "time");
         Objects.requireNonNull(type, "type");
@@ -62,7 +79,11 @@ public record ResourceEvent(long position, Instant time, String runId, Type type
         }
     }
 
-    /** Chain and id joined with {@code /}. */
+    /**
+     * The resource's fully qualified name.
+     *
+     * @return chain and id joined with {@code /}, e.g. {@code my-app/dev/api}
+     */
     public String fqn() {
         return String.join("/", chain) + "/" + id;
     }

@@ -5,8 +5,16 @@ import java.time.Instant;
 /**
  * A run ended.
  *
+ * @param position the event's position in the log, from 1
+ * @param time     when it was written
+ * @param runId    the run that wrote it (null in logs that did not record one)
  * @param succeeded whether the run succeeded (false: it failed)
- * @param created   resources created …
+ * @param durationMillis how long the run took, in milliseconds
+ * @param created   resources created
+ * @param updated   resources updated
+ * @param replaced  resources replaced
+ * @param deleted   resources deleted
+ * @param skipped   resources skipped (props unchanged)
  * @param failed    resources whose provider call failed
  */
 public record RunFinished(long position, Instant time, String runId, boolean succeeded, long durationMillis,
