@@ -6,6 +6,7 @@ import run.alchemy.api.Outcome;
 import run.alchemy.api.Phase;
 import run.alchemy.engine.Alchemy;
 import run.alchemy.engine.History;
+import run.alchemy.engine.Stage;
 import run.alchemy.providers.fs.FileProps;
 import run.alchemy.providers.fs.FsResources;
 import run.alchemy.providers.fs.FolderProps;
@@ -89,14 +90,14 @@ final class DemoCommand implements Callable<Integer> {
     private void step(String title, Path state, Phase phase, java.util.function.Consumer<Alchemy> program) {
         out.println();
         out.println(io.paint(title, "1"));
-        try (Alchemy app = builder(state).phase(phase).listener(this::print).open()) {
+        try (Alchemy app = demoStage(state).phase(phase).listener(this::print).open()) {
             if (phase == Phase.UP) {
                 program.accept(app);
             }
         }
     }
 
-    private static Alchemy.Builder builder(Path state) {
+    private static Stage demoStage(Path state) {
         return Alchemy.app("demo").stage("dev").program("alchemy demo")
                 .stateStore("fs:" + state.toUri().getRawPath()) // by URI: the command knows no store class; escaped, for folders with spaces
                 .provider(FsResources.FILE).provider(FsResources.FOLDER);
@@ -107,7 +108,7 @@ final class DemoCommand implements Callable<Integer> {
         out.println();
         out.println(io.paint("5. history of demo/dev (alchemy state runs --store fs:" + state
                 + " --app demo --stage dev)", "1"));
-        try (History history = builder(state).history()) {
+        try (History history = demoStage(state).history()) {
             List<Runs.Row> rows = Runs.of(history);
             out.println("  " + io.paint(Runs.header(), "2"));
             for (Runs.Row row : rows) {

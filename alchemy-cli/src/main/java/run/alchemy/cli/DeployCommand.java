@@ -12,6 +12,7 @@ import run.alchemy.api.SecretException;
 import run.alchemy.api.Scope;
 import run.alchemy.api.spi.StateStore;
 import run.alchemy.engine.Alchemy;
+import run.alchemy.engine.Stage;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -138,10 +139,10 @@ final class DeployCommand implements Callable<Integer> {
             case DESTROY -> "destroying";
             case READ -> "reading";
         };
-        Alchemy.Builder builder = Alchemy.app(appName).stage(stageName).phase(p).force(force)
+        Stage target = Alchemy.app(appName).stage(stageName).phase(p).force(force)
                 .password(password).environment(io.env).program("alchemy deploy");
         try (Progress progress = Progress.start(io, verb + " " + appName + "/" + stageName, total)) {
-            builder.listener(o -> {
+            target = target.listener(o -> {
                 synchronized (outcomes) {
                     outcomes.add(o);
                 }
@@ -155,10 +156,10 @@ final class DeployCommand implements Callable<Integer> {
             // a log without conditional writes guards the stage less.
             opened.logNote().ifPresent(note -> progress.println(json ? io.err : io.out,
                     (json ? "note: " : io.paint("note:", "33") + " ") + note));
-            builder.stateStore(opened);
+            target = target.stateStore(opened);
             Stack s = stack;
             try {
-                builder.run(a -> {
+                target.run(a -> {
                     if (p != Phase.DESTROY) {
                         declare(a, s.root);
                     }

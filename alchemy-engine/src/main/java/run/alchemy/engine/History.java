@@ -36,7 +36,7 @@ import java.util.function.Predicate;
  * A stage's history, read from its event log: every event, each resource's history, the runs,
  * the state as of any position or time (a pure fold of the log), verification of the snapshots
  * against the fold, rebuilding them, diffs, compaction and export. Opened with
- * {@link Alchemy.Builder#history()}; reading takes no lock, while {@link #rebuild()} and
+ * {@link Stage#history()}; reading takes no lock, while {@link #rebuild()} and
  * {@link #compact()} take the stage lock.
  */
 public final class History implements AutoCloseable {

@@ -10,6 +10,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Opens state stores by URI through the installed {@link StateStoreProvider}s. */
 public final class StateStores {
@@ -51,5 +53,72 @@ public final class StateStores {
                 + scheme + "\"") + " in \"" + uri + "\"; "
                 + (artifact == null ? "" : "add the dependency run.alchemy:" + artifact + "; ")
                 + "installed: " + (known.isEmpty() ? "none" : known) + " (e.g. fs:.alchemy)");
+    }
+
+    private static final Pattern SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*:");
+    /** Query options whose value is not shown by {@link #describe}. */
+    private static final Pattern SENSITIVE = Pattern.compile("(?i).*(token|secret|password|passwd|credential|key|auth"
+            + "|signature).*");
+
+    /**
+     * {@code uri} for messages and {@code toString()}: any user info ({@code user:password@}) is
+     * shown as {@code …@} and the values of options named like a credential (token, secret,
+     * password, key, …; not {@code …-env}, which name a variable) and options without a value as
+     * {@code …}; a fragment is left out. Stores take credentials from the environment, never from the
+     * URI, but a URI written by mistake with one in it must not be printed.
+     */
+    static String describe(String uri) {
+        URI parsed;
+        try {
+            parsed = new URI(uri);
+        } catch (URISyntaxException e) {
+            Matcher scheme = SCHEME.matcher(uri);
+            return (scheme.lookingAt() ? scheme.group() : "") + "… (an invalid URI)";
+        }
+        if (parsed.isOpaque()) { // fs:DIR, mem:NAME: no user info; a query is not parsed
+            String ssp = parsed.getRawSchemeSpecificPart();
+            int q = ssp.indexOf('?');
+            return parsed.getScheme() + ":" + (q < 0 ? ssp : ssp.substring(0, q) + "?" + redactQuery(ssp.substring(q + 1)));
+        }
+        StringBuilder out = new StringBuilder();
+        if (parsed.getScheme() != null) {
+            out.append(parsed.getScheme()).append(':');
+        }
+        if (parsed.getRawAuthority() != null) {
+            out.append("//");
+            if (parsed.getRawUserInfo() != null) {
+                out.append("…@");
+            }
+            if (parsed.getHost() != null) {
+                out.append(parsed.getHost());
+                if (parsed.getPort() >= 0) {
+                    out.append(':').append(parsed.getPort());
+                }
+            } else {
+                String authority = parsed.getRawAuthority();
+                out.append(authority.substring(authority.lastIndexOf('@') + 1));
+            }
+        }
+        if (parsed.getRawPath() != null) {
+            out.append(parsed.getRawPath());
+        }
+        if (parsed.getRawQuery() != null) {
+            out.append('?').append(redactQuery(parsed.getRawQuery()));
+        }
+        return out.toString();
+    }
+
+    private static String redactQuery(String query) {
+        StringBuilder out = new StringBuilder();
+        for (String pair : query.split("&", -1)) {
+            if (out.length() > 0) {
+                out.append('&');
+            }
+            int eq = pair.indexOf('=');
+            String name = eq < 0 ? "" : pair.substring(0, eq);
+            boolean sensitive = SENSITIVE.matcher(name).matches() && !name.toLowerCase(Locale.ROOT).endsWith("-env");
+            out.append(eq < 0 ? "…" : name + "=" + (sensitive ? "…" : pair.substring(eq + 1)));
+        }
+        return out.toString();
     }
 }

@@ -119,7 +119,7 @@ public final class DeployChild {
             int generation = Integer.parseInt(args.getOrDefault("generation", "0"));
             Phase phase = "destroy".equals(args.get("phase")) ? Phase.DESTROY : Phase.UP;
             Provider provider = new Provider(Long.parseLong(args.getOrDefault("sleepMs", "0")));
-            Alchemy.Builder builder = Alchemy.app(args.get("app"))
+            Stage builder = Alchemy.app(args.get("app"))
                     .stage(args.get("stage"))
                     .phase(phase)
                     .password(args.get("password"))
@@ -146,7 +146,7 @@ public final class DeployChild {
                 }
             }
             java.util.concurrent.atomic.AtomicBoolean working = new java.util.concurrent.atomic.AtomicBoolean();
-            builder.listener(outcome -> {
+            builder = builder.listener(outcome -> {
                 if (working.compareAndSet(false, true)) {
                     System.out.println("working");
                     System.out.flush();

@@ -95,6 +95,7 @@ class ModuleAccessTest {
                     import run.alchemy.api.ConfigurationException;
                     import run.alchemy.api.Phase;
                     import run.alchemy.engine.Alchemy;
+                    import run.alchemy.engine.Stage;
                     import test.user.hidden.Hidden;
                     import test.user.shared.Shared;
                     import test.user.shared.Wrapper;
@@ -117,16 +118,16 @@ class ModuleAccessTest {
                         static Echo echo(String name, Path marker) {
                             return new Echo("test::" + name, sample(name).getClass(), marker);
                         }
-                        /** "first" (JDK-typed props) then "second" of the named type; the second given to the builder too when asked. */
+                        /** "first" (JDK-typed props) then "second" of the named type; the second given to the stage too when asked. */
                         @SuppressWarnings("unchecked")
-                        public static void scenario(String dir, String name, boolean toBuilder, String phase) {
+                        public static void scenario(String dir, String name, boolean toStage, String phase) {
                             Path d = Path.of(dir);
                             Echo<Map<String, Object>> first = new Echo<>("test::Map", (Class) Map.class, d.resolve("first.txt"));
                             Echo<Object> second = echo(name, d.resolve("second.txt"));
-                            Alchemy.Builder b = Alchemy.app("mods").stage("dev").phase(Phase.valueOf(phase))
+                            Stage b = Alchemy.app("mods").stage("dev").phase(Phase.valueOf(phase))
                                     .stateStore("fs:" + d.resolve(".alchemy")).password("pw").provider(first);
-                            if (toBuilder) {
-                                b.provider(second);
+                            if (toStage) {
+                                b = b.provider(second);
                             }
                             b.run(app -> {
                                 if (Phase.valueOf(phase) == Phase.UP) {
@@ -214,9 +215,9 @@ class ModuleAccessTest {
     }
 
     /** The exception the program threw, or null. */
-    private static Throwable scenario(Path dir, String type, boolean toBuilder, String phase) throws Exception {
+    private static Throwable scenario(Path dir, String type, boolean toStage, String phase) throws Exception {
         try {
-            scenario.invoke(null, dir.toString(), type, toBuilder, phase);
+            scenario.invoke(null, dir.toString(), type, toStage, phase);
             return null;
         } catch (InvocationTargetException e) {
             return e.getCause();
@@ -239,7 +240,7 @@ class ModuleAccessTest {
             + " to module test.user's module-info.java";
 
     @Test
-    void aProviderGivenToTheBuilderIsCheckedBeforeAnyResourceIsTouched(@TempDir Path dir) throws Exception {
+    void aProviderGivenToTheStageIsCheckedBeforeAnyResourceIsTouched(@TempDir Path dir) throws Exception {
         Throwable e = scenario(dir, "hidden", true, "UP");
         assertEquals("run.alchemy.api.ConfigurationException", e == null ? null : e.getClass().getName(), String.valueOf(e));
         assertEquals(HIDDEN_MESSAGE, e.getMessage());

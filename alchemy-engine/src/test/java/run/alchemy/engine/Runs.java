@@ -24,7 +24,7 @@ final class Runs {
         this.root = dir.resolve(".alchemy");
     }
 
-    Alchemy.Builder builder(String stage, Phase phase) {
+    Stage builder(String stage, Phase phase) {
         outcomes.clear();
         return Alchemy.app("app").stage(stage).phase(phase).password(PASSWORD)
                 .environment(Map.of())

@@ -69,12 +69,14 @@ final class VectorProgram {
         }
     }
 
-    /** A builder for a run of this vector's app and stage on its (copied) tree, with every provider. */
-    Alchemy.Builder builder(String password) {
-        Alchemy.Builder b = Alchemy.app(vector.app()).stage(vector.stage()).password(password)
+    /** The stage of a run of this vector's app and stage on its (copied) tree, with every provider. */
+    Stage builder(String password) {
+        Stage b = Alchemy.app(vector.app()).stage(vector.stage()).password(password)
                 .environment(Map.of())
                 .stateStore(new FileSystemStateStore(vector.alchemyRoot()));
-        providers.values().forEach(b::provider);
+        for (Provider p : providers.values()) {
+            b = b.provider(p);
+        }
         return b;
     }
 

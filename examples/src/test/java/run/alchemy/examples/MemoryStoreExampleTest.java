@@ -5,6 +5,7 @@ import run.alchemy.api.Action;
 import run.alchemy.api.Phase;
 import run.alchemy.engine.Alchemy;
 import run.alchemy.engine.History;
+import run.alchemy.engine.Stage;
 import run.alchemy.store.mem.MemoryStateStore;
 
 import java.util.ArrayList;
@@ -19,12 +20,12 @@ class MemoryStoreExampleTest {
         List<Action> actions = new ArrayList<>();
         // region memory-store
         MemoryStateStore state = MemoryStateStore.create();  // one storage for every run of the test
-        Alchemy.Builder run = Alchemy.app("my-app").stage("test").stateStore(state)
+        Stage test = Alchemy.app("my-app").stage("test").stateStore(state)  // immutable: kept and run again
                 .listener(outcome -> actions.add(outcome.action()));
-        run.run(app -> app.apply("a", Credentials.PROVIDER, new Credentials("a", null)));  // [created]
-        run.run(app -> app.apply("a", Credentials.PROVIDER, new Credentials("a", null)));  // [skipped]
-        run.phase(Phase.DESTROY).provider(Credentials.PROVIDER).run(app -> { });            // [deleted]
-        try (History history = run.history()) {
+        test.run(app -> app.apply("a", Credentials.PROVIDER, new Credentials("a", null)));  // [created]
+        test.run(app -> app.apply("a", Credentials.PROVIDER, new Credentials("a", null)));  // [skipped]
+        test.phase(Phase.DESTROY).provider(Credentials.PROVIDER).run(app -> { });            // [deleted]
+        try (History history = test.history()) {
             assertEquals(2, history.runs().size());  // a run that changed nothing appends nothing
         }
         // endregion

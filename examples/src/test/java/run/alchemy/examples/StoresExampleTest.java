@@ -3,6 +3,7 @@ package run.alchemy.examples;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import run.alchemy.engine.Alchemy;
+import run.alchemy.engine.Stage;
 import run.alchemy.store.fs.FileSystemStateStore;
 import run.alchemy.store.r2.R2StateStore;
 import run.alchemy.store.s3.S3StateStore;
@@ -25,9 +26,9 @@ class StoresExampleTest {
         Alchemy.app("my-app").stage("dev").stateStore(new FileSystemStateStore(root))
                 .run(app -> app.apply("a", Credentials.PROVIDER, new Credentials("a", null)));
         // a factory of the stage scope, like Alchemy's stateStore: (scope) => …
-        Alchemy.Builder s3 = Alchemy.app("my-app").stage("prod").stateStore(scope -> S3StateStore.builder()
+        Stage s3 = Alchemy.app("my-app").stage("prod").stateStore(scope -> S3StateStore.builder()
                 .bucket("my-state").prefix("teams/web/").region("eu-west-1").build());
-        Alchemy.Builder r2 = Alchemy.app("my-app").stage("prod").stateStore(scope -> R2StateStore.builder()
+        Stage r2 = Alchemy.app("my-app").stage("prod").stateStore(scope -> R2StateStore.builder()
                 .bucket("my-state").account("0123abcd").build());  // token: CLOUDFLARE_API_TOKEN
         // by URI: "s3://my-state/teams/web/?region=eu-west-1", "r2://my-state/teams/web/?account=0123abcd"
         // endregion

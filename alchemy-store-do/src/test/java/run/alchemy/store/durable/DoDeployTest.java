@@ -11,6 +11,7 @@ import run.alchemy.api.ResourceProvider;
 import run.alchemy.api.StageLockedException;
 import run.alchemy.engine.Alchemy;
 import run.alchemy.engine.History;
+import run.alchemy.engine.Stage;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -68,7 +69,7 @@ class DoDeployTest {
         }
     }
 
-    private static Alchemy.Builder app(String prefix) {
+    private static Stage app(String prefix) {
         return Alchemy.app("app").stage("dev").password("do-test-password").environment(Map.of())
                 .stateStore(scope -> worker.store(prefix).build()).lockTimeout(Duration.ZERO); // fail at once, no wait
     }
@@ -83,7 +84,7 @@ class DoDeployTest {
         LocalWorker w = which.equals("our") ? worker : alchemys;
         String prefix = "cycle";
         List<Action> actions = new ArrayList<>();
-        java.util.function.Function<Phase, Alchemy.Builder> app = phase -> Alchemy.app("app").stage("dev")
+        java.util.function.Function<Phase, Stage> app = phase -> Alchemy.app("app").stage("dev")
                 .password("do-test-password").environment(Map.of()).phase(phase)
                 .stateStore(scope -> w.store(prefix).build()).listener(o -> actions.add(o.action()));
         for (int round = 0; round < 2; round++) {

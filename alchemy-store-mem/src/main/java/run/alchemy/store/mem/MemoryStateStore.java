@@ -18,13 +18,13 @@ import java.util.Set;
  * {@link LogStore} kept (the conformance suites of alchemy-testkit run on it).
  *
  * <p>The records live as long as the storage is referenced. {@link #close()} keeps them, so one
- * instance can be passed to several runs ({@code Alchemy.Builder.stateStore(StateStore)} closes the
+ * instance can be passed to several runs ({@code Stage.stateStore(StateStore)} closes the
  * store with each app): a deploy, a redeploy, a destroy, then {@code history()}, all on one storage.
  * {@link #reopen()} gives another instance on the same storage, as a second process would open the
  * same directory or bucket (for tests of two runs at once).
  *
  * <p>The URI {@code mem:NAME} (through {@code StateStores.open} or
- * {@code Alchemy.Builder.stateStore(String)}) opens a new, empty storage each time: the name only
+ * {@code Stage.stateStore(String)}) opens a new, empty storage each time: the name only
  * labels it in messages. There is no registry of names (nothing static and mutable); to share a
  * storage, share the instance.
  *

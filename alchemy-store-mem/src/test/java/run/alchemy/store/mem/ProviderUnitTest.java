@@ -10,6 +10,7 @@ import run.alchemy.api.StageLockedException;
 import run.alchemy.engine.Alchemy;
 import run.alchemy.engine.History;
 import run.alchemy.engine.Run;
+import run.alchemy.engine.Stage;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -82,7 +83,7 @@ class ProviderUnitTest {
     private final MemoryStateStore state = MemoryStateStore.create("provider-test");
     private final List<Outcome> outcomes = new ArrayList<>();
 
-    private Alchemy.Builder run(Phase phase) {
+    private Stage run(Phase phase) {
         outcomes.clear();
         calls.clear();
         return Alchemy.app("shop").stage("test").phase(phase).password("unit-test-password")
@@ -145,7 +146,7 @@ class ProviderUnitTest {
         try (Alchemy first = run(Phase.UP).open()) {
             first.apply("assets", buckets, new BucketProps("shop-assets", "eu-west-1"));
             // Another run, as another process would open the same storage.
-            Alchemy.Builder second = Alchemy.app("shop").stage("test").password("unit-test-password")
+            Stage second = Alchemy.app("shop").stage("test").password("unit-test-password")
                     .environment(Map.of()).stateStore(state.reopen());
             assertThrows(StageLockedException.class, () -> {
                 try (Alchemy app = second.open()) {

@@ -37,9 +37,9 @@ class StoreUriTest {
     }
 
     @Test
-    void theBuildersUriMethodFindsIt() {
+    void theStagesUriMethodFindsIt() {
         try (Alchemy app = Alchemy.app("app").stage("dev").password("p").environment(Map.of())
-                .stateStore("mem:builder").open()) {
+                .stateStore("mem:stage").open()) {
             assertEquals(List.of("app", "dev"), app.chain());
         }
     }

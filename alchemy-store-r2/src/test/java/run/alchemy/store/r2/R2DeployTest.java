@@ -14,6 +14,7 @@ import run.alchemy.api.ResourceProvider;
 import run.alchemy.api.Secret;
 import run.alchemy.engine.Alchemy;
 import run.alchemy.engine.History;
+import run.alchemy.engine.Stage;
 import run.alchemy.store.r2.R2StateStore.RequestCounts;
 import run.alchemy.store.s3.testkit.LocalS3;
 
@@ -90,7 +91,7 @@ class R2DeployTest {
         cf.close();
     }
 
-    private Alchemy.Builder app(String bucket, R2StateStore.LogMode mode, Phase phase) {
+    private Stage app(String bucket, R2StateStore.LogMode mode, Phase phase) {
         outcomes.clear();
         return Alchemy.app("app").stage("dev").phase(phase).password("r2-test-password").environment(Map.of())
                 .stateStore(scope -> {

@@ -10,6 +10,7 @@ import run.alchemy.api.Secret;
 import run.alchemy.api.StageLockedException;
 import run.alchemy.engine.Alchemy;
 import run.alchemy.engine.History;
+import run.alchemy.engine.Stage;
 import run.alchemy.engine.StateStores;
 import run.alchemy.store.s3.S3StateStore.RequestCounts;
 import run.alchemy.store.s3.testkit.LocalS3;
@@ -48,7 +49,7 @@ class S3DeployTest {
     /** The store of the last run (each run opens its own and closes it at the end). */
     private final AtomicReference<S3StateStore> lastStore = new AtomicReference<>();
 
-    private Alchemy.Builder app(Phase phase) {
+    private Stage app(Phase phase) {
         outcomes.clear();
         return Alchemy.app("app").stage("dev").phase(phase).password("s3-test-password").environment(Map.of())
                 .stateStore(scope -> {
@@ -172,7 +173,7 @@ class S3DeployTest {
     void aHeldStageIsRefusedWithTheHolderNamed() {
         try (Alchemy first = app(Phase.UP).open()) {
             first.apply("r", Echo.props(), new Echo.Props("r", 1, null)); // its first write takes the lock
-            Alchemy.Builder second = app(Phase.UP).lockTimeout(Duration.ZERO); // fail at once, do not wait
+            Stage second = app(Phase.UP).lockTimeout(Duration.ZERO); // fail at once, do not wait
             var refused = assertThrows(StageLockedException.class, second::open);
             assertTrue(refused.getMessage().contains("pid " + ProcessHandle.current().pid()), refused.getMessage());
             first.apply("s", Echo.props(), new Echo.Props("s", 1, null));

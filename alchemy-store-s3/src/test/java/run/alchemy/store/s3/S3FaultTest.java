@@ -9,6 +9,7 @@ import run.alchemy.api.Secret;
 import run.alchemy.api.StoreException;
 import run.alchemy.engine.Alchemy;
 import run.alchemy.engine.History;
+import run.alchemy.engine.Stage;
 import run.alchemy.store.s3.FaultProxy.Fault;
 import run.alchemy.store.s3.testkit.LocalS3;
 
@@ -38,7 +39,7 @@ class S3FaultTest {
     @RegisterExtension
     static final LocalS3 s3 = LocalS3.perClass();
 
-    private static Alchemy.Builder app(URI endpoint, String bucket, int maxAttempts, List<Outcome> outcomes) {
+    private static Stage app(URI endpoint, String bucket, int maxAttempts, List<Outcome> outcomes) {
         return Alchemy.app("app").stage("dev").password("fault-test").environment(Map.of())
                 .lease(Duration.ofSeconds(2)).lockTimeout(Duration.ofSeconds(15))
                 .stateStore(scope -> store(s3, bucket).endpoint(endpoint).maxAttempts(maxAttempts)

@@ -10,7 +10,7 @@ import java.net.URI;
 /**
  * {@code mem:NAME}: a new, empty {@link MemoryStateStore} at each open, {@code NAME} labelling it
  * in messages. Opens of one name share nothing (there is no registry of names); to share a
- * storage, pass one instance ({@code Alchemy.Builder.stateStore(StateStore)}). No options.
+ * storage, pass one instance ({@code Stage.stateStore(StateStore)}). No options.
  */
 public final class MemoryStoreProvider implements StateStoreProvider {
     @Override

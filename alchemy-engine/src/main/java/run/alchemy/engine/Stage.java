@@ -1,0 +1,275 @@
+package run.alchemy.engine;
+
+import run.alchemy.api.Action;
+import run.alchemy.api.ConfigurationException;
+import run.alchemy.api.Phase;
+import run.alchemy.api.ResourceProvider;
+import run.alchemy.api.RunListener;
+import run.alchemy.api.Scope;
+import run.alchemy.api.spi.LockHolder;
+import run.alchemy.api.spi.StateStore;
+import run.alchemy.engine.internal.Ids;
+import run.alchemy.engine.internal.PasswordRotation;
+import run.alchemy.engine.internal.StageLease;
+import run.alchemy.engine.internal.StageSession;
+import run.alchemy.engine.internal.StageSettings;
+import run.alchemy.engine.internal.log.StageLog;
+import run.alchemy.engine.internal.secrets.SecretCodec;
+import run.alchemy.engine.internal.state.RecordImport;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * A stage of an app and how to run it: the options of a run, with Alchemy's defaults, and the
+ * verbs that use the stage ({@link #open()}, {@link #run}, {@link #history()},
+ * {@link #rotatePassword}, {@link #importRecords}). Made by {@link Alchemy#app(String)}.
+ *
+ * <p>Immutable: each method returns a copy; a Stage can be kept, shared between threads and
+ * opened many times. A method whose result is ignored changes nothing.
+ *
+ * <pre>{@code
+ * Stage dev = Alchemy.app("my-app").stage("dev").stateStore("fs:.alchemy");
+ * dev.run(app -> app.apply("config", FsResources.FILE, new FileProps("out/a.txt", "hello")));
+ * Stage prod = dev.stage("prod").lockTimeout(Duration.ofMinutes(5));   // dev is unchanged
+ * try (Alchemy app = prod.open()) {
+ *     app.apply("config", FsResources.FILE, new FileProps("out/a.txt", "hello"));
+ * }
+ * }</pre>
+ *
+ * <p>A store given as an instance ({@link #stateStore(StateStore)}) is closed at the end of each
+ * use, so such a Stage is opened more than once only with a store that can be used after
+ * {@code close()} (as the file-system and in-memory stores can); a URI or a factory opens a store
+ * for each use.
+ */
+public final class Stage {
+    private final StageSettings settings;
+
+    private Stage(StageSettings settings) {
+        this.settings = settings;
+    }
+
+    /** The app's default stage with Alchemy's defaults. */
+    static Stage of(String app) {
+        return new Stage(StageSettings.defaults(Objects.requireNonNull(app, "app")));
+    }
+
+    /** The stage; default {@link Alchemy#defaultStage} of the {@link #environment}: {@code STAGE}, {@code ALCHEMY_STAGE}, {@code USER}, {@code USERNAME}, then {@code dev}. */
+    public Stage stage(String stage) {
+        return new Stage(settings.withStage(stage));
+    }
+
+    /** {@link Phase#UP} (the default), {@link Phase#DESTROY} or {@link Phase#READ}. */
+    public Stage phase(Phase phase) {
+        return new Stage(settings.withPhase(Objects.requireNonNull(phase, "phase")));
+    }
+
+    /** The password that encrypts secrets; default {@code ALCHEMY_PASSWORD}. */
+    public Stage password(String password) {
+        return new Stage(settings.withPassword(password));
+    }
+
+    /** Update every resource even when its props are unchanged (Alchemy's {@code --force}). */
+    public Stage force(boolean force) {
+        return new Stage(settings.withForce(force));
+    }
+
+    /**
+     * Alchemy's {@code eraseSecrets}: stored secrets are dropped instead of decrypted (for a lost
+     * password), so they vanish from state as resources are rewritten. Requires {@link #force}.
+     */
+    public Stage eraseSecrets(boolean eraseSecrets) {
+        return new Stage(settings.withEraseSecrets(eraseSecrets));
+    }
+
+    /** At most this many {@code applyAsync} provider calls at once (default: cores, at least 2). */
+    public Stage concurrency(int concurrency) {
+        if (concurrency < 1) {
+            throw new ConfigurationException("concurrency must be at least 1, was " + concurrency);
+        }
+        return new Stage(settings.withConcurrency(concurrency));
+    }
+
+    /** The state store by URI, found through ServiceLoader, opened at each use; default {@code fs:.alchemy}. */
+    public Stage stateStore(String uri) {
+        Objects.requireNonNull(uri, "uri");
+        return new Stage(settings.withStore(scope -> StateStores.open(uri), StateStores.describe(uri)));
+    }
+
+    /** A store instance; it is closed with the app (at the end of each use of this stage). */
+    public Stage stateStore(StateStore store) {
+        Objects.requireNonNull(store, "store");
+        return new Stage(settings.withStore(scope -> store, "an instance of " + store.getClass().getName()));
+    }
+
+    /**
+     * A store made from the stage scope, like Alchemy's {@code stateStore: (scope) => …}, called at
+     * each use. The scope passed in tells app, stage and chain; it cannot apply resources yet.
+     */
+    public Stage stateStore(Function<Scope, StateStore> factory) {
+        Objects.requireNonNull(factory, "factory");
+        return new Stage(settings.withStore(factory, "a factory"));
+    }
+
+    /**
+     * A provider to delete records of its kind that are no longer declared; ServiceLoader finds the
+     * rest. Its props and output types are checked when the app is opened, before any resource
+     * is touched: one in a named module whose package is not open (or, for a public type,
+     * exported) to Jackson fails with a {@link ConfigurationException} naming the line to add.
+     * The copy has the providers given so far and this one.
+     */
+    public Stage provider(ResourceProvider<?, ?> provider) {
+        return new Stage(settings.withProvider(Objects.requireNonNull(provider, "provider")));
+    }
+
+    /** Told what happens to each resource. */
+    public Stage listener(RunListener listener) {
+        return new Stage(settings.withListener(Objects.requireNonNull(listener, "listener")));
+    }
+
+    /**
+     * How long to wait for another run of the stage to finish (as Terraform's {@code -lock-timeout});
+     * default zero: fail at once with a {@link run.alchemy.api.StageLockedException} naming the holder.
+     * With zero, a run takes the stage lock only at its first write, so a run that writes nothing
+     * takes none, and one whose stage another run changed after it read fails at that write, before
+     * calling the provider, with a {@link run.alchemy.api.StageChangedException}. With a timeout the
+     * lock is taken at open, before anything is read, and runs take turns.
+     */
+    public Stage lockTimeout(Duration timeout) {
+        return new Stage(settings.withLockTimeout(Objects.requireNonNull(timeout, "timeout")));
+    }
+
+    /** How long the stage lock lasts unless renewed (renewed every third of it); default 30 s. */
+    public Stage lease(Duration lease) {
+        if (lease.isNegative() || lease.isZero()) {
+            throw new ConfigurationException("the lease must be positive, was " + lease);
+        }
+        return new Stage(settings.withLease(lease));
+    }
+
+    /** What is running, recorded in the run events; default the Java command. */
+    public Stage program(String program) {
+        return new Stage(settings.withProgram(program));
+    }
+
+    /** The environment the defaults are read from (stage, password); default {@link System#getenv()}. */
+    public Stage environment(Map<String, String> environment) {
+        return new Stage(settings.withEnvironment(environment));
+    }
+
+    /** Opens the store; in {@link Phase#DESTROY} also destroys the stage before returning. Each call is a run of its own. */
+    public Alchemy open() {
+        return new Alchemy(StageSession.openEngine(settings));
+    }
+
+    /**
+     * Opens the app, runs {@code program} and finalizes — only if the program returns normally.
+     * A program that throws leaves every record as it is (Alchemy's {@code finalize()} is never
+     * reached either), which try-with-resources cannot promise. Its async applies that have not
+     * started are skipped; those running are waited for before the run ends and the lock is
+     * released, and their failures are added to the program's exception as suppressed.
+     */
+    public void run(Consumer<Alchemy> program) {
+        Alchemy app = open();
+        try {
+            program.accept(app);
+        } catch (RuntimeException | Error e) {
+            app.abortAfter(e);
+            throw e;
+        }
+        app.close();
+    }
+
+    /**
+     * Re-encrypts every secret of the stage (the configured password, or {@code ALCHEMY_PASSWORD},
+     * is the old one) under {@code newPassword}. Everything is read and decrypted first, so a
+     * wrong password changes nothing; then each record is rewritten atomically. With
+     * {@code dryRun} nothing is written. Run it while no deploy of the stage is running.
+     */
+    public RotationReport rotatePassword(String newPassword, boolean dryRun) {
+        if (newPassword == null || newPassword.isEmpty()) {
+            throw new ConfigurationException("the new password must not be empty");
+        }
+        String old = settings.passwordOrDefault();
+        if (old == null) {
+            throw new ConfigurationException("rotating needs the current password: set ALCHEMY_PASSWORD or"
+                    + " call password(...)");
+        }
+        int[] scanned = new int[1];
+        try (StageSession session = StageSession.open(settings, !dryRun, false)) {
+            List<String> chain = List.of(settings.app(), session.stage());
+            session.repo().open(chain);
+            List<PasswordRotation.Rotated> rotated = PasswordRotation.rotate(session.repo(), chain,
+                    new SecretCodec(old), new SecretCodec(newPassword), dryRun, scanned);
+            session.repo().finishRun(true, Map.of(Action.UPDATED, rotated.size()), 0);
+            return new RotationReport(scanned[0], rotated.stream().map(PasswordRotation.Rotated::location).toList(),
+                    rotated.stream().mapToInt(PasswordRotation.Rotated::secrets).sum(), dryRun);
+        }
+    }
+
+    /**
+     * Writes records from outside a deploy (an export of another stage, say) into this stage,
+     * byte for byte, as a run of its own: each new or changed record becomes an {@code imported}
+     * event, projected into the snapshots like a deploy's writes, under the stage lock (a running
+     * deploy makes it fail with a {@link run.alchemy.api.StageLockedException}). Every record is
+     * checked to be a state record in the stage before anything is written; {@code source} names
+     * where the records came from in errors.
+     */
+    public ImportReport importRecords(String source, Map<Address, byte[]> records) {
+        Map<List<String>, Map<String, byte[]>> byChain = new LinkedHashMap<>();
+        records.forEach((a, bytes) -> byChain.computeIfAbsent(a.chain(), c -> new LinkedHashMap<>())
+                .put(a.id(), bytes));
+        try (StageSession session = StageSession.open(settings, true, false)) {
+            List<String> stageChain = List.of(settings.app(), session.stage());
+            session.repo().open(stageChain);
+            RecordImport.Counts counts = RecordImport.run(session.repo(), session.serde(), stageChain, source, byChain);
+            session.repo().finishRun(true, Map.of(Action.CREATED, counts.added(), Action.UPDATED, counts.replaced(),
+                    Action.SKIPPED, counts.unchanged()), 0);
+            return new ImportReport(counts.added(), counts.replaced(), counts.unchanged());
+        }
+    }
+
+    /**
+     * The stage's history from its event log (no lock is taken to read; rebuild and compaction
+     * take the stage lock, honouring {@link #lockTimeout}).
+     */
+    public History history() {
+        String app = settings.app();
+        String stageName = settings.stageName();
+        Ids.check(app, "the app name");
+        Ids.check(stageName, "the stage name of app " + app);
+        StateStore store = StageSession.openStore(settings, stageName);
+        StageLog log;
+        try {
+            log = store.logStore(app, stageName).map(l -> new StageLog(l, InstantSource.system()))
+                    .orElseThrow(() -> new ConfigurationException("the state store " + store
+                            + " keeps no event log, so " + app + "/" + stageName + " has no history"));
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+        Duration lease = settings.lease();
+        return new History(List.of(app, stageName), store, log, l -> {
+            Instant now = Instant.now();
+            StageLease held = StageLease.acquire(l, new LockHolder(UUID.randomUUID().toString(), "maintenance-"
+                    + UUID.randomUUID(), System.getProperty("user.name", "unknown"), LockHolder.localHost(),
+                    ProcessHandle.current().pid(), now, now.plus(lease)), lease, settings.lockTimeout(),
+                    app + "/" + stageName);
+            return held::release;
+        });
+    }
+
+    /** Names the app, the stage (when set), the phase and the store; never a password or a store's credentials. */
+    @Override
+    public String toString() {
+        return "Stage[" + settings + "]";
+    }
+}
