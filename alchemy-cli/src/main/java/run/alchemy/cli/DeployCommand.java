@@ -1,5 +1,6 @@
 package run.alchemy.cli;
 
+import run.alchemy.engine.StateStores;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import picocli.CommandLine.Command;
@@ -183,7 +184,7 @@ final class DeployCommand implements Callable<Integer> {
             counts.merge(o.action(), 1, Integer::sum);
         }
         String took = String.format("%.1f s", (System.nanoTime() - startedAt) / 1e9);
-        String where = appName + "/" + stageName + " in " + Stores.describe(store);
+        String where = appName + "/" + stageName + " in " + StateStores.describe(store);
         String summary = switch (p) {
             case UP -> "deployed " + where + ": " + n(counts, Action.CREATED) + " created, " + n(counts, Action.UPDATED)
                     + " updated, " + n(counts, Action.REPLACED) + " replaced, " + n(counts, Action.SKIPPED) + " skipped, "
@@ -195,7 +196,7 @@ final class DeployCommand implements Callable<Integer> {
             ObjectNode o = Json.object();
             o.put("app", appName);
             o.put("stage", stageName);
-            o.put("store", Stores.describe(store));
+            o.put("store", StateStores.describe(store));
             o.put("phase", phase.name());
             for (Action a : List.of(Action.CREATED, Action.UPDATED, Action.REPLACED, Action.SKIPPED, Action.DELETED)) {
                 o.put(a.name().toLowerCase(Locale.ROOT), n(counts, a));

@@ -1,5 +1,6 @@
 package run.alchemy.cli;
 
+import run.alchemy.engine.StateStores;
 import com.fasterxml.jackson.databind.JsonNode;
 import run.alchemy.api.spi.StateStore;
 import run.alchemy.engine.Address;
@@ -55,11 +56,11 @@ final class StageRef implements AutoCloseable {
                         throw apps.get().isEmpty() ? noState(store, t.store)
                                 : CliException.usage("no app \"" + app + "\" (apps: " + String.join(", ", apps.get()) + ")",
                                         "--app NAME selects the app; --store names the store ("
-                                                + Stores.describe(t.store) + " here)");
+                                                + StateStores.describe(t.store) + " here)");
                     }
                 }
                 if (!stages.contains(stage)) {
-                    throw CliException.usage("no stage \"" + stage + "\" of app \"" + app + "\" in " + Stores.describe(t.store)
+                    throw CliException.usage("no stage \"" + stage + "\" of app \"" + app + "\" in " + StateStores.describe(t.store)
                             + (stages.isEmpty() ? " (the app has no stages)" : " (stages: " + String.join(", ", stages) + ")"),
                             t.stage != null ? "check --app, --stage and --store"
                                     : "--stage NAME selects the stage (default: " + String.join(", ", Alchemy.STAGE_VARIABLES)
@@ -105,12 +106,12 @@ final class StageRef implements AutoCloseable {
             return apps.first();
         }
         throw apps.isEmpty() ? noState(store, uri)
-                : CliException.usage("the store " + Stores.describe(uri) + " holds several apps (" + String.join(", ", apps) + "): choose one",
+                : CliException.usage("the store " + StateStores.describe(uri) + " holds several apps (" + String.join(", ", apps) + "): choose one",
                         "--app NAME selects the app");
     }
 
     private static CliException noState(StateStore store, String uri) {
-        return CliException.usage("no state in " + Stores.describe(uri) + " (" + where(store, uri) + ")",
+        return CliException.usage("no state in " + StateStores.describe(uri) + " (" + where(store, uri) + ")",
                 "--store names the store (default fs:.alchemy, in the working directory)");
     }
 

@@ -66,8 +66,11 @@ public final class StateStores {
      * password, key, …; not {@code …-env}, which name a variable) and options without a value as
      * {@code …}; a fragment is left out. Stores take credentials from the environment, never from the
      * URI, but a URI written by mistake with one in it must not be printed.
+     *
+     * @param uri a store URI, valid or not
+     * @return the URI as it may be printed or logged
      */
-    static String describe(String uri) {
+    public static String describe(String uri) {
         URI parsed;
         try {
             parsed = new URI(uri);
