@@ -127,7 +127,12 @@ public final class Alchemy implements Scope, AutoCloseable {
      * not started are skipped, those running are waited for, and their failures and close's are
      * added to {@code failure} as suppressed.
      */
-    void abortAfter(Throwable failure) {
+    /** The plan of a run opened by {@link Stage#plan}, once closed. */
+    Plan plan() {
+        return engine.plan();
+    }
+
+        void abortAfter(Throwable failure) {
         try {
             engine.abort().forEach(f -> suppress(failure, f));
         } catch (RuntimeException suppressed) {

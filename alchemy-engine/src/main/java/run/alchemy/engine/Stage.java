@@ -189,6 +189,29 @@ public final class Stage {
     }
 
     /**
+     * What a deploy of {@code program} would do, doing none of it: the program runs as in
+     * {@link #run}, but no provider is called and nothing is written (no record, no log event, no
+     * lock). Each {@code apply} returns the stored output of a resource that exists, and null for one
+     * that a deploy would create: a program that reads such an output must allow for null in a plan.
+     * Resources a provider declares as children are not planned (only it knows them).
+     *
+     * @param program the deploy program, as given to {@link #run}
+     * @return every declared resource's step, then the records a deploy would delete
+     * @throws ConfigurationException when this stage's phase is not {@link Phase#UP}
+     */
+    public Plan plan(Consumer<Alchemy> program) {
+        Alchemy app = new Alchemy(StageSession.openPlanner(settings));
+        try {
+            program.accept(app);
+        } catch (RuntimeException | Error e) {
+            app.abortAfter(e);
+            throw e;
+        }
+        app.close();
+        return app.plan();
+    }
+
+    /**
      * Re-encrypts every secret of the stage (the configured password, or {@code ALCHEMY_PASSWORD},
      * is the old one) under {@code newPassword}. Everything is read and decrypted first, so a
      * wrong password changes nothing; then each record is rewritten atomically. With

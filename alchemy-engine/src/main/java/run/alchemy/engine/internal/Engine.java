@@ -69,10 +69,12 @@ public final class Engine implements AutoCloseable {
     /** Renews the stage lease on its own thread, so that a slow append cannot delay a renewal. */
     private final ScheduledExecutorService leaseKeeper;
     private final StageLease lease;
+    /** Set for a plan: applies decide and report, and nothing is called or written. */
+    private final Planner planner;
 
     public Engine(String app, String stage, Phase phase, boolean force, int concurrency, StateSerde serde,
                   StateRepository repo, ProviderRegistry providers, RunListener listener, String password,
-                  boolean eraseSecrets, StageLease lease) {
+                  boolean eraseSecrets, StageLease lease, boolean planning) {
         Ids.check(app, "the app name");
         Ids.check(stage, "the stage name of app " + app);
         this.phase = phase;
@@ -86,6 +88,7 @@ public final class Engine implements AutoCloseable {
         SecretCodec codec = codecFor(password);
         this.stage = new ScopeImpl(this, List.of(app, stage), ScopeImpl.Type.STAGE, codec, codec);
         this.lease = lease;
+        this.planner = planning ? new Planner(serde, repo, force) : null;
         this.housekeeping = daemon("alchemy-state-committer");
         this.leaseKeeper = daemon("alchemy-stage-lease");
         if (repo.log().isPresent()) {
@@ -111,6 +114,19 @@ public final class Engine implements AutoCloseable {
 
     Phase phase() {
         return phase;
+    }
+
+    /** Whether this run only plans: named scopes get no record either. */
+    boolean planning() {
+        return planner != null;
+    }
+
+    /** The plan made so far; complete after {@link #finish()}. */
+    public run.alchemy.engine.Plan plan() {
+        if (planner == null) {
+            throw new IllegalStateException("not a plan");
+        }
+        return planner.plan();
     }
 
     /** One codec per password, so that derived keys are shared and unchanged secrets keep their bytes. */
@@ -181,6 +197,10 @@ public final class Engine implements AutoCloseable {
         if (phase == Phase.DESTROY) {
             throw new IllegalStateException("phase DESTROY: the stage was destroyed when the app was opened;"
                     + " the program does not declare resources in this phase (Alchemy exits there)");
+        }
+        if (planner != null) {
+            JsonNode output = planner.apply(chain, id, provider, props, options, stored);
+            return output == null ? null : typed(output, provider.outputType(), fqn, "output");
         }
         JsonNode newProps = serde.toTree(props);
         ObjectNode record;
@@ -323,14 +343,20 @@ public final class Engine implements AutoCloseable {
     /** Waits for async applies, then finalizes the stage with force (Alchemy's {@code app.finalize()}). */
     public void finish() {
         List<Throwable> failures = awaitApplies();
-        boolean ok = false;
-        try {
-            if (phase == Phase.UP) {
-                finalizeScope(stage, true);
+        if (planner != null) {
+            if (failures.isEmpty()) {
+                planner.finish(stage);
             }
-            ok = failures.isEmpty() && !stage.failed;
-        } finally {
-            repo.finishRun(ok, totals(), failed.get() + failures.size());
+        } else {
+            boolean ok = false;
+            try {
+                if (phase == Phase.UP) {
+                    finalizeScope(stage, true);
+                }
+                ok = failures.isEmpty() && !stage.failed;
+            } finally {
+                repo.finishRun(ok, totals(), failed.get() + failures.size());
+            }
         }
         if (!failures.isEmpty()) {
             AlchemyException summary = new AlchemyException(failures.size() + " resource(s) failed; their scopes"

@@ -119,7 +119,7 @@ public final class ScopeImpl implements Scope {
         SecretCodec childCodec = options.password() == null ? codec : engine.codecFor(options.password());
         ScopeImpl child = new ScopeImpl(engine, StateRepository.child(chain, name), Type.NAMED, childCodec, codec);
         try {
-            if (engine.phase() == Phase.UP) {
+            if (engine.phase() == Phase.UP && !engine.planning()) {
                 engine.repository().update(chain, name, codec, run.alchemy.api.event.ResourceEvent.Type.CREATED,
                         existing -> {
                     if (existing == null) {

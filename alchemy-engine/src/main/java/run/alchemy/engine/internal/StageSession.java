@@ -67,18 +67,33 @@ public record StageSession(String stage, StateStore store, StateSerde serde, Sta
      * {@link Phase#DESTROY} destroys the stage.
      */
     public static Engine openEngine(StageSettings settings) {
+        return openEngine(settings, false);
+    }
+
+    /**
+     * Opens a run that only plans ({@link Engine#plan()}): read-only, so no log is opened and no lock
+     * taken, and applies call no provider. The stored snapshots are what it plans against.
+     */
+    public static Engine openPlanner(StageSettings settings) {
+        if (settings.phase() != Phase.UP) {
+            throw new ConfigurationException("a plan is of a deploy (phase UP), not of phase " + settings.phase());
+        }
+        return openEngine(settings, true);
+    }
+
+    private static Engine openEngine(StageSettings settings, boolean planning) {
         if (settings.eraseSecrets() && !settings.force()) {
             throw new ConfigurationException("eraseSecrets needs force(true): every resource must be rewritten"
                     + " for its secrets to be erased (as Alchemy's --erase-secrets needs --force)");
         }
         ProviderRegistry registry = new ProviderRegistry(settings.providers());
         Phase phase = settings.phase();
-        StageSession session = open(settings, phase != Phase.READ, settings.lockTimeout().isZero());
+        StageSession session = open(settings, phase != Phase.READ && !planning, settings.lockTimeout().isZero());
         Engine engine;
         try {
             engine = new Engine(settings.app(), session.stage, phase, settings.force(), settings.concurrency(),
                     session.serde, session.repo, registry, settings.listener(), settings.passwordOrDefault(),
-                    settings.eraseSecrets(), session.lease);
+                    settings.eraseSecrets(), session.lease, planning);
         } catch (RuntimeException e) {
             session.close();
             throw e;

@@ -76,7 +76,7 @@ class LostLeaseTest {
         repo.guardAppends(lease);
         Names names = new Names();
         Engine engine = new Engine("app", "dev", Phase.UP, false, 2, new StateSerde(), repo,
-                new ProviderRegistry(List.of(names)), o -> { }, null, false, lease);
+                new ProviderRegistry(List.of(names)), o -> { }, null, false, lease, false);
         engine.open();
         engine.stage().apply("a", names, new Props("a"), ApplyOptions.DEFAULT);
         repo.flush();
