@@ -40,6 +40,16 @@ public final class Main {
     @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Show the stack trace of an error.")
     boolean verbose;
 
+    /** The top command, its options not yet parsed; {@link #main} makes one per run. */
+    public Main() {
+    }
+
+    /**
+     * Runs one command and exits the JVM with its code: 0 done, 1 the work failed, 2 the command line
+     * or an input it names is wrong.
+     *
+     * @param args the command line after {@code alchemy}, such as {@code deploy --file stack.json}
+     */
     public static void main(String[] args) {
         System.exit(run(args));
     }

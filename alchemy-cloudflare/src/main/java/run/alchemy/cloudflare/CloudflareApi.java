@@ -35,27 +35,55 @@ public final class CloudflareApi implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
-     * How to reach the API and how hard to try. {@code store} starts every message ({@code R2 store});
-     * {@code permissions} says what the credentials need, for when they are refused ({@code R2 read and
-     * write permission}).
+     * How to reach the API and how hard to try.
+     *
+     * @param store         what the client works for, starting every message ({@code R2 store})
+     * @param permissions   what the credentials need, named when they are refused ({@code R2 read and
+     *                      write permission})
+     * @param baseUrl       the API's base URL, such as {@link CloudflareEnvironment#DEFAULT_BASE_URL}
+     * @param credentials   what signs every request
+     * @param maxAttempts   attempts per request, the first included; a 403 answered twice and a 401 end
+     *                      it sooner
+     * @param timeout       time allowed for one attempt (connect, write, read and the whole call each)
+     * @param retryBase     the backoff of the first retry; each further one may wait twice as long
+     * @param retryCap      the longest backoff between two attempts
+     * @param maxRetryAfter the longest {@code Retry-After} a 429 is waited out; a longer one fails at once
      */
     public record Settings(String store, String permissions, HttpUrl baseUrl, Credentials credentials, int maxAttempts,
                            Duration timeout, Duration retryBase, Duration retryCap, Duration maxRetryAfter) {
     }
 
     /**
-     * What a request is: {@code operation} ({@code get object}, {@code upload worker}) and, or null,
-     * what it is about ({@code "k" in bucket "b"}), for messages and errors.
+     * What a request is, for messages and errors.
+     *
+     * @param operation what is asked: {@code get object}, {@code upload worker}
+     * @param subject   what it is about ({@code "k" in bucket "b"}), or null
      */
     public record Op(String operation, String subject) {
+        /**
+         * The request as messages name it.
+         *
+         * @return the operation followed by its subject, or the operation alone when it has none
+         */
         public String describe() {
             return subject == null ? operation : operation + " " + subject;
         }
     }
 
-    /** An answer the caller accepted: its status, body and, for an error status, Cloudflare's error codes. */
+    /**
+     * An answer the caller accepted: a 2xx or one of the statuses it named.
+     *
+     * @param status the HTTP status
+     * @param body   the body, as received (empty when there was none)
+     * @param codes  for a status of 300 or more, the codes of the envelope's {@code errors} in order;
+     *               otherwise empty
+     */
     public record Answer(int status, byte[] body, List<Integer> codes) {
-        /** The body as Cloudflare's JSON envelope ({@code {success, errors, result, …}}), or null when it is none. */
+        /**
+         * Reads the body as Cloudflare's JSON envelope.
+         *
+         * @return the envelope ({@code {success, errors, result, …}}), or null when the body is no JSON object
+         */
         public JsonNode envelope() {
             return parse(body);
         }
@@ -64,6 +92,13 @@ public final class CloudflareApi implements AutoCloseable {
     /** How a retry waits: {@link Thread#sleep} but in tests, which record the waits instead. */
     @FunctionalInterface
     public interface Sleeper {
+        /**
+         * Waits before the next attempt.
+         *
+         * @param duration how long: a backoff or what {@code Retry-After} asked (zero or more)
+         * @throws InterruptedException if the thread is interrupted while waiting; the request then
+         *                              fails with a {@link StoreException}
+         */
         void sleep(Duration duration) throws InterruptedException;
     }
 
@@ -72,11 +107,22 @@ public final class CloudflareApi implements AutoCloseable {
     private final OkHttpClient http;
     private final AtomicLong requests = new AtomicLong();
 
+    /**
+     * A client whose retries wait with {@link Thread#sleep}.
+     *
+     * @param settings where the API is, the credentials and the retry limits
+     */
     public CloudflareApi(Settings settings) {
         this(settings, d -> Thread.sleep(d.toMillis()));
     }
 
-    /** A client whose retries wait through {@code sleeper}. */
+    /**
+     * A client whose retries wait through {@code sleeper}.
+     *
+     * @param settings where the API is, the credentials and the retry limits
+     * @param sleeper  what waits between attempts (tests record the waits instead)
+     * @throws NullPointerException if {@code sleeper} is null
+     */
     public CloudflareApi(Settings settings, Sleeper sleeper) {
         this.settings = settings;
         this.sleeper = java.util.Objects.requireNonNull(sleeper, "sleeper");
@@ -90,11 +136,22 @@ public final class CloudflareApi implements AutoCloseable {
                 .build();
     }
 
+    /**
+     * The API's base URL, from the settings.
+     *
+     * @return the base URL, such as {@code https://api.cloudflare.com/client/v4}
+     */
     public HttpUrl baseUrl() {
         return settings.baseUrl();
     }
 
-    /** The base URL with these path segments added (each encoded as one segment). */
+    /**
+     * The base URL with these path segments added, each encoded as one segment (a {@code /} in a
+     * segment becomes {@code %2F}).
+     *
+     * @param segments the path segments, in order: {@code "accounts", account, "r2", "buckets"}
+     * @return a builder of the URL, to add query parameters to
+     */
     public HttpUrl.Builder url(String... segments) {
         HttpUrl.Builder url = settings.baseUrl().newBuilder();
         for (String segment : segments) {
@@ -103,19 +160,39 @@ public final class CloudflareApi implements AutoCloseable {
         return url;
     }
 
-    /** The credentials for messages: their kind and origin, never their value. */
+    /**
+     * The credentials, as messages name them.
+     *
+     * @return their kind and origin ({@code the API token from CLOUDFLARE_API_TOKEN}), never their value
+     */
     public String credentials() {
         return settings.credentials().describe();
     }
 
-    /** Requests sent, each attempt counted. */
+    /**
+     * How many requests this client has sent.
+     *
+     * @return the requests sent since it was made, each attempt counted
+     */
     public long requests() {
         return requests.get();
     }
 
     /**
      * Sends the request until it succeeds (2xx), gets a status in {@code accepted} (such as 404 for a
-     * missing object), or fails for good; then throws a typed {@link CloudflareApiException}.
+     * missing object), or fails for good; then throws a typed {@link CloudflareApiException}. Other
+     * 4xx answers fail at once; 5xx answers, dropped connections and timeouts are retried up to
+     * {@link Settings#maxAttempts}.
+     *
+     * @param op       what is asked, for messages
+     * @param request  the request, signed here with the credentials
+     * @param accepted statuses besides 2xx that are answers rather than failures (empty: none)
+     * @return the answer, 2xx or accepted
+     * @throws CloudflareApiException.Unauthorized on a 401, or on a 403 twice
+     * @throws CloudflareApiException.RateLimited  on a 429 asking to wait longer than {@link Settings#maxRetryAfter},
+     *                                             or on the last attempt
+     * @throws CloudflareApiException              on any other 4xx, or when the last attempt got a 5xx or no answer
+     * @throws StoreException                      if the thread is interrupted while sending or waiting to retry
      */
     public Answer send(Op op, Request.Builder request, Set<Integer> accepted) {
         settings.credentials().sign(request);
@@ -257,7 +334,11 @@ public final class CloudflareApi implements AutoCloseable {
     /**
      * The one account the credentials see ({@code GET /accounts}), for when none is configured, as
      * Alchemy picks one; several (or none) are refused, naming them, rather than guessed between.
-     * {@code howToName} completes "name the account with …" ({@code CLOUDFLARE_ACCOUNT_ID or …}).
+     *
+     * @param howToName completes the message "name the account with …" ({@code CLOUDFLARE_ACCOUNT_ID or …})
+     * @return the account's id
+     * @throws ConfigurationException if the credentials see no account or more than one (at most 50 are listed)
+     * @throws CloudflareApiException if the listing fails, as {@link #send} does
      */
     public String discoverAccount(String howToName) {
         HttpUrl url = url("accounts").addQueryParameter("per_page", "50").build();

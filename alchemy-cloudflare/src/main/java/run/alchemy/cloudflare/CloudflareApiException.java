@@ -11,8 +11,11 @@ import java.util.List;
  * metadata may carry a secret).
  */
 public class CloudflareApiException extends StoreException {
+    /** What was asked; see {@link #operation()}. */
     private final String operation;
+    /** The HTTP status, 0 when no answer came; see {@link #status()}. */
     private final int status;
+    /** Cloudflare's error codes, in order; see {@link #codes()}. */
     private final List<Integer> codes;
 
     CloudflareApiException(String message, String operation, int status, List<Integer> codes, Throwable cause) {
@@ -22,17 +25,30 @@ public class CloudflareApiException extends StoreException {
         this.codes = List.copyOf(codes);
     }
 
-    /** What was asked, with what it was about: {@code get object "k" in bucket "b"}, {@code upload worker "w"}, … */
+    /**
+     * What was asked, with what it was about.
+     *
+     * @return the operation as {@link CloudflareApi.Op#describe()} gives it: {@code get object "k" in bucket "b"},
+     *         {@code upload worker "w"}, …
+     */
     public String operation() {
         return operation;
     }
 
-    /** The HTTP status, or 0 when no answer came (connection failed, timed out). */
+    /**
+     * The HTTP status of the answer.
+     *
+     * @return the status, or 0 when no answer came (connection failed, timed out)
+     */
     public int status() {
         return status;
     }
 
-    /** Cloudflare's error codes from the answer's {@code errors}, in order; empty when none. */
+    /**
+     * Cloudflare's error codes from the answer's {@code errors}.
+     *
+     * @return the codes in order, unmodifiable; empty when the answer had none or was no envelope
+     */
     public List<Integer> codes() {
         return codes;
     }

@@ -13,19 +13,38 @@ import java.util.Set;
  * (tried first, as in Alchemy), else {@code CLOUDFLARE_API_TOKEN}; {@code CLOUDFLARE_ACCOUNT_ID} or
  * {@code CF_ACCOUNT_ID}; {@code CLOUDFLARE_BASE_URL}. Messages start with {@code store} and say what
  * the credentials need ({@code permissions}); none shows a secret.
+ *
+ * @param variables   the environment to read, such as {@link System#getenv()}; copied
+ * @param store       what the settings are for, starting every message ({@code R2 store})
+ * @param permissions what the credentials need, named when none are found ({@code R2 read and write permission})
  */
 public record CloudflareEnvironment(Map<String, String> variables, String store, String permissions) {
     /** Cloudflare's v4 API. */
     public static final String DEFAULT_BASE_URL = "https://api.cloudflare.com/client/v4";
     private static final Set<String> LOOPBACK = Set.of("127.0.0.1", "localhost", "::1", "[::1]");
 
+    /**
+     * Copies {@code variables}.
+     *
+     * @param variables   the environment to read; no name or value may be null
+     * @param store       what the settings are for, starting every message
+     * @param permissions what the credentials need, for messages
+     * @throws NullPointerException if any argument, or a name or value in {@code variables}, is null
+     */
     public CloudflareEnvironment {
         variables = Map.copyOf(variables);
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(permissions, "permissions");
     }
 
-    /** The API's base URL: {@code option}, else {@code CLOUDFLARE_BASE_URL}, else Cloudflare's; http only on loopback. */
+    /**
+     * The API's base URL: {@code option}, else {@code CLOUDFLARE_BASE_URL}, else Cloudflare's
+     * ({@value #DEFAULT_BASE_URL}); a trailing {@code /} is dropped.
+     *
+     * @param option the URL the store's options give, or null
+     * @return the parsed URL
+     * @throws ConfigurationException if it is no http(s) URL, or plain http on a host other than loopback
+     */
     public HttpUrl baseUrl(String option) {
         String url = first(option, get("CLOUDFLARE_BASE_URL"), DEFAULT_BASE_URL);
         HttpUrl parsed = HttpUrl.parse(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
@@ -39,7 +58,17 @@ public record CloudflareEnvironment(Map<String, String> variables, String store,
         return parsed;
     }
 
-    /** The credentials given as options (each may be null), else from the environment; none at all is refused. */
+    /**
+     * The credentials given as options, else from the environment, the first found of: the API key
+     * option, the token option, {@code CLOUDFLARE_API_KEY}, {@code CLOUDFLARE_API_TOKEN}. An API key
+     * needs its e-mail: {@code email}, else {@code CLOUDFLARE_EMAIL}.
+     *
+     * @param apiToken the API token option, or null
+     * @param apiKey   the global API key option, or null
+     * @param email    the e-mail of the API key's account, or null
+     * @return the credentials, naming where they came from
+     * @throws ConfigurationException if an API key has no e-mail, or no credentials are found at all
+     */
     public Credentials credentials(String apiToken, String apiKey, String email) {
         if (apiKey != null || (apiToken == null && get("CLOUDFLARE_API_KEY") != null)) {
             String origin = apiKey != null ? "the store's options" : "CLOUDFLARE_API_KEY";
@@ -60,18 +89,33 @@ public record CloudflareEnvironment(Map<String, String> variables, String store,
                 + " with " + permissions + "), or CLOUDFLARE_API_KEY with CLOUDFLARE_EMAIL");
     }
 
-    /** The account: {@code option}, else {@code CLOUDFLARE_ACCOUNT_ID} or {@code CF_ACCOUNT_ID}; null when none names one. */
+    /**
+     * The account: {@code option}, else {@code CLOUDFLARE_ACCOUNT_ID}, else {@code CF_ACCOUNT_ID}.
+     *
+     * @param option the account id the store's options give, or null
+     * @return the account id, or null when none names one (then {@link CloudflareApi#discoverAccount} can find it)
+     */
     public String account(String option) {
         return first(option, get("CLOUDFLARE_ACCOUNT_ID"), get("CF_ACCOUNT_ID"));
     }
 
-    /** The variable's value; null when it is unset or empty. */
+    /**
+     * One environment variable.
+     *
+     * @param name the variable's name, such as {@code CLOUDFLARE_API_TOKEN}
+     * @return its value; null when it is unset or empty
+     */
     public String get(String name) {
         String v = variables.get(name);
         return v == null || v.isEmpty() ? null : v;
     }
 
-    /** The first of the values that is neither null nor empty; null when none is. */
+    /**
+     * The first of the values that is set.
+     *
+     * @param values the candidates, in order of preference; each may be null
+     * @return the first that is neither null nor empty; null when none is
+     */
     public static String first(String... values) {
         for (String v : values) {
             if (v != null && !v.isEmpty()) {

@@ -10,22 +10,49 @@ import okhttp3.Request;
  */
 public sealed interface Credentials {
 
-    /** Adds the credentials' headers to a request. */
+    /**
+     * Adds the credentials' headers to a request.
+     *
+     * @param request the request to sign; its headers of the same names are replaced
+     */
     void sign(Request.Builder request);
 
-    /** What the credentials are, for messages: their kind and origin, never their value. */
+    /**
+     * What the credentials are, for messages.
+     *
+     * @return their kind and origin ({@code the API token from CLOUDFLARE_API_TOKEN}), never their value
+     */
     String describe();
 
-    /** An API token; {@code origin} says where it came from (an option, an environment variable). */
+    /**
+     * An API token, sent as {@code Authorization: Bearer <token>}.
+     *
+     * @param token  the token
+     * @param origin where it came from, for messages: {@code the store's options}, an environment variable's name
+     * @return the credentials
+     */
     static Credentials token(String token, String origin) {
         return new Token(token, origin);
     }
 
-    /** A global API key and its e-mail. */
+    /**
+     * A global API key and its account's e-mail, sent as {@code X-Auth-Key} and {@code X-Auth-Email}.
+     *
+     * @param key    the global API key
+     * @param email  the e-mail of the account the key belongs to
+     * @param origin where the key came from, for messages
+     * @return the credentials
+     */
     static Credentials apiKey(String key, String email, String origin) {
         return new ApiKey(key, email, origin);
     }
 
+    /**
+     * An API token; made by {@link Credentials#token}.
+     *
+     * @param token  the token, sent as {@code Authorization: Bearer}
+     * @param origin where it came from, for messages
+     */
     record Token(String token, String origin) implements Credentials {
         @Override
         public void sign(Request.Builder request) {
@@ -43,6 +70,13 @@ public sealed interface Credentials {
         }
     }
 
+    /**
+     * A global API key with its account's e-mail; made by {@link Credentials#apiKey}.
+     *
+     * @param key    the global API key, sent as {@code X-Auth-Key}
+     * @param email  the account's e-mail, sent as {@code X-Auth-Email}
+     * @param origin where the key came from, for messages
+     */
     record ApiKey(String key, String email, String origin) implements Credentials {
         @Override
         public void sign(Request.Builder request) {

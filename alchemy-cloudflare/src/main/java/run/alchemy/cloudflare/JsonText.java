@@ -23,7 +23,12 @@ public final class JsonText {
     private JsonText() {
     }
 
-    /** Why {@code json} is not one well-formed JSON value, or null when it is. */
+    /**
+     * Checks that the bytes are one well-formed JSON value (and nothing after it).
+     *
+     * @param json the UTF-8 bytes to check
+     * @return why they are not, for a message ({@code it is empty}, the parser's complaint); null when they are
+     */
     public static String invalidBecause(byte[] json) {
         try (JsonParser p = FACTORY.createParser(json)) {
             if (p.nextToken() == null) {
@@ -41,7 +46,13 @@ public final class JsonText {
         }
     }
 
-    /** The text without whitespace between tokens ({@code JSON.stringify(value)} for the engine's bytes). */
+    /**
+     * The text without whitespace between tokens ({@code JSON.stringify(value)} for the engine's
+     * bytes). Strings are copied verbatim; the input is not validated (see {@link #invalidBecause}).
+     *
+     * @param json UTF-8 JSON text, in any indentation
+     * @return the compact text
+     */
     public static String compact(byte[] json) {
         String s = new String(json, StandardCharsets.UTF_8);
         StringBuilder out = new StringBuilder(s.length());
@@ -58,7 +69,13 @@ public final class JsonText {
         return out.toString();
     }
 
-    /** Compact JSON text indented as {@code JSON.stringify(value, null, 2)} writes it. */
+    /**
+     * Compact JSON text indented as {@code JSON.stringify(value, null, 2)} writes it: the inverse of
+     * {@link #compact} for the engine's bytes. Empty objects and arrays stay {@code {}} and {@code []}.
+     *
+     * @param compact JSON text without whitespace between tokens (any that is there is dropped)
+     * @return the two-space-indented text, UTF-8, without a trailing newline
+     */
     public static byte[] pretty(String compact) {
         StringBuilder out = new StringBuilder(compact.length() + compact.length() / 2);
         int depth = 0;

@@ -20,6 +20,9 @@ public final class Parallel implements AutoCloseable {
     private final String store;
 
     /**
+     * A pool of up to {@code limit} daemon threads, which stop after 30 s idle.
+     *
+     * @param limit   requests in flight at most; less than 1 throws {@link IllegalArgumentException}
      * @param threads the start of its threads' names, such as {@code r2-store} (each pool adds its
      *                identity, each thread its number)
      * @param store   what the requests are of, for messages, such as {@code R2 store}
@@ -38,7 +41,16 @@ public final class Parallel implements AutoCloseable {
         this.pool = executor;
     }
 
-    /** The results in order; a single task runs on the caller's thread. */
+    /**
+     * Runs the tasks, at most {@code limit} at a time, and waits for all of them; a single task runs
+     * on the caller's thread. When one fails, the others are cancelled.
+     *
+     * @param <T>   what each task returns
+     * @param tasks the requests, independent of each other
+     * @return their results, in the order of the tasks
+     * @throws RuntimeException the first failure in task order, as thrown; a checked exception wrapped in a
+     *                          {@link StoreException}, as is an interruption of the waiting thread
+     */
     public <T> List<T> all(List<Callable<T>> tasks) {
         List<T> out = new ArrayList<>(tasks.size());
         if (tasks.size() == 1) {

@@ -40,7 +40,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  * the projection mark, the index and compaction on exactly these primitives.
  */
 public abstract class LogStoreContract {
+    /** The app whose log the tests use. */
     protected static final String APP = "contract-app";
+    /** The stage whose log the tests use; some tests use other stages of {@link #APP} beside it. */
     protected static final String STAGE = "dev";
 
     /** The store of this test, from {@link #newStore()}. */
@@ -50,12 +52,24 @@ public abstract class LogStoreContract {
 
     private final List<AutoCloseable> opened = new ArrayList<>();
 
-    /** A new, empty store that keeps logs; called once before each test. */
+    /** For a store's test class, which extends this one. */
+    protected LogStoreContract() {
+    }
+
+    /**
+     * A new, empty store that keeps logs; called once before each test.
+     *
+     * @return the store under test, which the suite closes after the test
+     * @throws Exception if it cannot be made; the test then fails
+     */
     protected abstract StateStore newStore() throws Exception;
 
     /**
      * Another instance on the storage of the last {@link #newStore()}, sharing no memory with it (as
      * a second process would see it). May be called several times per test; each call opens anew.
+     *
+     * @return another store on the same storage, which the suite closes after the test
+     * @throws Exception if it cannot be opened; the test then fails
      */
     protected abstract StateStore reopenStore() throws Exception;
 
@@ -85,6 +99,8 @@ public abstract class LogStoreContract {
      * Whether two creators of one key race atomically (a conditional write). A store without one
      * (R2 over REST alone) says false: the cases that race two writers are then skipped, not
      * passed, and its own tests show what its creates catch and what they do not.
+     *
+     * @return true (the default) when of two racing creators exactly one wins
      */
     protected boolean createsAreAtomic() {
         return true;
@@ -94,7 +110,13 @@ public abstract class LogStoreContract {
         assumeTrue(createsAreAtomic(), "this store's creates are not atomic: two racing writers can both win");
     }
 
-    /** The same log through {@link #reopenStore()}, closed after the test. */
+    /**
+     * The same log through {@link #reopenStore()}, closed after the test.
+     *
+     * @return the log of {@link #APP}/{@link #STAGE} in a new instance on the same storage
+     * @throws Exception if {@link #reopenStore()} throws
+     * @throws AssertionError if it returns null or a store without logs
+     */
     protected LogStore second() throws Exception {
         StateStore other = reopenStore();
         assertNotNull(other, "reopenStore() returned null");
@@ -102,14 +124,32 @@ public abstract class LogStoreContract {
         return logOf(other, STAGE);
     }
 
+    /**
+     * A log record's bytes.
+     *
+     * @param text the record's text
+     * @return its UTF-8 bytes
+     */
     protected static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
+    /**
+     * A log record's text.
+     *
+     * @param bytes the record's bytes
+     * @return them decoded as UTF-8
+     */
     protected static String text(byte[] bytes) {
         return new String(bytes, StandardCharsets.UTF_8);
     }
 
+    /**
+     * Records to append.
+     *
+     * @param texts each record's text
+     * @return their UTF-8 bytes, in order, in a mutable list
+     */
     protected static List<byte[]> records(String... texts) {
         List<byte[]> list = new ArrayList<>();
         for (String t : texts) {
@@ -118,7 +158,14 @@ public abstract class LogStoreContract {
         return list;
     }
 
-    /** Every record after {@code after}, as position → UTF-8 text, checking positions strictly ascend. */
+    /**
+     * Every record after {@code after}, as position → UTF-8 text, checking positions strictly ascend.
+     *
+     * @param l     the log to read
+     * @param after the position to read after (0: from the start)
+     * @return the records in the order read, each as its position and text
+     * @throws AssertionError if a position is not greater than the one before it
+     */
     protected static List<Map.Entry<Long, String>> readAll(LogStore l, long after) {
         List<Map.Entry<Long, String>> all = new ArrayList<>();
         l.read(after, (pos, rec) -> {
@@ -131,10 +178,22 @@ public abstract class LogStoreContract {
         return all;
     }
 
+    /**
+     * The positions of records {@link #readAll} read.
+     *
+     * @param entries what {@link #readAll} returned
+     * @return the positions, in order
+     */
     protected static List<Long> positions(List<Map.Entry<Long, String>> entries) {
         return entries.stream().map(Map.Entry::getKey).toList();
     }
 
+    /**
+     * The texts of records {@link #readAll} read.
+     *
+     * @param entries what {@link #readAll} returned
+     * @return the texts, in order
+     */
     protected static List<String> texts(List<Map.Entry<Long, String>> entries) {
         return entries.stream().map(Map.Entry::getValue).toList();
     }

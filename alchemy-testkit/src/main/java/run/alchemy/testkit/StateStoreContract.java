@@ -27,11 +27,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * tests: extend it, return a fresh empty store from {@link #newStore()}, and it runs unchanged.
  */
 public abstract class StateStoreContract {
+    /** The chain of the stage most tests write in: app {@code app}, stage {@code dev}. */
     protected static final List<String> STAGE = List.of("app", "dev");
 
+    /** The store of this test, from {@link #newStore()}; closed after the test. */
     protected StateStore store;
 
-    /** A new, empty store; called before each test. */
+    /** For a store's test class, which extends this one. */
+    protected StateStoreContract() {
+    }
+
+    /**
+     * A new, empty store; called before each test.
+     *
+     * @return the store under test, which the suite closes after the test
+     * @throws Exception if it cannot be made; the test then fails
+     */
     protected abstract StateStore newStore() throws Exception;
 
     @BeforeEach
@@ -44,6 +55,12 @@ public abstract class StateStoreContract {
         store.close();
     }
 
+    /**
+     * A record's bytes.
+     *
+     * @param text JSON text
+     * @return its UTF-8 bytes
+     */
     protected static byte[] json(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }
@@ -53,6 +70,10 @@ public abstract class StateStoreContract {
      * default. A store that keeps records in another spelling and hands back a canonical one (the
      * Durable Object store: compact JSON in, the engine's two-space form out) overrides this to
      * compare with that spelling of {@code put}; every test that reads a record back goes through it.
+     *
+     * @param put the bytes the test put
+     * @param got the bytes the store gave back
+     * @throws AssertionError if they are not the same record
      */
     protected void assertSameRecord(byte[] put, byte[] got) {
         assertArrayEquals(put, got);

@@ -70,11 +70,23 @@ public final class DurableObjectStateStore implements StateStore {
         this.parallel = new Parallel(options.maxConcurrency(), "do-store", "Durable Object store");
     }
 
+    /**
+     * Starts the options of a store.
+     *
+     * @return a builder with Alchemy's defaults (prefix {@value #DEFAULT_PREFIX}), to give a worker URL or a
+     *         worker to provision
+     */
     public static DurableObjectStoreBuilder builder() {
         return new DurableObjectStoreBuilder();
     }
 
-    /** Whether the worker is alchemy-java's (batched methods, a log) rather than Alchemy's DOFS worker. */
+    /**
+     * Whether the worker is alchemy-java's (batched methods, a log) rather than Alchemy's DOFS worker.
+     * The first call that needs to know asks the worker ({@code validate}); the answer is kept.
+     *
+     * @return true for our worker, false for Alchemy's
+     * @throws run.alchemy.api.StoreException if the worker cannot be asked: refused, unreachable, no answer
+     */
     public boolean isOurWorker() {
         Boolean known = ours;
         if (known == null) {

@@ -53,7 +53,12 @@ public final class FileSystemStateStore implements StateStore {
     /** Files and directories {@link #writeAll} changed since the last {@link #sync}. */
     private final UnsyncedWrites unsynced = new UnsyncedWrites();
 
-    /** A store rooted at {@code root} (Alchemy's {@code .alchemy} directory). */
+    /**
+     * A store rooted at {@code root} (Alchemy's {@code .alchemy} directory). Nothing is created until
+     * the first write.
+     *
+     * @param root the directory, such as {@code Path.of(".alchemy")}; made absolute and normalized
+     */
     public FileSystemStateStore(Path root) {
         this.root = root.toAbsolutePath().normalize();
     }
@@ -89,6 +94,11 @@ public final class FileSystemStateStore implements StateStore {
         return stages;
     }
 
+    /**
+     * The directory the state is in.
+     *
+     * @return the root, absolute and normalized
+     */
     public Path root() {
         return root;
     }

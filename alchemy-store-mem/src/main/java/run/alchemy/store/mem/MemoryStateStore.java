@@ -38,23 +38,42 @@ public final class MemoryStateStore implements StateStore {
         this.memory = memory;
     }
 
-    /** A new, empty storage named {@code memory} in messages. */
+    /**
+     * A new, empty storage named {@code memory} in messages.
+     *
+     * @return a store on it
+     */
     public static MemoryStateStore create() {
         return create("memory");
     }
 
-    /** A new, empty storage; {@code name} labels it in messages ({@code mem:NAME/app/stage/id}). */
+    /**
+     * A new, empty storage with a name for messages; another storage of the same name shares nothing with it.
+     *
+     * @param name labels the storage in messages ({@code mem:NAME/app/stage/id})
+     * @return a store on it
+     * @throws NullPointerException if {@code name} is null
+     */
     public static MemoryStateStore create(String name) {
         Objects.requireNonNull(name, "name");
         return new MemoryStateStore(new Memory(name));
     }
 
-    /** Another instance on this one's storage (its records and logs), closed independently. */
+    /**
+     * Another instance on this one's storage, closed independently, as a second process would open
+     * the same directory or bucket.
+     *
+     * @return a store that sees this one's records and logs, and whose writes this one sees
+     */
     public MemoryStateStore reopen() {
         return new MemoryStateStore(memory);
     }
 
-    /** The name given to {@link #create(String)}. */
+    /**
+     * The storage's name, for messages.
+     *
+     * @return the name given to {@link #create(String)}, or {@code memory}
+     */
     public String name() {
         return memory.name();
     }

@@ -104,16 +104,30 @@ public final class R2StateStore implements StateStore {
         this.client = client;
     }
 
+    /**
+     * Starts the options of a store.
+     *
+     * @return a builder with Alchemy's defaults (bucket {@value #DEFAULT_BUCKET}, prefix {@value #DEFAULT_PREFIX}),
+     *         the rest taken from the environment
+     */
     public static R2StoreBuilder builder() {
         return new R2StoreBuilder();
     }
 
-    /** The bucket's name. */
+    /**
+     * The bucket the state is in.
+     *
+     * @return the bucket's name
+     */
     public String bucket() {
         return objects.bucket();
     }
 
-    /** The Cloudflare account the bucket belongs to (given, from the environment, or discovered). */
+    /**
+     * The Cloudflare account the bucket belongs to.
+     *
+     * @return the account's id: as given, from the environment, or the one the credentials see
+     */
     public String account() {
         return objects.account();
     }
@@ -304,7 +318,11 @@ public final class R2StateStore implements StateStore {
         return logs == null ? Set.of() : logs.stages(app);
     }
 
-    /** Where the event logs are kept. */
+    /**
+     * Where the event logs are kept.
+     *
+     * @return the mode chosen when the store was built
+     */
     public LogMode logMode() {
         return mode;
     }
@@ -323,14 +341,31 @@ public final class R2StateStore implements StateStore {
         };
     }
 
-    /** Requests this store made so far through the REST API (not the event log's), for measurements and tests. */
+    /**
+     * Requests this store made so far through the REST API, for measurements and tests; in log mode
+     * {@link LogMode#S3} the event log's requests are not among them.
+     *
+     * @return the counts since the store was built
+     */
     public RequestCounts requestCounts() {
         long[] c = objects.counts();
         return new RequestCounts(c[0], c[1], c[2]);
     }
 
-    /** REST requests sent (each attempt), the listing pages among them, and the writes (puts and deletes). */
+    /**
+     * REST requests sent.
+     *
+     * @param requests all of them, each attempt counted (a discovery of the account included)
+     * @param lists    the listing pages among them, each page counted once
+     * @param writes   the writes among them, each counted once: uploads and deletes
+     */
     public record RequestCounts(long requests, long lists, long writes) {
+        /**
+         * The requests sent since {@code before}.
+         *
+         * @param before earlier counts of the same store
+         * @return each count less the one in {@code before}
+         */
         public RequestCounts minus(RequestCounts before) {
             return new RequestCounts(requests - before.requests, lists - before.lists, writes - before.writes);
         }

@@ -21,24 +21,50 @@ public final class ObjectLogs {
     private final LogObjects objects;
     private final String prefix;
 
-    /** The logs in {@code objects} under {@code prefix} (the store's key prefix: empty, or ending in {@code /}). */
+    /**
+     * The logs in {@code objects} under {@code prefix}.
+     *
+     * @param objects the objects the logs are kept in
+     * @param prefix  the store's key prefix, verbatim: empty, or ending in {@code /} (such as {@code alchemy/})
+     * @throws NullPointerException if either is null
+     */
     public ObjectLogs(LogObjects objects, String prefix) {
         this.objects = Objects.requireNonNull(objects, "objects");
         this.prefix = Objects.requireNonNull(prefix, "prefix");
     }
 
-    /** The stage's log (nothing is written until its first append). */
+    /**
+     * Opens a stage's log; nothing is written until its first append.
+     *
+     * @param app   the app's name
+     * @param stage the stage's name
+     * @return the log
+     * @throws run.alchemy.api.InvalidIdException if the app's or the stage's name is empty
+     */
     public LogStore logStore(String app, String stage) {
         return new S3LogStore(objects, root(app, stage));
     }
 
-    /** Whether the stage has a log: one listing with a delimiter, a page at most. */
+    /**
+     * Whether a stage has a log: one listing with a delimiter, a page at most; nothing is created.
+     *
+     * @param app   the app's name
+     * @param stage the stage's name
+     * @return true when objects of its log exist
+     * @throws run.alchemy.api.InvalidIdException if the app's or the stage's name is empty
+     */
     public boolean hasLog(String app, String stage) {
         LogObjects.Listing listing = objects.list(root(app, stage), "/", null);
         return !listing.keys().isEmpty() || !listing.prefixes().isEmpty();
     }
 
-    /** The app's stages that have a log: one listing, nothing created. */
+    /**
+     * The app's stages that have a log: one listing, nothing created.
+     *
+     * @param app the app's name
+     * @return the stages' names, sorted
+     * @throws run.alchemy.api.InvalidIdException if the app's name is empty
+     */
     public Set<String> stages(String app) {
         String logs = prefix + LOG_ROOT + name(app, prefix + LOG_ROOT) + "/";
         Set<String> stages = new TreeSet<>();

@@ -62,6 +62,11 @@ public final class S3StateStore implements StateStore {
         this.logs = new ObjectLogs(objects, prefix);
     }
 
+    /**
+     * Starts the options of a store.
+     *
+     * @return a builder with Alchemy's defaults: bucket {@value #DEFAULT_BUCKET}, prefix {@value #DEFAULT_PREFIX}
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -83,42 +88,83 @@ public final class S3StateStore implements StateStore {
         private Builder() {
         }
 
-        /** The bucket, which must exist (default {@value #DEFAULT_BUCKET}, as Alchemy's). */
+        /**
+         * The bucket, which must exist (see {@link S3StateStore#checkAccess()}).
+         *
+         * @param bucket the bucket's name (default {@value #DEFAULT_BUCKET}, as Alchemy's)
+         * @return this builder
+         * @throws NullPointerException if {@code bucket} is null
+         */
         public Builder bucket(String bucket) {
             this.bucket = Objects.requireNonNull(bucket, "bucket");
             return this;
         }
 
-        /** Put verbatim before {@code <app>/<stage>/…}: no separator is added, as in Alchemy. */
+        /**
+         * The key prefix, put verbatim before {@code <app>/<stage>/…}: no separator is added, as in Alchemy.
+         *
+         * @param prefix such as {@code teams/web/}; null or empty for {@value #DEFAULT_PREFIX}
+         * @return this builder
+         */
         public Builder prefix(String prefix) {
             this.prefix = prefix;
             return this;
         }
 
+        /**
+         * The region of the bucket.
+         *
+         * @param region such as {@code eu-west-1}; null (the default) for the SDK's chain: {@code AWS_REGION},
+         *               the profile, instance metadata
+         * @return this builder
+         */
         public Builder region(String region) {
             this.region = region;
             return this;
         }
 
-        /** An S3-compatible endpoint (S3Proxy, MinIO, R2's S3 API) instead of AWS's. */
+        /**
+         * An S3-compatible endpoint (S3Proxy, MinIO, R2's S3 API) instead of AWS's.
+         *
+         * @param endpoint such as {@code http://127.0.0.1:9000}; null (the default) for AWS S3
+         * @return this builder
+         */
         public Builder endpoint(URI endpoint) {
             this.endpoint = endpoint;
             return this;
         }
 
-        /** Path-style addressing ({@code endpoint/bucket/key}), which most S3-compatible servers need. */
+        /**
+         * Path-style addressing ({@code endpoint/bucket/key}), which most S3-compatible servers need.
+         *
+         * @param pathStyle true for path style; false (the default) for virtual-hosted style
+         *                  ({@code bucket.endpoint/key})
+         * @return this builder
+         */
         public Builder pathStyle(boolean pathStyle) {
             this.pathStyle = pathStyle;
             return this;
         }
 
-        /** A named profile of {@code ~/.aws/config} instead of the default chain. */
+        /**
+         * A named profile of {@code ~/.aws/config} and {@code ~/.aws/credentials} for the credentials,
+         * instead of the default chain; {@link #credentials} wins over it.
+         *
+         * @param profile the profile's name, or null (the default) for the default chain
+         * @return this builder
+         */
         public Builder profile(String profile) {
             this.profile = profile;
             return this;
         }
 
-        /** Explicit credentials instead of the SDK's default chain. */
+        /**
+         * Explicit credentials instead of the SDK's default chain.
+         *
+         * @param credentials such as {@code StaticCredentialsProvider.create(AwsBasicCredentials.create(id, secret))};
+         *                    null (the default) for the profile or the default chain
+         * @return this builder
+         */
         public Builder credentials(AwsCredentialsProvider credentials) {
             this.credentials = credentials;
             return this;
@@ -126,14 +172,24 @@ public final class S3StateStore implements StateStore {
 
         /**
          * A client to use instead of building one; the caller keeps it (closing the store does not
-         * close it) and its region, endpoint, credentials and retries apply.
+         * close it) and its region, endpoint, credentials and retries apply: of the other options
+         * only the bucket, the prefix and {@link #maxConcurrency} are used.
+         *
+         * @param client the client, or null (the default) to build one from these options
+         * @return this builder
          */
         public Builder client(S3Client client) {
             this.client = client;
             return this;
         }
 
-        /** Requests in flight at most for batch reads and log reads (default 16). */
+        /**
+         * Requests in flight at most for batch reads, batch writes and log reads.
+         *
+         * @param maxConcurrency 1 or more (default 16)
+         * @return this builder
+         * @throws IllegalArgumentException if it is less than 1
+         */
         public Builder maxConcurrency(int maxConcurrency) {
             if (maxConcurrency < 1) {
                 throw new IllegalArgumentException("maxConcurrency must be at least 1");
@@ -142,7 +198,13 @@ public final class S3StateStore implements StateStore {
             return this;
         }
 
-        /** Attempts per request, retries included (default 5). */
+        /**
+         * Attempts per request, retries included.
+         *
+         * @param maxAttempts 1 or more (default 5)
+         * @return this builder
+         * @throws IllegalArgumentException if it is less than 1
+         */
         public Builder maxAttempts(int maxAttempts) {
             if (maxAttempts < 1) {
                 throw new IllegalArgumentException("maxAttempts must be at least 1");
@@ -151,12 +213,25 @@ public final class S3StateStore implements StateStore {
             return this;
         }
 
-        /** Time allowed for one attempt of one request (default 30 s). */
+        /**
+         * Time allowed for one attempt of one request, and for a socket read.
+         *
+         * @param timeout such as {@code Duration.ofSeconds(10)} (default 30 s)
+         * @return this builder
+         * @throws NullPointerException if {@code timeout} is null
+         */
         public Builder timeout(Duration timeout) {
             this.timeout = Objects.requireNonNull(timeout, "timeout");
             return this;
         }
 
+        /**
+         * Builds the client (unless one was given) and the store; nothing is sent to S3 yet.
+         *
+         * @return the store, to close when done
+         * @throws ConfigurationException if the bucket name is empty, or the SDK cannot build a client
+         *                                (such as when no region is found)
+         */
         public S3StateStore build() {
             if (bucket.isEmpty()) {
                 throw new ConfigurationException("S3 store: the bucket name is empty");
@@ -324,7 +399,12 @@ public final class S3StateStore implements StateStore {
         return Optional.of(logs.logStore(app, stage));
     }
 
-    /** The stages' event logs in this bucket (for a store that keeps its snapshots elsewhere: R2 over REST). */
+    /**
+     * The stages' event logs in this bucket, for a store that keeps its snapshots elsewhere (R2 over
+     * REST, with its log on R2's S3 endpoint).
+     *
+     * @return the logs, the ones {@link #logStore} opens
+     */
     public ObjectLogs eventLogs() {
         return logs;
     }
@@ -339,18 +419,40 @@ public final class S3StateStore implements StateStore {
         return logs.stages(app);
     }
 
-    /** Checks that the bucket exists and can be listed with these credentials (Alchemy's {@code init}). */
+    /**
+     * Checks that the bucket exists and can be listed with these credentials (Alchemy's {@code init}).
+     *
+     * @throws run.alchemy.api.StoreException if it does not exist, the credentials are refused or S3
+     *                                        cannot be reached, saying which
+     */
     public void checkAccess() {
         objects.checkBucket();
     }
 
-    /** Requests this store (and its event logs) made so far, for measurements and tests. */
+    /**
+     * Requests this store (and its event logs) made so far, for measurements and tests.
+     *
+     * @return the counts since the store was built; the SDK's retries of a request are not counted
+     */
     public RequestCounts requestCounts() {
         return objects.counts();
     }
 
-    /** Requests sent: all of them, the listings among them, and the writes (puts and deletes). */
+    /**
+     * Requests sent.
+     *
+     * @param requests all of them, listings and writes included
+     * @param lists    the listings among them, each page counted
+     * @param writes   the writes among them: puts, conditional creates and deletes (a batch delete of up
+     *                 to 1,000 objects counted once)
+     */
     public record RequestCounts(long requests, long lists, long writes) {
+        /**
+         * The requests sent since {@code before}.
+         *
+         * @param before earlier counts of the same store
+         * @return each count less the one in {@code before}
+         */
         public RequestCounts minus(RequestCounts before) {
             return new RequestCounts(requests - before.requests, lists - before.lists, writes - before.writes);
         }
