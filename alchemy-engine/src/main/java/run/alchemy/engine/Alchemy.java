@@ -49,6 +49,10 @@ public final class Alchemy implements Scope, AutoCloseable {
      * The stage a run works on when none is given: the first of {@link #STAGE_VARIABLES} that is set
      * and not empty in {@code environment}, else {@code "dev"}. The one rule for the default stage:
      * {@link Stage#stage} defaults to it, and so do the CLI's {@code deploy} and {@code state} commands.
+     *
+     * @param environment variable names and values, such as {@link System#getenv()}
+     * @return the stage name: the value of the first variable set, or {@code "dev"}
+     * @throws NullPointerException if {@code environment} is null
      */
     public static String defaultStage(Map<String, String> environment) {
         for (String name : STAGE_VARIABLES) {
@@ -63,7 +67,12 @@ public final class Alchemy implements Scope, AutoCloseable {
     /**
      * The app named {@code name} at its default stage ({@link #defaultStage} of the environment,
      * resolved when the stage is used), with Alchemy's defaults: derive the stage and options to run
-     * with from it. A {@link Stage} is immutable.
+     * with from it. A {@link Stage} is immutable. Nothing is opened or read here; the name is
+     * checked when the stage is used.
+     *
+     * @param name the app's name, the first element of every chain ({@code "my-app"})
+     * @return the app's stage with every option at its default, to derive from and open
+     * @throws NullPointerException if {@code name} is null
      */
     public static Stage app(String name) {
         return Stage.of(name);
@@ -105,7 +114,18 @@ public final class Alchemy implements Scope, AutoCloseable {
         return stage.scope(name, options, body);
     }
 
-    /** Finalizes the run (waits for async applies, deletes orphans and replaced copies) and closes the store. */
+    /**
+     * Ends the run: waits for its async applies; in {@link Phase#UP} finalizes (deletes the old
+     * copies of replaced resources and the resources no longer declared, except in scopes where an
+     * apply failed); records the run's end in the log (if it appended anything); flushes; releases
+     * the stage lock; and closes the store. Called by {@link Stage#run} when the program returns
+     * normally. The store is closed and the lock released even when this throws.
+     *
+     * @throws AlchemyException when async applies failed (the first as the cause, the others
+     *                          suppressed), or when the run stopped at a failed write of the
+     *                          state; a failed finalizing delete throws its own
+     *                          {@link run.alchemy.api.ProviderException}
+     */
     @Override
     public void close() {
         try {
@@ -160,6 +180,11 @@ public final class Alchemy implements Scope, AutoCloseable {
         }
     }
 
+    /**
+     * The run for messages.
+     *
+     * @return {@code Alchemy(app/stage, PHASE)}
+     */
     @Override
     public String toString() {
         return "Alchemy(" + String.join("/", chain()) + ", " + phase() + ")";

@@ -1,18 +1,34 @@
 package run.alchemy.engine;
 
 /**
- * One difference between two states of a stage.
+ * One difference between two states of a stage, as {@link History#diff} finds it.
  *
  * @param address where the record lives
  * @param pointer JSON pointer inside the record ({@code ""}: the whole record was added or removed)
  * @param kind    added, removed or changed
- * @param secret  the value is a secret: {@code before}/{@code after} are never shown
- * @param before  the old JSON value (null when added, or for secrets)
- * @param after   the new JSON value (null when removed, or for secrets)
+ * @param secret  the value is a secret (on either side): {@code before} and {@code after} are
+ *                null, never the value or its ciphertext
+ * @param before  the old value as compact JSON text; {@code <record>} for a whole record removed;
+ *                null when added, or for secrets
+ * @param after   the new value as compact JSON text; {@code <record>} for a whole record added;
+ *                null when removed, or for secrets
  */
 public record Change(Address address, String pointer, Kind kind, boolean secret, String before, String after) {
-    public enum Kind { ADDED, REMOVED, CHANGED }
+    /** What happened at the pointer. */
+    public enum Kind {
+        /** The value (or the whole record) is only in the later state. */
+        ADDED,
+        /** The value (or the whole record) is only in the earlier state. */
+        REMOVED,
+        /** Both states have a value there, and they differ (an array that changed length counts as one value). */
+        CHANGED
+    }
 
+    /**
+     * The change for a listing; a secret's says only that it was added, removed or changed.
+     *
+     * @return e.g. {@code changed my-app/dev/db/props/size: 1 -> 2}
+     */
     @Override
     public String toString() {
         String what = secret ? "<secret " + (kind == Kind.CHANGED ? "changed" : kind.name().toLowerCase()) + ">"

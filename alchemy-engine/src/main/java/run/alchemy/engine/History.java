@@ -36,8 +36,15 @@ import java.util.function.Predicate;
  * A stage's history, read from its event log: every event, each resource's history, the runs,
  * the state as of any position or time (a pure fold of the log), verification of the snapshots
  * against the fold, rebuilding them, diffs, compaction and export. Opened with
- * {@link Stage#history()}; reading takes no lock, while {@link #rebuild()} and
- * {@link #compact()} take the stage lock.
+ * {@link Stage#history()}; it holds the stage's store open until {@link #close()}.
+ *
+ * <p>Each call reads the log afresh from the store (the whole log, for most of them), so it sees
+ * what runs appended since. Reading takes no lock and writes nothing. {@link #rebuild()} and
+ * {@link #compact()} take the stage lock, waiting up to the stage's {@link Stage#lockTimeout}
+ * (else a {@link run.alchemy.api.StageLockedException} naming the holder); that lock is not
+ * renewed, so it lasts at most the stage's {@link Stage#lease}. After a {@link #compact()}, the
+ * store may drop any of the events before its checkpoint (the file-system store drops them all):
+ * what the methods below tell of the time before it is then partial or empty.
  */
 public final class History implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -65,7 +72,12 @@ public final class History implements AutoCloseable {
         this.lockTaker = lockTaker;
     }
 
-    /** Every event from the start (after compaction: from the checkpoint). */
+    /**
+     * Every event the log holds, oldest first.
+     *
+     * @return the events from the first position, or after a compaction those the store kept
+     *         before its checkpoint (a {@link Checkpoint}, standing for every record) and the rest
+     */
     public List<Event> events() {
         return eventsWhile(e -> true);
     }
@@ -83,11 +95,21 @@ public final class History implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Where the log ends now.
+     *
+     * @return the position of the log's last event; 0 when the log is empty
+     */
     public long head() {
         return log.head();
     }
 
-    /** The events of one record, oldest first. */
+    /**
+     * The events of one record, oldest first.
+     *
+     * @param address the record's chain and id
+     * @return its events (after a compaction, only those the store kept); empty when the log has none
+     */
     public List<ResourceEvent> of(Address address) {
         List<ResourceEvent> out = new ArrayList<>();
         for (Event e : events()) {
@@ -98,7 +120,14 @@ public final class History implements AutoCloseable {
         return out;
     }
 
-    /** The runs that wrote to the stage, oldest first (no-op runs write nothing and do not appear). */
+    /**
+     * The runs that wrote to the stage, oldest first: deploys, destroys, imports and rotations (a
+     * no-op run appends nothing and does not appear). A run whose start the store no longer holds
+     * (it came before a compaction) does not appear either.
+     *
+     * @return each run as its events tell it; one still going, or that crashed, is
+     *         {@link Run.Result#UNFINISHED}
+     */
     public List<Run> runs() {
         Map<String, Run> runs = new LinkedHashMap<>();
         for (Event e : events()) {
@@ -119,17 +148,34 @@ public final class History implements AutoCloseable {
         return new ArrayList<>(runs.values());
     }
 
-    /** Every record's JSON text as of {@code position} (inclusive): the fold of the log up to there. */
+    /**
+     * Every record's JSON text as of {@code position}: the fold of the log up to there.
+     *
+     * @param position a log position, inclusive (0: before the first event)
+     * @return each record's stored text (secrets in their envelopes), in address order; for a
+     *         position before a compaction's checkpoint, the fold of what the store kept of the
+     *         events before it (empty or partial)
+     */
     public Map<Address, String> stateAt(long position) {
         return fold(e -> e.position() <= position);
     }
 
-    /** Every record's JSON text as of {@code time} (events at or before it). */
+    /**
+     * Every record's JSON text as of {@code time}: the fold of the log's events up to the first
+     * one written after it.
+     *
+     * @param time an instant, inclusive
+     * @return each record's stored text (secrets in their envelopes), in address order
+     */
     public Map<Address, String> stateAt(Instant time) {
         return fold(e -> !e.time().isAfter(time));
     }
 
-    /** The current state according to the log. */
+    /**
+     * The current state according to the log: the fold of every event, whatever the snapshots hold.
+     *
+     * @return each record's stored text (secrets in their envelopes), in address order
+     */
     public Map<Address, String> state() {
         return fold(e -> true);
     }
@@ -162,7 +208,10 @@ public final class History implements AutoCloseable {
     /**
      * Compares the snapshots in the store with the fold of the log, and says for each record that
      * differs whether it is behind the log (changed past the projection mark), changed outside the
-     * log, or damaged (not a state record).
+     * log, or damaged (not a state record). Reads the log, the projection mark and every
+     * snapshot of the stage; writes nothing.
+     *
+     * @return the findings, empty when the snapshots hold exactly what the log says
      */
     public VerifyReport verify() {
         return Verification.of(store, log, stage, events()).report();
@@ -171,9 +220,14 @@ public final class History implements AutoCloseable {
     /**
      * Restores every snapshot from the log through the engine's write path, under the stage lock:
      * the stage is opened as a run opens it (what an interrupted run left past the projection mark
-     * is projected), then records changed outside the log or damaged get the log's bytes back.
-     * Records the log never knew (untracked) are left alone. Nothing is appended. Returns how many
-     * records were written.
+     * is projected), then records changed outside the log or damaged get the log's bytes back, and
+     * the projection mark is moved to the head. Records the log never knew (untracked) are left
+     * alone, and nothing is appended, with one exception: when the log is empty and the store holds
+     * state (written by the TypeScript Alchemy, say), opening imports it as {@code imported}
+     * events, as the first run on such a stage does.
+     *
+     * @return how many records were projected or restored (records imported are not counted)
+     * @throws run.alchemy.api.StageLockedException if another run holds the stage past the lock timeout
      */
     public int rebuild() {
         try (Held held = lockTaker.lock(log)) {
@@ -201,6 +255,12 @@ public final class History implements AutoCloseable {
     /**
      * What changed between two positions, as JSON pointers into each record. Secrets are only
      * said to be added, removed or changed, never shown.
+     *
+     * @param from the earlier log position, inclusive (0: the empty state)
+     * @param to   the later log position, inclusive ({@link #head()}: the current state)
+     * @return the changes, record by record in address order; empty when the states are equal
+     * @throws UncheckedIOException if a record in the log is not JSON (adopted by a version of the
+     *                              engine that did not yet refuse damaged snapshots)
      */
     public List<Change> diff(long from, long to) {
         Map<Address, String> before = stateAt(from);
@@ -273,9 +333,14 @@ public final class History implements AutoCloseable {
     }
 
     /**
-     * Folds the whole log into one checkpoint: it is appended (standing for the state at the head)
-     * and every record before it is dropped. Snapshots are not touched. Returns the checkpoint's
-     * position (0: the log is empty, nothing to fold).
+     * Folds the whole log into one checkpoint, under the stage lock: it is appended (standing for
+     * the state at the head) and the records before it are dropped, so the runs and events before
+     * it may be gone from the history (the store drops what it can). The projection mark moves past
+     * the checkpoint when the snapshots were current. Snapshots are not touched. Export the log
+     * first to keep it.
+     *
+     * @return the checkpoint's position; 0 when the log is empty and there is nothing to fold
+     * @throws run.alchemy.api.StageLockedException if another run holds the stage past the lock timeout
      */
     public long compact() {
         try (Held held = lockTaker.lock(log)) {
@@ -289,7 +354,13 @@ public final class History implements AutoCloseable {
         }
     }
 
-    /** Writes the whole log as JSON lines (each event with its position), for archiving. */
+    /**
+     * Writes the whole log as JSON lines, for archiving: one
+     * {@code {"position":N,"event":{…}}} line per event, oldest first, each event as stored.
+     *
+     * @param out where the lines go; neither flushed nor closed here
+     * @throws UncheckedIOException if writing to {@code out} fails
+     */
     public void export(OutputStream out) {
         log.read(0, (position, bytes) -> {
             try {
@@ -303,16 +374,30 @@ public final class History implements AutoCloseable {
         });
     }
 
-    /** Who holds the stage lock, if anyone. */
+    /**
+     * Who holds the stage lock, if anyone, as stored: the holder may be expired (the next run takes
+     * it over) or damaged ({@link LockHolder#isDamaged()}).
+     *
+     * @return the holder of the newest lease; empty when the lock is free or was never taken
+     */
     public Optional<LockHolder> lockHolder() {
         return log.holder();
     }
 
-    /** Force-unlock, as Terraform's: releases the lock only if {@code lockId} is the one holding it. */
+    /**
+     * Force-unlock, as Terraform's: releases the lock only if {@code lockId} is the one holding it.
+     * Takes no lock itself. A run still going under that lock loses it at its next renewal and
+     * stops writing.
+     *
+     * @param lockId the holder's {@link LockHolder#lockId()} (for a damaged lease, the name of its
+     *               stored object, as {@link #lockHolder()} reports it)
+     * @return true when the lock was released; false when {@code lockId} does not hold it
+     */
     public boolean forceUnlock(String lockId) {
         return log.unlock(lockId);
     }
 
+    /** Closes the log and the store (a store given to the stage as an instance too). */
     @Override
     public void close() {
         try {

@@ -1,7 +1,7 @@
 package run.alchemy.engine;
 
 /**
- * What an import did.
+ * What an import ({@link Stage#importRecords}) did.
  *
  * @param added     records the stage did not have
  * @param replaced  records it had with other bytes

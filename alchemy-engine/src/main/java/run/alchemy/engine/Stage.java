@@ -33,8 +33,8 @@ import java.util.function.Function;
  * verbs that use the stage ({@link #open()}, {@link #run}, {@link #history()},
  * {@link #rotatePassword}, {@link #importRecords}). Made by {@link Alchemy#app(String)}.
  *
- * <p>Immutable: each method returns a copy; a Stage can be kept, shared between threads and
- * opened many times. A method whose result is ignored changes nothing.
+ * <p>Immutable: each option returns a copy with that one option changed; a Stage can be kept,
+ * shared between threads and opened many times. An option whose result is ignored changes nothing.
  *
  * <pre>{@code
  * Stage dev = Alchemy.app("my-app").stage("dev").stateStore("fs:.alchemy");
@@ -49,6 +49,10 @@ import java.util.function.Function;
  * use, so such a Stage is opened more than once only with a store that can be used after
  * {@code close()} (as the file-system and in-memory stores can); a URI or a factory opens a store
  * for each use.
+ *
+ * <p>Options are checked as they are set where they can be ({@link #concurrency}, {@link #lease}),
+ * the rest when the stage is used: names, the store's URI, the providers' types. A null option
+ * throws a {@link NullPointerException} unless its method says what null means.
  */
 public final class Stage {
     private final StageSettings settings;
@@ -62,35 +66,73 @@ public final class Stage {
         return new Stage(StageSettings.defaults(Objects.requireNonNull(app, "app")));
     }
 
-    /** The stage; default {@link Alchemy#defaultStage} of the {@link #environment}: {@code STAGE}, {@code ALCHEMY_STAGE}, {@code USER}, {@code USERNAME}, then {@code dev}. */
+    /**
+     * The stage; default {@link Alchemy#defaultStage} of the {@link #environment}: {@code STAGE},
+     * {@code ALCHEMY_STAGE}, {@code USER}, {@code USERNAME}, then {@code dev}.
+     *
+     * @param stage the stage's name ({@code "dev"}, {@code "prod"}); null for the default. An
+     *              invalid name fails with an {@link run.alchemy.api.InvalidIdException} at use
+     * @return a copy on that stage
+     */
     public Stage stage(String stage) {
         return new Stage(settings.withStage(stage));
     }
 
-    /** {@link Phase#UP} (the default), {@link Phase#DESTROY} or {@link Phase#READ}. */
+    /**
+     * What a run does: {@link Phase#UP} (the default: apply, then finalize), {@link Phase#DESTROY}
+     * (delete every resource of the stage at open) or {@link Phase#READ} (read outputs; no writes,
+     * no lock).
+     *
+     * @param phase the phase of the runs
+     * @return a copy with that phase
+     */
     public Stage phase(Phase phase) {
         return new Stage(settings.withPhase(Objects.requireNonNull(phase, "phase")));
     }
 
-    /** The password that encrypts secrets; default {@code ALCHEMY_PASSWORD}. */
+    /**
+     * The password that encrypts and decrypts secrets; default {@code ALCHEMY_PASSWORD} of the
+     * {@link #environment}. Never shown by {@link #toString()}.
+     *
+     * @param password the password; null for the default
+     * @return a copy with that password
+     */
     public Stage password(String password) {
         return new Stage(settings.withPassword(password));
     }
 
-    /** Update every resource even when its props are unchanged (Alchemy's {@code --force}). */
+    /**
+     * Update every resource even when its props are unchanged (Alchemy's {@code --force});
+     * default false.
+     *
+     * @param force true to call the provider's update for every resource declared
+     * @return a copy with that setting
+     */
     public Stage force(boolean force) {
         return new Stage(settings.withForce(force));
     }
 
     /**
      * Alchemy's {@code eraseSecrets}: stored secrets are dropped instead of decrypted (for a lost
-     * password), so they vanish from state as resources are rewritten. Requires {@link #force}.
+     * password), so they vanish from state as resources are rewritten. Requires {@link #force}:
+     * opening a run with it but without force fails with a {@link ConfigurationException}.
+     * Default false.
+     *
+     * @param eraseSecrets true to drop stored secrets
+     * @return a copy with that setting
      */
     public Stage eraseSecrets(boolean eraseSecrets) {
         return new Stage(settings.withEraseSecrets(eraseSecrets));
     }
 
-    /** At most this many {@code applyAsync} provider calls at once (default: cores, at least 2). */
+    /**
+     * The threads that run {@code applyAsync} applies, and the deletes of a provider whose
+     * {@link run.alchemy.api.DestroyStrategy} is parallel; default the number of cores, at least 2.
+     *
+     * @param concurrency how many at once, at least 1
+     * @return a copy with that bound
+     * @throws ConfigurationException if {@code concurrency} is below 1
+     */
     public Stage concurrency(int concurrency) {
         if (concurrency < 1) {
             throw new ConfigurationException("concurrency must be at least 1, was " + concurrency);
@@ -98,13 +140,27 @@ public final class Stage {
         return new Stage(settings.withConcurrency(concurrency));
     }
 
-    /** The state store by URI, found through ServiceLoader, opened at each use; default {@code fs:.alchemy}. */
+    /**
+     * The state store by URI, found through ServiceLoader by its scheme, opened at each use;
+     * default {@code fs:.alchemy}. {@link #toString()} shows it as {@link StateStores#describe}
+     * does, without credentials.
+     *
+     * @param uri the store's URI, e.g. {@code fs:.alchemy} or {@code s3://bucket/prefix}; an
+     *            invalid one, or one whose store is not installed, fails with a
+     *            {@link ConfigurationException} at use
+     * @return a copy on that store
+     */
     public Stage stateStore(String uri) {
         Objects.requireNonNull(uri, "uri");
         return new Stage(settings.withStore(scope -> StateStores.open(uri), StateStores.describe(uri)));
     }
 
-    /** A store instance; it is closed with the app (at the end of each use of this stage). */
+    /**
+     * A store instance; it is closed with the app (at the end of each use of this stage).
+     *
+     * @param store the store, which every use of the copy shares
+     * @return a copy on that store
+     */
     public Stage stateStore(StateStore store) {
         Objects.requireNonNull(store, "store");
         return new Stage(settings.withStore(scope -> store, "an instance of " + store.getClass().getName()));
@@ -112,7 +168,11 @@ public final class Stage {
 
     /**
      * A store made from the stage scope, like Alchemy's {@code stateStore: (scope) => …}, called at
-     * each use. The scope passed in tells app, stage and chain; it cannot apply resources yet.
+     * each use. The scope passed in tells app, stage, phase and chain; it cannot apply resources
+     * yet. The store it returns is closed at the end of the use.
+     *
+     * @param factory makes the store of one use
+     * @return a copy on the stores it makes
      */
     public Stage stateStore(Function<Scope, StateStore> factory) {
         Objects.requireNonNull(factory, "factory");
@@ -124,13 +184,22 @@ public final class Stage {
      * rest. Its props and output types are checked when the app is opened, before any resource
      * is touched: one in a named module whose package is not open (or, for a public type,
      * exported) to Jackson fails with a {@link ConfigurationException} naming the line to add.
-     * The copy has the providers given so far and this one.
+     * The copy has the providers given so far and this one (the last given for a kind wins).
+     *
+     * @param provider a provider of the kind of records to delete
+     * @return a copy with it
      */
     public Stage provider(ResourceProvider<?, ?> provider) {
         return new Stage(settings.withProvider(Objects.requireNonNull(provider, "provider")));
     }
 
-    /** Told what happens to each resource. */
+    /**
+     * Told what happens to each resource; default none. Called from several threads at once with
+     * {@code applyAsync}: see {@link RunListener}.
+     *
+     * @param listener the one listener of the runs (it replaces the one set before)
+     * @return a copy with that listener
+     */
     public Stage listener(RunListener listener) {
         return new Stage(settings.withListener(Objects.requireNonNull(listener, "listener")));
     }
@@ -141,13 +210,25 @@ public final class Stage {
      * With zero, a run takes the stage lock only at its first write, so a run that writes nothing
      * takes none, and one whose stage another run changed after it read fails at that write, before
      * calling the provider, with a {@link run.alchemy.api.StageChangedException}. With a timeout the
-     * lock is taken at open, before anything is read, and runs take turns.
+     * lock is taken at open, before anything is read, and runs take turns. {@link #history()}'s
+     * maintenance, {@link #rotatePassword} and {@link #importRecords} take the lock at their start,
+     * waiting as long.
+     *
+     * @param timeout how long to wait; zero to fail at once
+     * @return a copy with that timeout
      */
     public Stage lockTimeout(Duration timeout) {
         return new Stage(settings.withLockTimeout(Objects.requireNonNull(timeout, "timeout")));
     }
 
-    /** How long the stage lock lasts unless renewed (renewed every third of it); default 30 s. */
+    /**
+     * How long the stage lock lasts unless renewed (a run renews it every third of it); default
+     * 30 s. A lease that ran out is taken over by the next run.
+     *
+     * @param lease the lease's length, positive
+     * @return a copy with that lease
+     * @throws ConfigurationException if {@code lease} is zero or negative
+     */
     public Stage lease(Duration lease) {
         if (lease.isNegative() || lease.isZero()) {
             throw new ConfigurationException("the lease must be positive, was " + lease);
@@ -155,17 +236,45 @@ public final class Stage {
         return new Stage(settings.withLease(lease));
     }
 
-    /** What is running, recorded in the run events; default the Java command. */
+    /**
+     * What is running, recorded in the run events; default the main class (or jar) of the Java
+     * command.
+     *
+     * @param program a name for the program, shown by {@link Run#program()}; null for the default
+     * @return a copy with that name
+     */
     public Stage program(String program) {
         return new Stage(settings.withProgram(program));
     }
 
-    /** The environment the defaults are read from (stage, password); default {@link System#getenv()}. */
+    /**
+     * The environment the defaults are read from (stage, password); default {@link System#getenv()}
+     * as {@link Alchemy#app} found it. Never shown by {@link #toString()}.
+     *
+     * @param environment variable names and values; copied
+     * @return a copy with that environment
+     */
     public Stage environment(Map<String, String> environment) {
         return new Stage(settings.withEnvironment(environment));
     }
 
-    /** Opens the store; in {@link Phase#DESTROY} also destroys the stage before returning. Each call is a run of its own. */
+    /**
+     * Opens a run: checks the options and the providers' types, opens the store and the stage (in
+     * {@link Phase#UP} and {@link Phase#DESTROY} on a store with an event log, what an interrupted
+     * run left unprojected is projected), and in {@link Phase#DESTROY} destroys the stage before
+     * returning. Each call is a run of its own. On a store with an event log, a run that writes
+     * takes the stage lock here with a {@link #lockTimeout}, and at its first write without one;
+     * a {@link Phase#READ} run takes none. Prefer {@link #run}, which finalizes only when the
+     * program returns normally.
+     *
+     * @return the open run, to declare resources in and then {@link Alchemy#close() close}
+     * @throws ConfigurationException           for options that do not fit together
+     *                                          ({@code eraseSecrets} without {@code force}), a
+     *                                          store URI that is invalid or whose store is not
+     *                                          installed, or a provider's type Jackson cannot reach
+     * @throws run.alchemy.api.InvalidIdException  for an invalid app or stage name
+     * @throws run.alchemy.api.StageLockedException if another run holds the stage (past the lock timeout)
+     */
     public Alchemy open() {
         return new Alchemy(StageSession.openEngine(settings));
     }
@@ -176,6 +285,10 @@ public final class Stage {
      * reached either), which try-with-resources cannot promise. Its async applies that have not
      * started are skipped; those running are waited for before the run ends and the lock is
      * released, and their failures are added to the program's exception as suppressed.
+     *
+     * @param program the deploy program: declares resources in the run it is given
+     * @throws RuntimeException what the program throws, rethrown; or what {@link #open()} or
+     *                          {@link Alchemy#close()} throws
      */
     public void run(Consumer<Alchemy> program) {
         Alchemy app = open();
@@ -215,7 +328,19 @@ public final class Stage {
      * Re-encrypts every secret of the stage (the configured password, or {@code ALCHEMY_PASSWORD},
      * is the old one) under {@code newPassword}. Everything is read and decrypted first, so a
      * wrong password changes nothing; then each record is rewritten atomically. With
-     * {@code dryRun} nothing is written. Run it while no deploy of the stage is running.
+     * {@code dryRun} nothing is written. Every secret is opened with that one old password, so a
+     * stage with a scope of another password of its own fails with a
+     * {@link run.alchemy.api.SecretException}, changing nothing. On a store with an event log the
+     * rotation is a run of its own under the stage lock (each rewritten record an {@code updated}
+     * event); on one without (and in a dry run) it takes no lock: run it while no deploy of the
+     * stage is running.
+     *
+     * @param newPassword the password to encrypt under from now on; not empty
+     * @param dryRun      true to only read and count
+     * @return what was (or would be) re-encrypted
+     * @throws ConfigurationException if {@code newPassword} is empty or there is no current password
+     * @throws run.alchemy.api.SecretException if a secret cannot be opened with the current password
+     * @throws run.alchemy.api.StageLockedException if another run holds the stage (past the lock timeout)
      */
     public RotationReport rotatePassword(String newPassword, boolean dryRun) {
         if (newPassword == null || newPassword.isEmpty()) {
@@ -244,7 +369,16 @@ public final class Stage {
      * event, projected into the snapshots like a deploy's writes, under the stage lock (a running
      * deploy makes it fail with a {@link run.alchemy.api.StageLockedException}). Every record is
      * checked to be a state record in the stage before anything is written; {@code source} names
-     * where the records came from in errors.
+     * where the records came from in errors. With a {@link #lockTimeout} it waits that long for
+     * the lock. On a store without an event log the records are written to the snapshots
+     * directly, with no lock.
+     *
+     * @param source  where the records came from (a file name, say), for errors
+     * @param records each record's address (in this stage's scope or below it) and its bytes
+     * @return how many records were added, replaced and already there
+     * @throws run.alchemy.api.InvalidIdException      for an address outside the stage, or an invalid name
+     * @throws run.alchemy.api.StateCorruptedException for bytes that are no state record
+     * @throws run.alchemy.api.StageLockedException    if another run holds the stage (past the lock timeout)
      */
     public ImportReport importRecords(String source, Map<Address, byte[]> records) {
         Map<List<String>, Map<String, byte[]>> byChain = new LinkedHashMap<>();
@@ -262,7 +396,11 @@ public final class Stage {
 
     /**
      * The stage's history from its event log (no lock is taken to read; rebuild and compaction
-     * take the stage lock, honouring {@link #lockTimeout}).
+     * take the stage lock, honouring {@link #lockTimeout}). It holds the store open: close it.
+     *
+     * @return the history, open on the stage's store
+     * @throws ConfigurationException                if the store keeps no event log
+     * @throws run.alchemy.api.InvalidIdException  for an invalid app or stage name
      */
     public History history() {
         String app = settings.app();
@@ -290,7 +428,12 @@ public final class Stage {
         });
     }
 
-    /** Names the app, the stage (when set), the phase and the store; never a password or a store's credentials. */
+    /**
+     * Names the app, the stage (when set), the phase and the store; never a password, the
+     * environment or a store's credentials.
+     *
+     * @return e.g. {@code Stage[app=my-app, stage=dev, phase=UP, store=fs:.alchemy]}
+     */
     @Override
     public String toString() {
         return "Stage[" + settings + "]";

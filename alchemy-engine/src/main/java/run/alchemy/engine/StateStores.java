@@ -13,7 +13,11 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Opens state stores by URI through the installed {@link StateStoreProvider}s. */
+/**
+ * Opens state stores by URI through the installed {@link StateStoreProvider}s (found with
+ * ServiceLoader on the module path or the class path), and describes store URIs for messages
+ * without their credentials. Stateless and thread-safe.
+ */
 public final class StateStores {
     /** The artifact (group run.alchemy) that provides each scheme of ours. */
     private static final Map<String, String> ARTIFACTS = Map.of(
@@ -31,7 +35,12 @@ public final class StateStores {
     /**
      * Opens e.g. {@code fs:.alchemy}; a scheme with no installed store names the artifact to add
      * when it is one of ours (e.g. {@code run.alchemy:alchemy-store-s3}), and the schemes that are
-     * installed.
+     * installed. Each call looks the providers up again and opens a new store.
+     *
+     * @param uri a store URI; its scheme (compared ignoring case) chooses the provider
+     * @return the open store, to close after use
+     * @throws ConfigurationException if {@code uri} is not a valid URI or no installed store has
+     *                                its scheme; the provider's own exceptions for the rest of it
      */
     public static StateStore open(String uri) {
         URI parsed;

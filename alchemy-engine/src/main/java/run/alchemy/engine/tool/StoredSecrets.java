@@ -13,7 +13,8 @@ import java.io.IOException;
 /**
  * Opens secrets as they are stored in records (v1, v1 in a {@code data} envelope, legacy
  * libsodium), for tools that show state on request, such as the CLI's {@code --reveal}. Derived
- * keys are cached as in a run, so opening many secrets of one stage pays scrypt once per salt.
+ * keys are cached as in a run (for the whole process), so opening many secrets of one stage pays
+ * scrypt once per salt. Thread-safe.
  */
 public final class StoredSecrets {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -24,7 +25,14 @@ public final class StoredSecrets {
         this.codec = new SecretCodec(password);
     }
 
-    /** Secrets opened with {@code password}; an empty or missing password is a configuration error. */
+    /**
+     * Secrets opened with {@code password}; an empty or missing password is a configuration error.
+     * Nothing is decrypted yet, so a wrong password shows only when a secret is opened.
+     *
+     * @param password the password the secrets were encrypted with ({@code ALCHEMY_PASSWORD}, or a scope's own)
+     * @return an opener for that password
+     * @throws ConfigurationException if {@code password} is null or empty
+     */
     public static StoredSecrets withPassword(String password) {
         if (password == null || password.isEmpty()) {
             throw new ConfigurationException("opening secrets needs the password (ALCHEMY_PASSWORD)");
@@ -39,6 +47,7 @@ public final class StoredSecrets {
      * @param envelope JSON text of the value of an {@code "@secret"} key, as stored
      * @param resource where the record lives, for the error
      * @param pointer  JSON pointer of the secret in the record, for the error
+     * @return the secret, its value in memory; {@link Secret#reveal()} gives it
      * @throws SecretException on a wrong password or a damaged envelope, naming resource and
      *                         pointer, never the value
      */
