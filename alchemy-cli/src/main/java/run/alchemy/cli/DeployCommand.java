@@ -13,6 +13,7 @@ import run.alchemy.api.SecretException;
 import run.alchemy.api.Scope;
 import run.alchemy.api.spi.StateStore;
 import run.alchemy.engine.Alchemy;
+import run.alchemy.engine.Plan;
 import run.alchemy.engine.Stage;
 
 import java.io.IOException;
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 
 /** {@code alchemy deploy --file stack.json}: a declarative stack of built-in resources, without Java. */
 @Command(name = "deploy", mixinStandardHelpOptions = true, sortOptions = false,
@@ -63,6 +65,8 @@ import java.util.concurrent.Callable;
                 "  ./alchemy deploy -f stack.json --force",
                 "  # delete every resource of the stage",
                 "  ./alchemy deploy --app my-app --stage dev --phase destroy",
+                "  # what a deploy would do, changing nothing (exit 2 when it would change something)",
+                "  ./alchemy deploy -f stack.json --plan --detailed-exitcode",
                 "  # check that every resource of the file has state",
                 "  ./alchemy deploy -f stack.json --phase read"})
 final class DeployCommand implements Callable<Integer> {
@@ -96,6 +100,14 @@ final class DeployCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object: the counts and every resource's action.")
     boolean json;
 
+    @Option(names = "--plan", description = "Say what the deploy would do to each resource (with the changed props)"
+            + " and do nothing: no provider runs, no byte of the store is written, no lock is taken.")
+    boolean plan;
+
+    @Option(names = "--detailed-exitcode", description = "With --plan: exit 2 when the deploy would change"
+            + " something, 0 when it would change nothing.")
+    boolean detailedExitcode;
+
     private Io io;
 
     @Override
@@ -117,6 +129,13 @@ final class DeployCommand implements Callable<Integer> {
         } else if (p != Phase.DESTROY) {
             throw CliException.usage("deploy needs --file (the stack)", "'alchemy deploy --help' shows the shape of a stack file");
         }
+        if (plan && p != Phase.UP) {
+            throw CliException.usage("--plan is of a deploy (--phase up), not of --phase " + phase,
+                    "leave out --phase, or --plan");
+        }
+        if (detailedExitcode && !plan) {
+            throw CliException.usage("--detailed-exitcode is an option of --plan", "add --plan");
+        }
         String appName = app != null ? app : stack != null ? stack.app : null;
         if (appName == null) {
             throw CliException.usage("no app: give \"app\" in the stack file or --app NAME",
@@ -133,6 +152,15 @@ final class DeployCommand implements Callable<Integer> {
                     "set " + passwordEnv + ", or name another variable with --password-env NAME");
         }
 
+        Stage target = Alchemy.app(appName).stage(stageName).phase(p).force(force)
+                .password(password).environment(io.env).program("alchemy deploy");
+        if (plan) {
+            Stack s = stack;
+            Plan planned = withPasswordAdvice(password, appName, stageName,
+                    () -> target.stateStore(Stores.open(store)).plan(a -> declare(a, s.root)));
+            PlanOutput.print(planned, appName + "/" + stageName + " in " + StateStores.describe(store), json, io);
+            return detailedExitcode && planned.hasChanges() ? 2 : 0;
+        }
         List<Outcome> outcomes = new ArrayList<>();
         long total = p == Phase.UP || p == Phase.READ ? stack.size() : 0;
         String verb = switch (p) {
@@ -140,10 +168,8 @@ final class DeployCommand implements Callable<Integer> {
             case DESTROY -> "destroying";
             case READ -> "reading";
         };
-        Stage target = Alchemy.app(appName).stage(stageName).phase(p).force(force)
-                .password(password).environment(io.env).program("alchemy deploy");
         try (Progress progress = Progress.start(io, verb + " " + appName + "/" + stageName, total)) {
-            target = target.listener(o -> {
+            Stage listened = target.listener(o -> {
                 synchronized (outcomes) {
                     outcomes.add(o);
                 }
@@ -157,26 +183,16 @@ final class DeployCommand implements Callable<Integer> {
             // a log without conditional writes guards the stage less.
             opened.logNote().ifPresent(note -> progress.println(json ? io.err : io.out,
                     (json ? "note: " : io.paint("note:", "33") + " ") + note));
-            target = target.stateStore(opened);
+            Stage deploy = listened.stateStore(opened);
             Stack s = stack;
-            try {
-                target.run(a -> {
+            withPasswordAdvice(password, appName, stageName, () -> {
+                deploy.run(a -> {
                     if (p != Phase.DESTROY) {
                         declare(a, s.root);
                     }
                 });
-            } catch (SecretException e) {
-                if (password != null) {
-                    throw e;
-                }
-                // A stored secret had to be decrypted (or encrypted) and there is no password: the same
-                // usage error as a secret in the file without one. Records without secrets never ask.
-                String what = String.valueOf(e.getMessage());
-                int colon = what.indexOf(": cannot ");
-                throw CliException.usage("no password in " + passwordEnv + ", and secrets are stored encrypted: "
-                                + appName + "/" + stageName + " holds one (" + (colon > 0 ? what.substring(0, colon) : what) + ")",
-                        "set " + passwordEnv + ", or name another variable with --password-env NAME", e);
-            }
+                return null;
+            });
         }
 
         Map<Action, Integer> counts = new EnumMap<>(Action.class);
@@ -218,6 +234,25 @@ final class DeployCommand implements Callable<Integer> {
             io.out.println(io.paint(summary, "1"));
         }
         return 0;
+    }
+
+    /**
+     * Runs {@code body}; when it needed a stored secret and there is no password, fails with the same
+     * usage error as a secret in the file without one. Records without secrets never ask.
+     */
+    private <T> T withPasswordAdvice(String password, String appName, String stageName, Supplier<T> body) {
+        try {
+            return body.get();
+        } catch (SecretException e) {
+            if (password != null) {
+                throw e;
+            }
+            String what = String.valueOf(e.getMessage());
+            int colon = what.indexOf(": cannot ");
+            throw CliException.usage("no password in " + passwordEnv + ", and secrets are stored encrypted: "
+                            + appName + "/" + stageName + " holds one (" + (colon > 0 ? what.substring(0, colon) : what) + ")",
+                    "set " + passwordEnv + ", or name another variable with --password-env NAME", e);
+        }
     }
 
     private static int n(Map<Action, Integer> counts, Action a) {
