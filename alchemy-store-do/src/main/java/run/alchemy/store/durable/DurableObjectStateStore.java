@@ -51,8 +51,6 @@ import java.util.concurrent.Callable;
 public final class DurableObjectStateStore implements StateStore {
     /** Alchemy's key prefix. */
     public static final String DEFAULT_PREFIX = "alchemy";
-    /** Shorter tokens are refused: the token is all that guards the state. */
-    public static final int MIN_TOKEN_LENGTH = 32;
     /** A batch write request stops growing past this many bytes of records. */
     private static final int WRITE_BATCH_BYTES = 4 * 1024 * 1024;
 
