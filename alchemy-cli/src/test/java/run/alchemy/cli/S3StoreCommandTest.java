@@ -54,4 +54,45 @@ class S3StoreCommandTest {
             System.clearProperty("aws.secretAccessKey");
         }
     }
+
+    /** Every object of the bucket with its ETag, size and time: what a plan must leave as it is. */
+    private static java.util.Map<String, String> objects(String bucket) {
+        java.util.Map<String, String> out = new java.util.TreeMap<>();
+        s3.client().listObjectsV2Paginator(b -> b.bucket(bucket)).contents()
+                .forEach(o -> out.put(o.key(), o.eTag() + " " + o.size() + " " + o.lastModified()));
+        return out;
+    }
+
+    @Test
+    void aPlanOnS3WritesNoObject() {
+        String bucket = s3.newBucket();
+        String store = s3.uri(bucket, "teams/");
+        System.setProperty("aws.accessKeyId", s3.accessKey());
+        System.setProperty("aws.secretAccessKey", s3.secretKey());
+        try {
+            Path v1 = dir.resolve("v1.json");
+            Cli.write(v1, "{\"app\": \"web\", \"stage\": \"prod\", \"resources\": ["
+                    + "{\"id\": \"config\", \"kind\": \"alchemy::Value\", \"props\": {\"replicas\": 3}},"
+                    + "{\"id\": \"old\", \"kind\": \"alchemy::Value\", \"props\": {\"a\": 1}}]}");
+            Path v2 = dir.resolve("v2.json");
+            Cli.write(v2, "{\"app\": \"web\", \"stage\": \"prod\", \"resources\": ["
+                    + "{\"id\": \"config\", \"kind\": \"alchemy::Value\", \"props\": {\"replicas\": 5}},"
+                    + "{\"id\": \"new\", \"kind\": \"alchemy::Value\", \"props\": {\"b\": 2}}]}");
+            Cli cli = new Cli().env("ALCHEMY_PASSWORD", "pw");
+            assertEquals(0, cli.run("deploy", "-f", v1.toString(), "--store", store).code());
+            java.util.Map<String, String> before = objects(bucket);
+
+            Cli.Result plan = cli.run("deploy", "-f", v2.toString(), "--store", store, "--plan", "--json",
+                    "--detailed-exitcode");
+            assertEquals(2, plan.code(), plan.toString());
+            assertEquals(java.util.List.of(1, 1, 1, 0), java.util.List.of(plan.json().get("create").asInt(),
+                    plan.json().get("update").asInt(), plan.json().get("delete").asInt(), plan.json().get("skip").asInt()),
+                    plan.out());
+            assertEquals("[\"/props/replicas\"]", plan.json().at("/resources/0/changes").toString(), plan.out());
+            assertEquals(before, objects(bucket), "no object was written, changed or deleted (no lock either)");
+        } finally {
+            System.clearProperty("aws.accessKeyId");
+            System.clearProperty("aws.secretAccessKey");
+        }
+    }
 }
