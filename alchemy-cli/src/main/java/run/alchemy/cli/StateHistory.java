@@ -154,6 +154,9 @@ final class StateHistory {
                 case DELETED -> "deleted";
                 case EXTERNAL_CHANGE -> "external-change";
                 case IMPORTED -> "imported";
+                case FORGOTTEN -> "forgotten";
+                case MOVED -> "moved";
+                case RESTORED -> "restored";
             };
         }
         return e.getClass().getSimpleName().replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);

@@ -129,8 +129,13 @@ public final class History implements AutoCloseable {
      *         {@link Run.Result#UNFINISHED}
      */
     public List<Run> runs() {
+        return runs(events());
+    }
+
+    /** The runs that {@code events} (a log's, oldest first) tell of, oldest first. */
+    static List<Run> runs(List<Event> events) {
         Map<String, Run> runs = new LinkedHashMap<>();
-        for (Event e : events()) {
+        for (Event e : events) {
             Run r = runs.get(e.runId());
             if (e instanceof RunStarted s) {
                 runs.put(s.runId(), new Run(s.runId(), s.actor(), s.pid(), s.phase(), s.program(), s.time(), null,
@@ -263,8 +268,15 @@ public final class History implements AutoCloseable {
      *                              engine that did not yet refuse damaged snapshots)
      */
     public List<Change> diff(long from, long to) {
-        Map<Address, String> before = stateAt(from);
-        Map<Address, String> after = stateAt(to);
+        return changes(stateAt(from), stateAt(to));
+    }
+
+    /**
+     * What changed from one state of a stage to another (records' JSON texts by address), as JSON
+     * pointers, records in address order; secrets only said to be added, removed or changed. What
+     * {@link #diff} and {@link Stage#restore} report.
+     */
+    static List<Change> changes(Map<Address, String> before, Map<Address, String> after) {
         TreeSet<Address> all = new TreeSet<>(before.keySet());
         all.addAll(after.keySet());
         List<Change> changes = new ArrayList<>();

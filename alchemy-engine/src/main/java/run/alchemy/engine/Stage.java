@@ -13,6 +13,7 @@ import run.alchemy.engine.internal.PasswordRotation;
 import run.alchemy.engine.internal.StageLease;
 import run.alchemy.engine.internal.StageSession;
 import run.alchemy.engine.internal.StageSettings;
+import run.alchemy.engine.internal.StateRepairs;
 import run.alchemy.engine.internal.log.StageLog;
 import run.alchemy.engine.internal.secrets.SecretCodec;
 import run.alchemy.engine.internal.state.RecordImport;
@@ -20,6 +21,7 @@ import run.alchemy.engine.internal.state.RecordImport;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,8 +32,9 @@ import java.util.function.Function;
 
 /**
  * A stage of an app and how to run it: the options of a run, with Alchemy's defaults, and the
- * verbs that use the stage ({@link #open()}, {@link #run}, {@link #history()},
- * {@link #rotatePassword}, {@link #importRecords}). Made by {@link Alchemy#app(String)}.
+ * verbs that use the stage ({@link #open()}, {@link #run}, {@link #plan}, {@link #history()},
+ * {@link #rotatePassword}, {@link #importRecords}, and the repairs {@link #forget}, {@link #move} and
+ * {@link #restore(RestorePoint, boolean)}). Made by {@link Alchemy#app(String)}.
  *
  * <p>Immutable: each option returns a copy with that one option changed; a Stage can be kept,
  * shared between threads and opened many times. An option whose result is ignored changes nothing.
@@ -392,6 +395,169 @@ public final class Stage {
                     Action.SKIPPED, counts.unchanged()), 0);
             return new ImportReport(counts.added(), counts.replaced(), counts.unchanged());
         }
+    }
+
+    /**
+     * Removes records from the stage's state, as Terraform's {@code state rm}: the stage forgets
+     * resources it should no longer manage. <b>No provider is called and the real resources are not
+     * touched</b>; a later deploy that still declares one of them creates it again (a second copy, or a
+     * failure if the name is taken), and one that does not declare it leaves it alone.
+     *
+     * <p>A run of its own: under the stage lock (taken at the start, honouring {@link #lockTimeout}; a
+     * running deploy makes it fail with a {@link run.alchemy.api.StageLockedException}), each removal a
+     * {@code forgotten} event ({@link run.alchemy.api.event.ResourceEvent.Type#FORGOTTEN}) projected like
+     * a deploy's writes. On a store without an event log the records are removed all the same, without
+     * a record of it. Every address is checked before anything is written (a refusal writes nothing,
+     * not even the lock).
+     *
+     * @param addresses the records to forget, each in this stage's scope or below it
+     * @param recursive also forget every record under each of them (in its own scope, and theirs); without
+     *                  it, a record with records under it is refused
+     * @return the addresses removed, in the order they were: a record's children (and theirs) before it,
+     *         each address once
+     * @throws run.alchemy.api.StateNotFoundException when an address has no record (the message names it
+     *         and the nearest ids of its scope)
+     * @throws ConfigurationException when a record has records under it and {@code recursive} is false (the
+     *         message names it and how many)
+     * @throws run.alchemy.api.InvalidIdException for an address outside the stage, or the stage's own record
+     */
+    public List<Address> forget(List<Address> addresses, boolean recursive) {
+        List<Address> given = List.copyOf(addresses);
+        if (given.isEmpty()) {
+            return List.of();
+        }
+        StageSession.Precheck check = (snapshots, serde, log) ->
+                StateRepairs.planForget(snapshots, stageChain(), given, recursive);
+        try (StageSession session = StageSession.open(settings, true, false, check)) {
+            List<String> stage = stageChain();
+            session.repo().open(stage);
+            List<StateRepairs.Forgotten> plan = StateRepairs.planForget(session.repo(), stage, given, recursive);
+            StateRepairs.forget(session.repo(), plan);
+            session.repo().finishRun(true, Map.of(Action.DELETED, plan.size()), 0);
+            return plan.stream().map(StateRepairs.Forgotten::address).toList();
+        }
+    }
+
+    /**
+     * Moves a record to another id or scope, as Terraform's {@code state mv}: after renaming a resource
+     * (or moving it into a scope) in the program, the next deploy finds it under its new address and
+     * skips it instead of creating a new one and deleting the old. <b>No provider is called and the real
+     * resources are not touched</b>: only the records are rewritten.
+     *
+     * <p>The record's {@code id} and {@code fqn} and its output's {@code Symbol(alchemy::ResourceID)} and
+     * {@code Symbol(alchemy::ResourceFQN)} name the new address (an empty {@code fqn}, as {@code alchemy.run}
+     * writes for scope records, stays empty); everything else, {@code seq} included, is kept byte for byte.
+     * The records under it (in its own scope, and theirs) move with it: their scope chain starts with the
+     * new address, and their {@code fqn} changes with it. Secrets keep their envelopes (nothing is
+     * decrypted): a record moved into a scope with a password of its own ({@code ScopeOptions}) holds
+     * secrets that scope cannot open until they are written again under its password. Values a provider
+     * derived from the old name (in the output) are the real resource's and stay as they are.
+     *
+     * <p>A run of its own: under the stage lock (taken at the start, honouring {@link #lockTimeout}; a
+     * running deploy makes it fail with a {@link run.alchemy.api.StageLockedException}), each record moved
+     * as two {@code moved} events ({@link run.alchemy.api.event.ResourceEvent.Type#MOVED}): one at the old
+     * address that removes it, one at the new address with its new bytes. On a store without an event log
+     * the records are moved all the same, without a record of it. Everything is checked before anything is
+     * written (a refusal writes nothing, not even the lock).
+     *
+     * @param from the record to move, in this stage's scope or below it
+     * @param to   its new address: in the stage's scope, or in a scope whose record exists
+     * @return each moved record's old address and new one, the record itself first, then the records under
+     *         it, parents before their children
+     * @throws run.alchemy.api.StateNotFoundException when {@code from} has no record
+     * @throws ConfigurationException when {@code to} already has a record, when it is under {@code from},
+     *         when its scope has no record (and is not the stage), or when a record under {@code from} would
+     *         move onto one that exists
+     * @throws run.alchemy.api.InvalidIdException for an address outside the stage, the stage's own record,
+     *         or an invalid new id or scope name
+     * @throws run.alchemy.api.StateCorruptedException when a record to move is damaged
+     */
+    public Map<Address, Address> move(Address from, Address to) {
+        Objects.requireNonNull(from, "from");
+        Objects.requireNonNull(to, "to");
+        StageSession.Precheck check = (snapshots, serde, log) ->
+                StateRepairs.planMove(snapshots, serde, stageChain(), from, to);
+        try (StageSession session = StageSession.open(settings, true, false, check)) {
+            List<String> stage = stageChain();
+            session.repo().open(stage);
+            List<StateRepairs.Moved> plan = StateRepairs.planMove(session.repo(), session.serde(), stage, from, to);
+            StateRepairs.move(session.repo(), plan);
+            session.repo().finishRun(true, Map.of(Action.UPDATED, plan.size()), 0);
+            Map<Address, Address> moved = new LinkedHashMap<>();
+            plan.forEach(m -> moved.put(m.from(), m.to()));
+            return Collections.unmodifiableMap(moved);
+        }
+    }
+
+    /**
+     * {@link #restore(RestorePoint, boolean)} to the state as of a log position (its event included):
+     * past the head is the head, before the first event (0) the empty stage.
+     *
+     * @param position a position of the stage's log, as {@link History#head()} and {@link Run#to()} give them
+     * @param dryRun   write nothing (and take no lock): only report what would change
+     * @return what changed (or would)
+     */
+    public RestoreReport restore(long position, boolean dryRun) {
+        return restore(RestorePoint.position(position), dryRun);
+    }
+
+    /**
+     * Makes the stage's state what it was at {@code point} of its event log: every record that differs
+     * from its state then is written back with its bytes of then, and every record that did not exist
+     * then is removed. <b>No provider is called and the real resources are not touched</b>: a deploy
+     * afterwards brings them in line with the restored records, as it would after any change of state
+     * (it updates what the restored props differ from, say).
+     *
+     * <p>History is never rewritten: the restore is a run of its own appended to it, each record written
+     * or removed a {@code restored} event ({@link run.alchemy.api.event.ResourceEvent.Type#RESTORED}),
+     * under the stage lock (taken at the start, honouring {@link #lockTimeout}; a running deploy makes it
+     * fail with a {@link run.alchemy.api.StageLockedException}). The records as they are now are read as
+     * a run reads them (a record edited outside the log is adopted first, as an {@code external-change});
+     * a damaged one refuses the restore before anything is written. Restoring a state the stage is in
+     * appends nothing.
+     *
+     * <p>With {@code dryRun} nothing is written and no lock is taken: the report lists the same changes,
+     * comparing with the records as stored.
+     *
+     * @param point  a log position, a time, or the end of a run ({@link RestorePoint})
+     * @param dryRun write nothing (and take no lock): only report what would change
+     * @return the position restored, how many records were written back (added, changed) and removed, and
+     *         the changes from the state before to the state after, as {@link History#diff} tells them
+     * @throws ConfigurationException when the store keeps no event log, when the log holds no such run,
+     *         or when the point lies before a compaction (that state is gone)
+     * @throws run.alchemy.api.StateCorruptedException when a record now in the stage is damaged
+     */
+    public RestoreReport restore(RestorePoint point, boolean dryRun) {
+        Objects.requireNonNull(point, "point");
+        RestoreReport[] dry = new RestoreReport[1];
+        StageSession.Precheck check = (snapshots, serde, log) -> {
+            List<String> stage = stageChain();
+            StageLog l = log.orElseThrow(() -> noLog(snapshots.store(), "restore"));
+            dry[0] = Restoration.plan(snapshots, serde, stage, Restoration.target(l, point, stage)).report(true);
+        };
+        try (StageSession session = StageSession.open(settings, !dryRun, false, check)) {
+            if (dryRun) {
+                return dry[0];
+            }
+            List<String> stage = stageChain();
+            session.repo().open(stage);
+            StageLog log = session.repo().log().orElseThrow(() -> noLog(session.store(), "restore"));
+            Restoration.Plan plan = Restoration.plan(session.repo(), session.serde(), stage,
+                    Restoration.target(log, point, stage));
+            plan.write(session.repo());
+            session.repo().finishRun(true, Map.of(Action.CREATED, plan.added(), Action.UPDATED, plan.changed(),
+                    Action.DELETED, plan.removed()), 0);
+            return plan.report(false);
+        }
+    }
+
+    private List<String> stageChain() {
+        return List.of(settings.app(), settings.stageName());
+    }
+
+    private ConfigurationException noLog(StateStore store, String verb) {
+        return new ConfigurationException("the state store " + store + " keeps no event log, so "
+                + settings.app() + "/" + settings.stageName() + " has no history to " + verb + " from");
     }
 
     /**

@@ -15,8 +15,9 @@ import java.util.Objects;
  * @param chain    the scope chain of the record ({@code ["my-app","dev"]})
  * @param id       the record's id within its scope
  * @param kind     the resource kind the record names ({@code ""} when it names none)
- * @param snapshot the record's JSON text, or null when the record was removed ({@link Type#DELETED}, or an
- *                 {@link Type#EXTERNAL_CHANGE} that removed it)
+ * @param snapshot the record's JSON text, or null when the record was removed ({@link Type#DELETED},
+ *                 {@link Type#FORGOTTEN}, or an {@link Type#EXTERNAL_CHANGE}, {@link Type#MOVED} or
+ *                 {@link Type#RESTORED} that removed it)
  */
 public record ResourceEvent(long position, Instant time, String runId, Type type, List<String> chain, String id,
                             String kind, String snapshot) implements Event {
@@ -50,13 +51,30 @@ public record ResourceEvent(long position, Instant time, String runId, Type type
          * found; snapshot is null when it was removed.
          */
         EXTERNAL_CHANGE,
-        /** Existing Alchemy state adopted when the log was started. */
-        IMPORTED
+        /** Existing Alchemy state adopted when the log was started, or records written by an import. */
+        IMPORTED,
+        /**
+         * An operator removed the record from state ({@code Stage.forget}, as Terraform's {@code state rm}); no
+         * provider was called and the real resource is left as it is (snapshot is null). A deploy that still
+         * declares the resource creates it again.
+         */
+        FORGOTTEN,
+        /**
+         * An operator moved the record to another id or scope ({@code Stage.move}, as Terraform's
+         * {@code state mv}); no provider was called. A move is two events of this type: one at the old address
+         * with a null snapshot, one at the new address with the record as rewritten there (its id and fqn).
+         */
+        MOVED,
+        /**
+         * An operator restored the stage to an earlier state ({@code Stage.restore}); no provider was called.
+         * The snapshot is the record's bytes as they were then, or null when the record did not exist then.
+         */
+        RESTORED
     }
 
     /**
      * Checks the event: {@code time}, {@code type}, {@code chain}, {@code id} and {@code kind} may not
-     * be null, and a {@link Type#DELETED} event has no snapshot.
+     * be null, and a {@link Type#DELETED} or {@link Type#FORGOTTEN} event has no snapshot.
      *
      * @param position the event's position in the log
      * @param time     when it was written
@@ -66,7 +84,7 @@ public record ResourceEvent(long position, Instant time, String runId, Type type
      * @param id       the record's id within its scope
      * @param kind     the resource kind the record names
      * @param snapshot the record's JSON text, or null when it was removed
-     * @throws IllegalArgumentException for a {@link Type#DELETED} event with a snapshot
+     * @throws IllegalArgumentException for a {@link Type#DELETED} or {@link Type#FORGOTTEN} event with a snapshot
      */
     public ResourceEvent {
         Objects.requireNonNull(time, "time");
@@ -74,8 +92,8 @@ public record ResourceEvent(long position, Instant time, String runId, Type type
         chain = List.copyOf(chain);
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(kind, "kind");
-        if (type == Type.DELETED && snapshot != null) {
-            throw new IllegalArgumentException("a DELETED event has no snapshot: " + String.join("/", chain) + "/" + id);
+        if ((type == Type.DELETED || type == Type.FORGOTTEN) && snapshot != null) {
+            throw new IllegalArgumentException("a " + type + " event has no snapshot: " + String.join("/", chain) + "/" + id);
         }
     }
 

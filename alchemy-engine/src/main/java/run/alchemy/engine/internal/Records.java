@@ -112,6 +112,29 @@ final class Records {
         return m;
     }
 
+    /**
+     * A record renamed in place for a move (its key order kept): {@code id} and {@code fqn} (§2.1), and
+     * the output's {@code Symbol(alchemy::ResourceID)} and {@code Symbol(alchemy::ResourceFQN)} (§2.4)
+     * where the record has them. An empty fqn (the records {@code alchemy.run} writes, §2.3 step 4)
+     * stays empty. {@code seq} and everything else are left as they are.
+     */
+    static void rename(ObjectNode record, String id, String fqn) {
+        renameIn(record, "id", "fqn", id, fqn);
+        if (record.get("output") instanceof ObjectNode output) {
+            renameIn(output, ID, FQN, id, fqn);
+        }
+    }
+
+    private static void renameIn(ObjectNode node, String idField, String fqnField, String id, String fqn) {
+        if (node.path(idField).isTextual()) {
+            node.put(idField, id);
+        }
+        JsonNode f = node.get(fqnField);
+        if (f != null && f.isTextual() && !f.textValue().isEmpty()) {
+            node.put(fqnField, fqn);
+        }
+    }
+
     static String text(ObjectNode record, String field, String location) {
         JsonNode v = record.get(field);
         if (v == null || !v.isTextual()) {

@@ -10,6 +10,7 @@ import run.alchemy.engine.internal.state.StateRepository;
 
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -26,15 +27,41 @@ public record StageSession(String stage, StateStore store, StateSerde serde, Sta
      * {@code lockAtFirstWrite} (a deploy that need not wait its turn: see {@link StageLease}).
      */
     public static StageSession open(StageSettings settings, boolean writes, boolean lockAtFirstWrite) {
+        return open(settings, writes, lockAtFirstWrite, null);
+    }
+
+    /**
+     * What a repair of the state checks before it takes the stage lock, so that a refusal writes
+     * nothing at all (not even a lock): {@code snapshots} reads the store's snapshots only, and
+     * {@code log} is the stage's log when the store keeps one (read it; never append).
+     */
+    public interface Precheck {
+        void check(StateRepository snapshots, StateSerde serde, Optional<StageLog> log);
+    }
+
+    /**
+     * {@link #open(StageSettings, boolean, boolean)}, running {@code precheck} (when not null) once the
+     * store and log are open and before the stage lock is taken: what it throws fails the open with
+     * nothing written.
+     */
+    public static StageSession open(StageSettings settings, boolean writes, boolean lockAtFirstWrite, Precheck precheck) {
         String app = settings.app();
         String stageName = settings.stageName();
         StateStore store = openStore(settings, stageName);
         StateSerde serde = new StateSerde();
+        StageLog log = null;
         try {
             Ids.check(stageName, "the stage name of app " + app);
             Ids.check(app, "the app name");
-            StageLog log = writes ? store.logStore(app, stageName).map(l -> new StageLog(l, InstantSource.system()))
-                    .orElse(null) : null;
+            log = writes || precheck != null ? store.logStore(app, stageName)
+                    .map(l -> new StageLog(l, InstantSource.system())).orElse(null) : null;
+            if (precheck != null) {
+                precheck.check(StateRepository.snapshotsOnly(store, serde), serde, Optional.ofNullable(log));
+                if (!writes && log != null) {
+                    log.close();
+                    log = null;
+                }
+            }
             String runId = UUID.randomUUID().toString();
             String user = System.getProperty("user.name", "unknown");
             String host = LockHolder.localHost();
@@ -56,7 +83,13 @@ public record StageSession(String stage, StateStore store, StateSerde serde, Sta
             }
             return new StageSession(stageName, store, serde, repo, stageLease);
         } catch (RuntimeException e) {
-            store.close();
+            try {
+                if (log != null) {
+                    log.close();
+                }
+            } finally {
+                store.close();
+            }
             throw e;
         }
     }

@@ -47,6 +47,9 @@ public final class EventCodec {
             case DELETED -> "deleted";
             case EXTERNAL_CHANGE -> "external-change";
             case IMPORTED -> "imported";
+            case FORGOTTEN -> "forgotten";
+            case MOVED -> "moved";
+            case RESTORED -> "restored";
         };
     }
 
@@ -66,6 +69,9 @@ public final class EventCodec {
             case "deleted" -> Type.DELETED;
             case "external-change" -> Type.EXTERNAL_CHANGE;
             case "imported" -> Type.IMPORTED;
+            case "forgotten" -> Type.FORGOTTEN;
+            case "moved" -> Type.MOVED;
+            case "restored" -> Type.RESTORED;
             default -> null;
         };
     }
@@ -210,7 +216,8 @@ public final class EventCodec {
                     throw new StateCorruptedException(where + " at position " + position, "\"" + type
                             + "\" event without id or kind");
                 }
-                return new ResourceEvent(position, at, run, t, chain, id, kind, t == Type.DELETED ? null : snapshot);
+                return new ResourceEvent(position, at, run, t, chain, id, kind,
+                        t == Type.DELETED || t == Type.FORGOTTEN ? null : snapshot);
         }
     }
 

@@ -130,6 +130,17 @@ final class EventSourcedRepository extends RecordAccess {
     }
 
     @Override
+    public void repair(Type type, List<String> chain, String id, String kind, byte[] bytes) {
+        Key key = new Key(chain, id);
+        if (bytes != null) {
+            RecordCheck.check(serde, bytes, store.locate(chain, id));
+        }
+        commit.enqueue(new Op(key, bytes, journal.resource(type, key, kind,
+                bytes == null ? null : new String(bytes, StandardCharsets.UTF_8)), Effect.PROJECT));
+        index.expect(key, bytes == null ? null : Snapshot.sha256(bytes));
+    }
+
+    @Override
     public void restore(List<StateStore.Write> writes) {
         commit.restore(writes);
     }

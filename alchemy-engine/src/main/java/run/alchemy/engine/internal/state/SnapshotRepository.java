@@ -121,6 +121,19 @@ final class SnapshotRepository extends RecordAccess {
     }
 
     @Override
+    public void repair(Type type, List<String> chain, String id, String kind, byte[] bytes) {
+        if (bytes != null) {
+            RecordCheck.check(serde, bytes, store.locate(chain, id));
+        }
+        remember(chain, id, bytes);
+        if (bytes == null) {
+            store.delete(chain, id);
+        } else {
+            store.put(chain, id, bytes);
+        }
+    }
+
+    @Override
     public void restore(List<StateStore.Write> writes) {
         writes.forEach(w -> remember(w.chain(), w.id(), w.json()));
         store.writeAll(writes);

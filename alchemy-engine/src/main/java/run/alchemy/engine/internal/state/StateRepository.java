@@ -85,6 +85,14 @@ public interface StateRepository {
     void importRecord(List<String> chain, String id, byte[] bytes, String source);
 
     /**
+     * An operator's repair of the state ({@code forget}, {@code move}, {@code restore}), which calls no
+     * provider: writes the record's bytes as given, or removes it when {@code bytes} is null, as an event
+     * of {@code type} naming {@code kind}, projected like every other write (without a log: straight to
+     * the store). Bytes that are no state record are refused.
+     */
+    void repair(Type type, List<String> chain, String id, String kind, byte[] bytes);
+
+    /**
      * Writes the log's own bytes over snapshots that lost them (a rebuild): nothing is appended, the
      * log already holds these records; then every position is marked projected.
      */

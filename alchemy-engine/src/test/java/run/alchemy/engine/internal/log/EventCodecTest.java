@@ -106,6 +106,9 @@ class EventCodecTest {
         names.put(Type.DELETED, "deleted");
         names.put(Type.EXTERNAL_CHANGE, "external-change");
         names.put(Type.IMPORTED, "imported");
+        names.put(Type.FORGOTTEN, "forgotten");
+        names.put(Type.MOVED, "moved");
+        names.put(Type.RESTORED, "restored");
         return names;
     }
 
@@ -117,7 +120,8 @@ class EventCodecTest {
         for (Map.Entry<Type, String> entry : STORED.entrySet()) {
             Type type = entry.getKey();
             String name = entry.getValue();
-            String snapshot = type == Type.DELETED ? null : "{}";
+            boolean removal = type == Type.DELETED || type == Type.FORGOTTEN;
+            String snapshot = removal ? null : "{}";
             // written: the type's name
             String line = new String(EventCodec.encode(new ResourceEvent(3, t, "r1", type, List.of("app", "dev"), "a",
                     "k::K", snapshot)), StandardCharsets.UTF_8);
@@ -130,7 +134,7 @@ class EventCodecTest {
             ResourceEvent read = assertInstanceOf(ResourceEvent.class,
                     EventCodec.decode(3, stored.getBytes(StandardCharsets.UTF_8), "log"), name);
             assertEquals(type, read.type(), name);
-            assertEquals(type == Type.DELETED ? null : "{}", read.snapshot(), name + ": a deletion has no snapshot");
+            assertEquals(removal ? null : "{}", read.snapshot(), name + ": a removal has no snapshot");
         }
     }
 
@@ -158,7 +162,7 @@ class EventCodecTest {
         List<Event> events = new ArrayList<>();
         for (Type type : Type.values()) {
             events.add(new ResourceEvent(7, t, "run-1", type, List.of("app", "dev", "a/b"), "id\u2028x",
-                    "test::Thing", type == Type.DELETED ? null : "{\n  \"kind\": \"t\",\n  \"s\": \"é\\n\"\n}"));
+                    "test::Thing", type == Type.DELETED || type == Type.FORGOTTEN ? null : "{\n  \"kind\": \"t\",\n  \"s\": \"é\\n\"\n}"));
         }
         events.add(new RunStarted(7, t, "run-1", "me@host", 42, Phase.DESTROY, "java Main"));
         events.add(new RunFinished(7, t, "run-1", false, 1234, 1, 2, 3, 4, 5, 6));
