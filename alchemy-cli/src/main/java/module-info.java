@@ -7,4 +7,5 @@ module run.alchemy.cli {
     requires info.picocli;
 
     opens run.alchemy.cli to info.picocli;
+    opens run.alchemy.cli.state to info.picocli;
 }

@@ -5,7 +5,7 @@ package run.alchemy.cli;
  * when the command line or an input it names is wrong and nothing was done, {@link #FAILURE} (1)
  * when the work failed.
  */
-final class CliException extends RuntimeException {
+public final class CliException extends RuntimeException {
     static final int FAILURE = 1;
     static final int USAGE = 2;
 
@@ -18,7 +18,7 @@ final class CliException extends RuntimeException {
         this.hint = hint;
     }
 
-    static CliException usage(String message, String hint) {
+    public static CliException usage(String message, String hint) {
         return new CliException(USAGE, message, hint, null);
     }
 
@@ -26,7 +26,7 @@ final class CliException extends RuntimeException {
         return new CliException(USAGE, message, hint, cause);
     }
 
-    static CliException failure(String message, String hint) {
+    public static CliException failure(String message, String hint) {
         return new CliException(FAILURE, message, hint, null);
     }
 }

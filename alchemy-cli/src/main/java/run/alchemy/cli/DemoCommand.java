@@ -4,6 +4,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import run.alchemy.api.Outcome;
 import run.alchemy.api.Phase;
+import run.alchemy.cli.state.Runs;
 import run.alchemy.engine.Alchemy;
 import run.alchemy.engine.History;
 import run.alchemy.engine.Stage;

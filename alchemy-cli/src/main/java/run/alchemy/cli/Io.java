@@ -11,12 +11,12 @@ import java.util.Map;
  * Where a command writes and what it knows about its surroundings: the two output streams, the
  * environment, and whether each stream is a terminal. One per invocation of {@link Main#run}.
  */
-final class Io {
+public final class Io {
     private static final ThreadLocal<Io> CURRENT = new ThreadLocal<>();
 
-    final PrintStream out;
-    final PrintStream err;
-    final Map<String, String> env;
+    public final PrintStream out;
+    public final PrintStream err;
+    public final Map<String, String> env;
     final boolean outTty;
     final boolean errTty;
     /** Set from the command line: {@code --no-color}, {@code --verbose}. */
@@ -40,7 +40,7 @@ final class Io {
         return new PrintStream(s, true, StandardCharsets.UTF_8);
     }
 
-    static Io current() {
+    public static Io current() {
         Io io = CURRENT.get();
         return io != null ? io : system();
     }
@@ -53,7 +53,7 @@ final class Io {
         }
     }
 
-    String env(String name) {
+    public String env(String name) {
         String v = env.get(name);
         return v == null || v.isEmpty() ? null : v;
     }
@@ -77,11 +77,11 @@ final class Io {
         return errTty && !noColor && env("NO_COLOR") == null && !dumbTerminal();
     }
 
-    String paint(String text, String sgr) {
+    public String paint(String text, String sgr) {
         return color() ? "\u001b[" + sgr + "m" + text + "\u001b[0m" : text;
     }
 
-    String paintErr(String text, String sgr) {
+    public String paintErr(String text, String sgr) {
         return errColor() ? "\u001b[" + sgr + "m" + text + "\u001b[0m" : text;
     }
 

@@ -19,9 +19,9 @@ import java.io.IOException;
  * ({@link StateJson}: JavaScript's {@code JSON.stringify}), so that a record printed or imported
  * keeps its bytes.
  */
-final class Json {
-    static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    static final ObjectMapper MAPPER = JsonMapper.builder()
+public final class Json {
+    public static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    public static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -31,12 +31,12 @@ final class Json {
     private Json() {
     }
 
-    static ObjectNode object() {
+    public static ObjectNode object() {
         return NODES.objectNode();
     }
 
     /** Parses {@code text}; a syntax error names {@code source}, line and column, and gives {@code hint}. */
-    static JsonNode parse(byte[] text, String source, String hint) {
+    public static JsonNode parse(byte[] text, String source, String hint) {
         try {
             JsonNode node = MAPPER.readTree(text);
             if (node == null || node.isMissingNode()) {
@@ -55,7 +55,7 @@ final class Json {
     }
 
     /** {@code JSON.stringify(node, null, 2)}, as Alchemy's stores write records. */
-    static String pretty(JsonNode node) {
+    public static String pretty(JsonNode node) {
         return StateJson.pretty(node);
     }
 
@@ -65,7 +65,7 @@ final class Json {
     }
 
     /** A JSON path step: {@code $.a}, {@code $["a b"]}. */
-    static String path(String parent, String key) {
+    public static String path(String parent, String key) {
         if (isIdentifier(key)) {
             return parent + "." + key;
         }
@@ -91,7 +91,7 @@ final class Json {
         return parent + "[" + index + "]";
     }
 
-    static String typeName(JsonNode n) {
+    public static String typeName(JsonNode n) {
         if (n == null || n.isMissingNode()) {
             return "nothing";
         }

@@ -14,6 +14,7 @@ import run.alchemy.api.StageLockedException;
 import run.alchemy.api.StateCorruptedException;
 import run.alchemy.api.StateNotFoundException;
 import run.alchemy.api.StoreException;
+import run.alchemy.cli.state.StateCommand;
 
 import java.io.PrintWriter;
 

@@ -8,7 +8,7 @@ import java.util.concurrent.TimeUnit;
  * for counted work, a spinner with the elapsed time for work of unknown size. In a pipe it draws
  * nothing at all. Lines printed through {@link #println} appear above the bar.
  */
-final class Progress implements AutoCloseable {
+public final class Progress implements AutoCloseable {
     private static final String CLEAR = "\r\u001b[2K";
     private static final char[] SPINNER = {'|', '/', '-', '\\'};
     private static final int WIDTH = 30;
@@ -37,7 +37,7 @@ final class Progress implements AutoCloseable {
     }
 
     /** Counted work of {@code total} steps ({@code total <= 0}: unknown, a spinner). */
-    static Progress start(Io io, String label, long total) {
+    public static Progress start(Io io, String label, long total) {
         Progress p = new Progress(io, label, total);
         if (p.enabled) {
             synchronized (p) {
@@ -82,7 +82,7 @@ final class Progress implements AutoCloseable {
     }
 
     /** One step done; {@code what} is shown next to the bar. */
-    synchronized void step(String what) {
+    public synchronized void step(String what) {
         done++;
         if (total > 0 && done > total) {
             total = done;

@@ -3,7 +3,7 @@ package run.alchemy.cli;
 import picocli.CommandLine.Option;
 
 /** {@code --reveal} and where the password comes from. */
-final class SecretOptions {
+public final class SecretOptions {
     @Option(names = "--reveal", description = "Show secrets in plain text (needs the password); otherwise they are"
             + " shown as <secret>, or as stored (encrypted) in export-shaped output.")
     boolean reveal;

@@ -14,10 +14,10 @@ import java.util.Map;
  * encrypted envelope), or revealed — a string secret as its string, an object secret as its JSON
  * value. Revealing needs the password; a wrong one fails naming the file and the JSON pointer.
  */
-final class Secrets {
-    enum Mode { MASK, KEEP, REVEAL }
+public final class Secrets {
+    public enum Mode { MASK, KEEP, REVEAL }
 
-    static final String MASKED = "<secret>";
+    public static final String MASKED = "<secret>";
 
     private final Mode mode;
     private final StoredSecrets opener;
@@ -28,7 +28,7 @@ final class Secrets {
     }
 
     /** {@code --reveal} (with the password from the environment) or else {@code otherwise}. */
-    static Secrets from(SecretOptions options, Io io, Mode otherwise) {
+    public static Secrets from(SecretOptions options, Io io, Mode otherwise) {
         if (options == null || !options.reveal) {
             return new Secrets(otherwise, null);
         }
@@ -40,12 +40,12 @@ final class Secrets {
         return new Secrets(Mode.REVEAL, StoredSecrets.withPassword(password));
     }
 
-    Mode mode() {
+    public Mode mode() {
         return mode;
     }
 
     /** The record with its secrets shown as this mode says (a copy; the input is left alone). */
-    JsonNode apply(JsonNode record, String location) {
+    public JsonNode apply(JsonNode record, String location) {
         return mode == Mode.KEEP ? record : walk(record.deepCopy(), "", location);
     }
 
@@ -98,7 +98,7 @@ final class Secrets {
     }
 
     /** Whether {@code node} holds any secret. */
-    static boolean has(JsonNode node) {
+    public static boolean has(JsonNode node) {
         if (node.isObject() && node.has("@secret") && truthy(node.get("@secret"))) {
             return true;
         }

@@ -20,13 +20,13 @@ import java.util.TreeSet;
  * its records, addressed by their path relative to the scope ({@code parent/child-a},
  * {@code api/v1/route}), and its history when it has an event log.
  */
-final class StageRef implements AutoCloseable {
-    final String uri;
+public final class StageRef implements AutoCloseable {
+    public final String uri;
     final StateStore store;
-    final String app;
-    final String stage;
+    public final String app;
+    public final String stage;
     /** The selected scope: {@code [app, stage, …scope]}. */
-    final List<String> chain;
+    public final List<String> chain;
 
     private StageRef(String uri, StateStore store, String app, String stage, List<String> chain) {
         this.uri = uri;
@@ -40,7 +40,7 @@ final class StageRef implements AutoCloseable {
      * Resolves the target. With {@code mustExist}, a stage with neither records nor a log is a usage
      * error naming the stages there are; without, it may be new (but app and stage must be given).
      */
-    static StageRef open(Target t, Io io, boolean mustExist) {
+    public static StageRef open(Target t, Io io, boolean mustExist) {
         StateStore store = Stores.open(t.store);
         try {
             // Said once, first, on stderr (state commands print JSON on stdout).
@@ -138,35 +138,35 @@ final class StageRef implements AutoCloseable {
         return stages;
     }
 
-    String name() {
+    public String name() {
         return String.join("/", chain);
     }
 
     /** Whether the stage has an event log (the store answers without creating one). */
-    boolean hasLog() {
+    public boolean hasLog() {
         return store.hasLog(app, stage);
     }
 
     /** Fails (exit 1) when the stage has no event log, naming why that happens. */
-    void requireLog(String what) {
+    public void requireLog(String what) {
         if (!hasLog()) {
             throw CliException.failure(app + "/" + stage + " has no event log, so nothing to " + what
                     + ": it was written without alchemy-java (e.g. by Alchemy)", noLogHint());
         }
     }
 
-    static String noLogHint() {
+    public static String noLogHint() {
         return "the first alchemy-java run that writes to the stage (a deploy, or state rotate-password) imports"
                 + " its records into a new log";
     }
 
     /** The stage's history (the caller closes it). */
-    History history() {
+    public History history() {
         return Alchemy.app(app).stage(stage).stateStore(Stores.open(uri)).history();
     }
 
     /** Requires the selected scope to exist (it has records or a container). */
-    void requireScope() {
+    public void requireScope() {
         if (chain.size() <= 2) {
             return;
         }
@@ -179,7 +179,7 @@ final class StageRef implements AutoCloseable {
     }
 
     /** Every record under the selected scope, by relative key, sorted. */
-    TreeMap<String, Address> records() {
+    public TreeMap<String, Address> records() {
         TreeMap<String, Address> out = new TreeMap<>();
         walk(chain, out);
         return out;
@@ -201,12 +201,12 @@ final class StageRef implements AutoCloseable {
      * Whether the history of the selection covers {@code a}: everything under the scope and, when the
      * whole stage is selected, the stage's own record too (it holds the pending deletions).
      */
-    boolean covers(Address a) {
+    public boolean covers(Address a) {
         return key(a) != null || (chain.size() == 2 && a.chain().equals(List.of(app)) && a.id().equals(stage));
     }
 
     /** The address's key relative to the selected scope, or null when it is outside it. */
-    String key(Address a) {
+    public String key(Address a) {
         if (a.chain().size() < chain.size() || !a.chain().subList(0, chain.size()).equals(chain)) {
             return null;
         }
@@ -218,7 +218,7 @@ final class StageRef implements AutoCloseable {
      * The address for a key of an export-shaped object: the key ends with the record's id, and what
      * comes before it is the scope path below the selected scope.
      */
-    Address address(String key, String id) {
+    public Address address(String key, String id) {
         if (id == null || id.equals(key)) {
             return new Address(chain, key);
         }
@@ -230,16 +230,16 @@ final class StageRef implements AutoCloseable {
         return new Address(c, id);
     }
 
-    Optional<byte[]> bytes(Address a) {
+    public Optional<byte[]> bytes(Address a) {
         return store.get(a.chain(), a.id());
     }
 
-    String locate(Address a) {
+    public String locate(Address a) {
         return store.locate(a.chain(), a.id());
     }
 
     /** A stored record, parsed; a damaged one is a failure naming the file. */
-    JsonNode read(Address a, String text) {
+    public JsonNode read(Address a, String text) {
         try {
             return Json.MAPPER.readTree(text);
         } catch (IOException e) {

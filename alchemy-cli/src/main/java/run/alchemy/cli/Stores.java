@@ -5,13 +5,13 @@ import run.alchemy.api.spi.StateStore;
 import run.alchemy.engine.StateStores;
 
 /** Opens {@code --store} URIs; an unknown scheme or a bad URI is a usage error. */
-final class Stores {
+public final class Stores {
     static final String DEFAULT = "fs:.alchemy";
 
     private Stores() {
     }
 
-    static StateStore open(String uri) {
+    public static StateStore open(String uri) {
         try {
             return StateStores.open(uri);
         } catch (ConfigurationException e) {

@@ -3,7 +3,7 @@ package run.alchemy.cli;
 import picocli.CommandLine.Option;
 
 /** Which stage (and scope) a state command works on, in which store. */
-final class Target {
+public final class Target {
     @Option(names = "--store", paramLabel = "URI", defaultValue = Stores.DEFAULT,
             description = "The state store, any installed one by URI (default: ${DEFAULT-VALUE}).")
     String store;

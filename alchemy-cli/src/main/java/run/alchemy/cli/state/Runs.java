@@ -1,9 +1,11 @@
-package run.alchemy.cli;
+package run.alchemy.cli.state;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import run.alchemy.api.event.Event;
 import run.alchemy.api.event.RunFinished;
+import run.alchemy.cli.Io;
+import run.alchemy.cli.Json;
 import run.alchemy.engine.History;
 import run.alchemy.engine.Run;
 
@@ -14,10 +16,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** The runs of a stage as its log tells them, with the counts of their last event, as a table or JSON. */
-final class Runs {
+/**
+ * The runs of a stage as its log tells them, with the counts of their last event, as a table or JSON: for
+ * {@code state runs} and {@code state history}, and the demo (hence public).
+ */
+public final class Runs {
     /** A run with what {@link Run} leaves out: skipped and failed counts, and the duration. */
-    record Row(Run run, int skipped, int failed, Long durationMillis) {
+    public record Row(Run run, int skipped, int failed, Long durationMillis) {
     }
 
     private Runs() {
@@ -39,16 +44,16 @@ final class Runs {
         return rows;
     }
 
-    static List<Row> of(History history) {
+    public static List<Row> of(History history) {
         return of(history.events(), history.runs());
     }
 
-    static String header() {
+    public static String header() {
         return String.format("%-11s %-8s  %-7s  %-10s %7s %7s %8s %7s %7s  %-20s  %s", "POSITIONS", "RUN", "PHASE",
                 "OUTCOME", "CREATED", "UPDATED", "REPLACED", "DELETED", "SKIPPED", "STARTED", "ACTOR");
     }
 
-    static String line(Row row, Io io) {
+    public static String line(Row row, Io io) {
         Run r = row.run();
         String outcome = String.format("%-10s", outcome(r.result()));
         outcome = switch (r.result()) {

@@ -1,0 +1,154 @@
+package run.alchemy.cli.state;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import run.alchemy.api.event.Checkpoint;
+import run.alchemy.api.event.Event;
+import run.alchemy.api.event.ResourceEvent;
+import run.alchemy.api.event.RunFinished;
+import run.alchemy.api.event.RunStarted;
+import run.alchemy.cli.CliException;
+import run.alchemy.cli.Json;
+import run.alchemy.cli.StageRef;
+import run.alchemy.cli.Words;
+import run.alchemy.engine.Address;
+import run.alchemy.engine.History;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** {@code alchemy state history [ID]}: the events of the stage's log, or of one resource. */
+@Command(name = "history", mixinStandardHelpOptions = true,
+        header = "The events of the stage's log, or of one resource.",
+        description = "The events of the stage's log, oldest first — or of one resource (ID relative to the stage"
+                + " or --scope): position, time, run, type.",
+        footerHeading = "%nExamples:%n",
+        footer = {"  ./alchemy state history", "  ./alchemy state history api --json"})
+final class HistoryCommand extends StateSubcommand {
+    @Parameters(index = "0", arity = "0..1", paramLabel = "ID", description = "Only this resource's events.")
+    String id;
+
+    @Override
+    int execute() {
+        try (StageRef ref = stage()) {
+            if (!ref.hasLog()) {
+                if (json) {
+                    printJson(Json.NODES.arrayNode());
+                }
+                summary("no history: " + ref.app + "/" + ref.stage + " has no event log yet (" + StageRef.noLogHint() + ")");
+                return 0;
+            }
+            List<Event> events;
+            try (History history = ref.history()) {
+                events = history.events();
+            }
+            List<Event> shown = new ArrayList<>();
+            for (Event e : events) {
+                if (id == null ? inScope(ref, e) : e instanceof ResourceEvent r && id.equals(ref.key(new Address(r.chain(), r.id())))) {
+                    shown.add(e);
+                }
+            }
+            if (id != null && shown.isEmpty()) {
+                throw CliException.usage("no events for \"" + id + "\" in " + ref.name(),
+                        "'alchemy state list' shows the ids; 'alchemy state history' every event");
+            }
+            if (json) {
+                ArrayNode list = Json.NODES.arrayNode();
+                shown.forEach(e -> list.add(eventJson(e)));
+                printJson(list);
+            } else {
+                for (Event e : shown) {
+                    io.out.println(eventLine(e));
+                }
+            }
+            summary(Words.count(shown.size(), "event") + (id == null ? " of " + ref.name() : " of " + ref.name() + "/" + id)
+                    + (shown.isEmpty() ? "" : " (positions " + shown.get(0).position() + "-"
+                    + shown.get(shown.size() - 1).position() + ")"));
+            return 0;
+        }
+    }
+
+    /** Run events always; resource events when under the selected scope. */
+    private static boolean inScope(StageRef ref, Event e) {
+        return !(e instanceof ResourceEvent r) || ref.covers(new Address(r.chain(), r.id()));
+    }
+
+    private String eventLine(Event e) {
+        String type = type(e);
+        String detail;
+        if (e instanceof ResourceEvent r) {
+            detail = r.fqn() + " (" + (r.kind().isEmpty() ? "?" : r.kind()) + ")" + (r.snapshot() == null && !type.equals("deleted") ? ", record removed" : "");
+        } else if (e instanceof RunStarted s) {
+            detail = "by " + s.actor() + " (pid " + s.pid() + "), phase " + s.phase().name().toLowerCase(Locale.ROOT)
+                    + ", " + s.program();
+        } else if (e instanceof RunFinished f) {
+            detail = Runs.outcome(f.succeeded()) + ": " + f.created() + " created, " + f.updated() + " updated, "
+                    + f.replaced() + " replaced, " + f.deleted() + " deleted, " + f.skipped() + " skipped, " + f.failed()
+                    + " failed in " + f.durationMillis() + " ms";
+        } else if (e instanceof Checkpoint c) {
+            detail = c.snapshots().size() + " records folded by compaction";
+        } else {
+            detail = "";
+        }
+        String code = type.startsWith("run-") ? "2" : type.equals("deleted") ? "31" : type.equals("created") ? "32"
+                : type.equals("external-change") ? "35" : "33";
+        return String.format("%6d  %s  %-8s  %s %s", e.position(), Runs.seconds(e.time()), Runs.shortId(e.runId()),
+                io.paint(String.format("%-15s", type), code), detail);
+    }
+
+    private static ObjectNode eventJson(Event e) {
+        ObjectNode o = Json.object();
+        o.put("position", e.position());
+        o.put("time", e.time().toString());
+        o.put("run", e.runId());
+        o.put("type", type(e));
+        if (e instanceof ResourceEvent r) {
+            o.put("scope", String.join("/", r.chain()));
+            o.put("id", r.id());
+            o.put("kind", r.kind());
+            o.put("removed", r.snapshot() == null);
+        } else if (e instanceof RunStarted s) {
+            o.put("actor", s.actor());
+            o.put("pid", s.pid());
+            o.put("phase", s.phase().name().toLowerCase(Locale.ROOT));
+            o.put("program", s.program());
+        } else if (e instanceof RunFinished f) {
+            o.put("outcome", Runs.outcome(f.succeeded()));
+            o.put("durationMillis", f.durationMillis());
+            ObjectNode counts = o.putObject("counts");
+            counts.put("created", f.created());
+            counts.put("updated", f.updated());
+            counts.put("replaced", f.replaced());
+            counts.put("deleted", f.deleted());
+            counts.put("skipped", f.skipped());
+            counts.put("failed", f.failed());
+        } else if (e instanceof Checkpoint c) {
+            o.put("records", c.snapshots().size());
+        }
+        return o;
+    }
+
+    /** The event's type as shown: {@code run-started}, {@code declared}, … {@code external-change}, {@code checkpoint}. */
+    private static String type(Event e) {
+        if (e instanceof ResourceEvent r) {
+            return switch (r.type()) {
+                case DECLARED -> "declared";
+                case CREATING -> "creating";
+                case CREATED -> "created";
+                case UPDATING -> "updating";
+                case UPDATED -> "updated";
+                case REPLACED -> "replaced";
+                case DELETED -> "deleted";
+                case EXTERNAL_CHANGE -> "external-change";
+                case IMPORTED -> "imported";
+                case FORGOTTEN -> "forgotten";
+                case MOVED -> "moved";
+                case RESTORED -> "restored";
+            };
+        }
+        return e.getClass().getSimpleName().replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
+    }
+}
