@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
                         + " (--password-env NAME, default ALCHEMY_PASSWORD)."},
         subcommands = {ListCommand.class, ShowCommand.class, ExportCommand.class, ImportCommand.class,
                 HistoryCommand.class, RunsCommand.class, DiffCommand.class, ReplayCommand.class, VerifyCommand.class,
-                RebuildCommand.class, UnlockCommand.class, RotatePasswordCommand.class},
+                RebuildCommand.class, UnlockCommand.class, RotatePasswordCommand.class, TimelineCommand.class},
         footerHeading = "%nExamples:%n",
         footer = {
                 "  ./alchemy state list --app my-app --stage dev",
@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
                 "  ./alchemy state import dev.json --app my-app --stage dev-copy",
                 "  ./alchemy state runs --json | jq '.[-1].counts'",
                 "  ./alchemy state replay --at 12       the stage at log position 12",
-                "  ./alchemy state verify || ./alchemy state rebuild"})
+                "  ./alchemy state verify || ./alchemy state rebuild",
+                "  ./alchemy state timeline --out timeline.html   the history as one page"})
 public final class StateCommand {
 }
