@@ -145,7 +145,7 @@ class ModuleDescriptorTest {
     @Test
     void exportsAreExactlyThePublicApi() {
         assertEquals(Set.of("run.alchemy.api", "run.alchemy.api.event", "run.alchemy.api.spi"), exports(API));
-        assertEquals(Set.of("run.alchemy.engine"), exports(ENGINE));
+        assertEquals(Set.of("run.alchemy.engine", "run.alchemy.engine.tool"), exports(ENGINE));
         assertEquals(Set.of("run.alchemy.store.fs"), exports(STORE_FS));
         assertEquals(Set.of("run.alchemy.providers.fs"), exports(PROVIDERS_FS));
     }
