@@ -83,7 +83,8 @@ public final class StageRef implements AutoCloseable {
         }
     }
 
-    private static TreeSet<String> apps(StateStore store) {
+    /** The apps of {@code store}: its top-level scopes, hidden ones left out. */
+    public static TreeSet<String> apps(StateStore store) {
         TreeSet<String> apps = new TreeSet<>();
         for (String name : store.listScopes(List.of())) {
             if (!name.startsWith(".")) {
@@ -131,7 +132,7 @@ public final class StageRef implements AutoCloseable {
     }
 
     /** Stages with records, a stage record, or an event log. */
-    static TreeSet<String> stages(StateStore store, String app) {
+    public static TreeSet<String> stages(StateStore store, String app) {
         TreeSet<String> stages = new TreeSet<>(store.listScopes(List.of(app)));
         stages.addAll(store.list(List.of(app)));
         stages.addAll(store.eventLogStages(app));

@@ -15,9 +15,10 @@ import picocli.CommandLine.Command;
                         + " (--password-env NAME, default ALCHEMY_PASSWORD)."},
         subcommands = {ListCommand.class, ShowCommand.class, ExportCommand.class, ImportCommand.class,
                 HistoryCommand.class, RunsCommand.class, DiffCommand.class, ReplayCommand.class, VerifyCommand.class,
-                RebuildCommand.class, UnlockCommand.class, RotatePasswordCommand.class, TimelineCommand.class},
+                RebuildCommand.class, UnlockCommand.class, RotatePasswordCommand.class, TimelineCommand.class, AppsCommand.class, StagesCommand.class},
         footerHeading = "%nExamples:%n",
         footer = {
+                "  ./alchemy state apps                 what the store holds, with counts",
                 "  ./alchemy state list --app my-app --stage dev",
                 "  ALCHEMY_PASSWORD=pw ./alchemy state show api --reveal",
                 "  ./alchemy state export --stage dev > dev.json",
