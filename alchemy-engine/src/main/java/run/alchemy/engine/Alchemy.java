@@ -154,7 +154,7 @@ public final class Alchemy implements Scope, AutoCloseable {
 
         void abortAfter(Throwable failure) {
         try {
-            engine.abort().forEach(f -> suppress(failure, f));
+            engine.abort(failure).forEach(f -> suppress(failure, f));
         } catch (RuntimeException suppressed) {
             suppress(failure, suppressed);
         }

@@ -251,6 +251,17 @@ public final class Stage {
     }
 
     /**
+     * What the runs of this stage are for, recorded in their {@code run-started} event with the git
+     * commit checked out in the working directory (when there is one) and shown by {@code state runs}.
+     *
+     * @param message a line for the log, e.g. {@code "roll out v2"}; null for none (the default)
+     * @return a copy with the message
+     */
+    public Stage message(String message) {
+        return new Stage(settings.withMessage(message));
+    }
+
+    /**
      * The environment the defaults are read from (stage, password); default {@link System#getenv()}
      * as {@link Alchemy#app} found it. Never shown by {@link #toString()}.
      *

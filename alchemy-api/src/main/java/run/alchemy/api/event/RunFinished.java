@@ -16,8 +16,10 @@ import java.time.Instant;
  * @param deleted   resources deleted
  * @param skipped   resources skipped (props unchanged)
  * @param failed    resources whose provider call failed
+ * @param failure   why a failed run failed (the first failure's message); null when it succeeded
  */
 public record RunFinished(long position, Instant time, String runId, boolean succeeded, long durationMillis,
-                          int created, int updated, int replaced, int deleted, int skipped, int failed)
+                          int created, int updated, int replaced, int deleted, int skipped, int failed,
+                          String failure)
         implements Event {
 }

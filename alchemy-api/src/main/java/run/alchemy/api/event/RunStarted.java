@@ -14,7 +14,9 @@ import java.time.Instant;
  * @param pid     the process id
  * @param phase   what the run did with the declared resources
  * @param program what ran (the main class or command)
+ * @param message what the run was for, as its operator said ({@code alchemy deploy --message}); null when none was given
+ * @param commit  the git commit checked out in the working directory the run started in; null outside a git checkout
  */
 public record RunStarted(long position, Instant time, String runId, String actor, long pid, Phase phase,
-                         String program) implements Event {
+                         String program, String message, String commit) implements Event {
 }

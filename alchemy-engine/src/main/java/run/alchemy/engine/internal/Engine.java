@@ -349,13 +349,20 @@ public final class Engine implements AutoCloseable {
             }
         } else {
             boolean ok = false;
+            String failure = failures.isEmpty() ? null : failures.get(0).getMessage();
             try {
                 if (phase == Phase.UP) {
                     finalizeScope(stage, true);
                 }
                 ok = failures.isEmpty() && !stage.failed;
+                if (!ok && failure == null) {
+                    failure = "a resource failed, and the program went on";
+                }
+            } catch (RuntimeException | Error e) {
+                failure = failure != null ? failure : e.getMessage();
+                throw e;
             } finally {
-                repo.finishRun(ok, totals(), failed.get() + failures.size());
+                repo.finishRun(ok, totals(), failed.get() + failures.size(), failure);
             }
         }
         if (!failures.isEmpty()) {
@@ -371,13 +378,14 @@ public final class Engine implements AutoCloseable {
      * started yet are skipped; those running are waited for first, so that none writes after the
      * run's end or once the lock is released (a resource made then would have no record).
      *
+     * @param cause what the program threw: the run's failure as the log records it
      * @return the failures of the applies that ran, for the caller to add to the program's
      */
-    public List<Throwable> abort() {
+    public List<Throwable> abort(Throwable cause) {
         aborting = true;
         List<Throwable> failures = awaitApplies();
         failures.removeIf(CancellationException.class::isInstance); // skipped above, not failed
-        repo.finishRun(false, totals(), failed.get());
+        repo.finishRun(false, totals(), failed.get(), String.valueOf(cause.getMessage()));
         return failures;
     }
 

@@ -77,7 +77,8 @@ public record StageSession(String stage, StateStore store, StateSerde serde, Sta
             }
             StateRepository repo = log == null ? StateRepository.snapshotsOnly(store, serde)
                     : StateRepository.eventSourced(store, serde, log, new StateRepository.RunInfo(runId,
-                            user + "@" + host, pid, settings.phase(), settings.programOrDefault(), Instant.now()));
+                            user + "@" + host, pid, settings.phase(), settings.programOrDefault(), Instant.now(),
+                            settings.message(), GitCommit.of(java.nio.file.Path.of("")).orElse(null)));
             if (stageLease != null) {
                 repo.guardAppends(stageLease);
             }

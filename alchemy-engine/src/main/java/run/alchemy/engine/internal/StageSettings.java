@@ -22,11 +22,13 @@ import java.util.function.Function;
  *
  * @param storeFactory     opens the store for a stage; {@code null}: {@code fs:.alchemy}
  * @param storeDescription how {@link #toString()} names the store: never a credential
+ * @param message          what the runs are for, recorded in their start; {@code null}: nothing
  */
 public record StageSettings(String app, String stage, Phase phase, String password, boolean force,
                             boolean eraseSecrets, int concurrency, Function<Scope, StateStore> storeFactory,
                             String storeDescription, List<ResourceProvider<?, ?>> providers, RunListener listener,
-                            Map<String, String> environment, Duration lockTimeout, Duration lease, String program) {
+                            Map<String, String> environment, Duration lockTimeout, Duration lease, String program,
+                            String message) {
     /** The default store, by URI. */
     public static final String DEFAULT_STORE = "fs:.alchemy";
 
@@ -45,7 +47,7 @@ public record StageSettings(String app, String stage, Phase phase, String passwo
     public static StageSettings defaults(String app) {
         return new StageSettings(app, null, Phase.UP, null, false, false,
                 Math.max(2, Runtime.getRuntime().availableProcessors()), null, DEFAULT_STORE + " (default)", List.of(),
-                o -> { }, System.getenv(), Duration.ZERO, Duration.ofSeconds(30), null);
+                o -> { }, System.getenv(), Duration.ZERO, Duration.ofSeconds(30), null, null);
     }
 
     /** The stage given, else the default stage of the environment. */
@@ -69,38 +71,38 @@ public record StageSettings(String app, String stage, Phase phase, String passwo
 
     public StageSettings withStage(String stage) {
         return new StageSettings(app, stage, phase, password, force, eraseSecrets, concurrency, storeFactory,
-                storeDescription, providers, listener, environment, lockTimeout, lease, program);
+                storeDescription, providers, listener, environment, lockTimeout, lease, program, message);
     }
 
     public StageSettings withPhase(Phase phase) {
         return new StageSettings(app, stage, phase, password, force, eraseSecrets, concurrency, storeFactory,
-                storeDescription, providers, listener, environment, lockTimeout, lease, program);
+                storeDescription, providers, listener, environment, lockTimeout, lease, program, message);
     }
 
     public StageSettings withPassword(String password) {
         return new StageSettings(app, stage, phase, password, force, eraseSecrets, concurrency, storeFactory,
-                storeDescription, providers, listener, environment, lockTimeout, lease, program);
+                storeDescription, providers, listener, environment, lockTimeout, lease, program, message);
     }
 
     public StageSettings withForce(boolean force) {
         return new StageSettings(app, stage, phase, password, force, eraseSecrets, concurrency, storeFactory,
-                storeDescription, providers, listener, environment, lockTimeout, lease, program);
+                storeDescription, providers, listener, environment, lockTimeout, lease, program, message);
     }
 
     public StageSettings withEraseSecrets(boolean eraseSecrets) {
         return new StageSettings(app, stage, phase, password, force, eraseSecrets, concurrency, storeFactory,
-                storeDescription, providers, listener, environment, lockTimeout, lease, program);
+                storeDescription, providers, listener, environment, lockTimeout, lease, program, message);
     }
 
     public StageSettings withConcurrency(int concurrency) {
         return new StageSettings(app, stage, phase, password, force, eraseSecrets, concurrency, storeFactory,
-                storeDescription, providers, listener, environment, lockTimeout, lease, program);
+                storeDescription, providers, listener, environment, lockTimeout, lease, program, message);
     }
 
     /** The store: {@code factory}, named in {@link #toString()} as {@code description}. */
     public StageSettings withStore(Function<Scope, StateStore> factory, String description) {
         return new StageSettings(app, stage, phase, password, force, eraseSecrets, concurrency, factory,
-                description, providers, listener, environment, lockTimeout, lease, program);
+                description, providers, listener, environment, lockTimeout, lease, program, message);
     }
 
     /** The providers given so far and {@code provider}. */
@@ -108,32 +110,37 @@ public record StageSettings(String app, String stage, Phase phase, String passwo
         List<ResourceProvider<?, ?>> more = new ArrayList<>(providers);
         more.add(Objects.requireNonNull(provider, "provider"));
         return new StageSettings(app, stage, phase, password, force, eraseSecrets, concurrency, storeFactory,
-                storeDescription, more, listener, environment, lockTimeout, lease, program);
+                storeDescription, more, listener, environment, lockTimeout, lease, program, message);
     }
 
     public StageSettings withListener(RunListener listener) {
         return new StageSettings(app, stage, phase, password, force, eraseSecrets, concurrency, storeFactory,
-                storeDescription, providers, listener, environment, lockTimeout, lease, program);
+                storeDescription, providers, listener, environment, lockTimeout, lease, program, message);
     }
 
     public StageSettings withEnvironment(Map<String, String> environment) {
         return new StageSettings(app, stage, phase, password, force, eraseSecrets, concurrency, storeFactory,
-                storeDescription, providers, listener, environment, lockTimeout, lease, program);
+                storeDescription, providers, listener, environment, lockTimeout, lease, program, message);
     }
 
     public StageSettings withLockTimeout(Duration lockTimeout) {
         return new StageSettings(app, stage, phase, password, force, eraseSecrets, concurrency, storeFactory,
-                storeDescription, providers, listener, environment, lockTimeout, lease, program);
+                storeDescription, providers, listener, environment, lockTimeout, lease, program, message);
     }
 
     public StageSettings withLease(Duration lease) {
         return new StageSettings(app, stage, phase, password, force, eraseSecrets, concurrency, storeFactory,
-                storeDescription, providers, listener, environment, lockTimeout, lease, program);
+                storeDescription, providers, listener, environment, lockTimeout, lease, program, message);
     }
 
     public StageSettings withProgram(String program) {
         return new StageSettings(app, stage, phase, password, force, eraseSecrets, concurrency, storeFactory,
-                storeDescription, providers, listener, environment, lockTimeout, lease, program);
+                storeDescription, providers, listener, environment, lockTimeout, lease, program, message);
+    }
+
+    public StageSettings withMessage(String message) {
+        return new StageSettings(app, stage, phase, password, force, eraseSecrets, concurrency, storeFactory,
+                storeDescription, providers, listener, environment, lockTimeout, lease, program, message);
     }
 
     /**

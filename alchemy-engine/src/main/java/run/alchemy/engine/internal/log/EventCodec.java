@@ -96,6 +96,12 @@ public final class EventCodec {
             o.put("pid", s.pid());
             o.put("phase", s.phase().name().toLowerCase());
             o.put("program", s.program());
+            if (s.message() != null) {
+                o.put("message", s.message());
+            }
+            if (s.commit() != null) {
+                o.put("commit", s.commit());
+            }
         } else if (event instanceof RunFinished f) {
             o.put("type", "run-finished");
             common(o, f);
@@ -107,6 +113,9 @@ public final class EventCodec {
             o.put("deleted", f.deleted());
             o.put("skipped", f.skipped());
             o.put("failed", f.failed());
+            if (f.failure() != null) {
+                o.put("failure", f.failure());
+            }
         } else if (event instanceof Checkpoint c) {
             o.put("type", "checkpoint");
             common(o, c);
@@ -199,12 +208,13 @@ public final class EventCodec {
         switch (type) {
             case "run-started":
                 return new RunStarted(position, at, run, fields.get("actor"), Long.parseLong(fields.getOrDefault("pid", "0")),
-                        Phase.valueOf(fields.getOrDefault("phase", "up").toUpperCase()), fields.get("program"));
+                        Phase.valueOf(fields.getOrDefault("phase", "up").toUpperCase()), fields.get("program"),
+                        fields.get("message"), fields.get("commit"));
             case "run-finished":
                 return new RunFinished(position, at, run, "succeeded".equals(fields.get("outcome")),
                         Long.parseLong(fields.getOrDefault("durationMs", "0")), count(fields, "created"),
                         count(fields, "updated"), count(fields, "replaced"), count(fields, "deleted"),
-                        count(fields, "skipped"), count(fields, "failed"));
+                        count(fields, "skipped"), count(fields, "failed"), fields.get("failure"));
             case "checkpoint":
                 return new Checkpoint(position, at, run, snapshots == null ? Map.of() : snapshots);
             default:

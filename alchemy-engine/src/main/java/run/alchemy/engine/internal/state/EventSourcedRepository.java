@@ -162,10 +162,10 @@ final class EventSourcedRepository extends RecordAccess {
     }
 
     @Override
-    public void finishRun(boolean succeeded, Map<Action, Integer> counts, int failed) {
+    public void finishRun(boolean succeeded, Map<Action, Integer> counts, int failed, String failure) {
         commit.flush();
         if (journal.started()) {
-            commit.enqueue(new Op(null, null, journal.finished(succeeded, counts, failed), Effect.NONE));
+            commit.enqueue(new Op(null, null, journal.finished(succeeded, counts, failed, failure), Effect.NONE));
             commit.flush();
         }
         commit.settle();

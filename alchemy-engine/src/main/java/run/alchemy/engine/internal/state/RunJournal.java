@@ -18,6 +18,9 @@ import java.util.Map;
  * nothing leaves no trace (a no-op redeploy appends nothing).
  */
 final class RunJournal {
+    /** The longest failure reason kept in the log. */
+    static final int FAILURE_LENGTH = 500;
+
     private final StateRepository.RunInfo run;
     private final StateSerde serde;
     /** Whether RunStarted is in the log; written by the committer under its lock. */
@@ -45,7 +48,7 @@ final class RunJournal {
     /** The RunStarted event while the run has appended nothing, else null. */
     Event startIfFirst() {
         return started ? null : new RunStarted(0, run.started(), run.runId(), run.actor(), run.pid(), run.phase(),
-                run.program());
+                run.program(), run.message(), run.commit());
     }
 
     void appended() {
@@ -56,13 +59,15 @@ final class RunJournal {
         return started;
     }
 
-    Event finished(boolean succeeded, Map<Action, Integer> counts, int failed) {
+    /** The run's end; a failure reason is cut to {@link #FAILURE_LENGTH} characters. */
+    Event finished(boolean succeeded, Map<Action, Integer> counts, int failed, String failure) {
         long duration = Duration.between(run.started(), Instant.now()).toMillis();
         return new RunFinished(0, Instant.now(), run.runId(), succeeded, duration,
                 counts.getOrDefault(Action.CREATED, 0),
                 counts.getOrDefault(Action.UPDATED, 0),
                 counts.getOrDefault(Action.REPLACED, 0),
                 counts.getOrDefault(Action.DELETED, 0),
-                counts.getOrDefault(Action.SKIPPED, 0), failed);
+                counts.getOrDefault(Action.SKIPPED, 0), failed, succeeded || failure == null ? null
+                        : failure.length() <= FAILURE_LENGTH ? failure : failure.substring(0, FAILURE_LENGTH - 1) + "…");
     }
 }

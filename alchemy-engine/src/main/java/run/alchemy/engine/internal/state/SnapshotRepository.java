@@ -153,7 +153,7 @@ final class SnapshotRepository extends RecordAccess {
     }
 
     @Override
-    public void finishRun(boolean succeeded, Map<Action, Integer> counts, int failed) {
+    public void finishRun(boolean succeeded, Map<Action, Integer> counts, int failed, String failure) {
     }
 
     @Override

@@ -30,7 +30,12 @@ import java.util.function.UnaryOperator;
 public interface StateRepository {
 
     /** Who is writing, for run events. */
-    record RunInfo(String runId, String actor, long pid, Phase phase, String program, Instant started) {
+    record RunInfo(String runId, String actor, long pid, Phase phase, String program, Instant started,
+                   String message, String commit) {
+        /** A run with no message, outside a git checkout (maintenance, tests). */
+        public RunInfo(String runId, String actor, long pid, Phase phase, String program, Instant started) {
+            this(runId, actor, pid, phase, program, started, null, null);
+        }
     }
 
     /** Snapshots are the only state: each write goes to the store at once. */
@@ -118,7 +123,12 @@ public interface StateRepository {
     void saveIndex();
 
     /** Records the run's end (only for runs that wrote something) and flushes. */
-    void finishRun(boolean succeeded, Map<Action, Integer> counts, int failed);
+    default void finishRun(boolean succeeded, Map<Action, Integer> counts, int failed) {
+        finishRun(succeeded, counts, failed, null);
+    }
+
+    /** As {@link #finishRun(boolean, Map, int)}, with why a failed run failed (null: no reason known). */
+    void finishRun(boolean succeeded, Map<Action, Integer> counts, int failed, String failure);
 
     /** The failure that stopped this run's writes (every later write rethrows it), if one did. */
     default Optional<RuntimeException> writeFailure() {

@@ -144,7 +144,7 @@ class EventCodecTest {
         Instant t = Instant.parse("2026-11-25T10:12:56Z");
         for (boolean succeeded : new boolean[] {true, false}) {
             String outcome = succeeded ? "succeeded" : "failed";
-            String line = new String(EventCodec.encode(new RunFinished(9, t, "r1", succeeded, 1234, 1, 2, 3, 4, 5, 6)),
+            String line = new String(EventCodec.encode(new RunFinished(9, t, "r1", succeeded, 1234, 1, 2, 3, 4, 5, 6, null)),
                     StandardCharsets.UTF_8);
             String expected = "{\"v\":1,\"type\":\"run-finished\",\"time\":\"2026-11-25T10:12:56Z\",\"run\":\"r1\","
                     + "\"outcome\":\"" + outcome + "\",\"durationMs\":1234,\"created\":1,\"updated\":2,\"replaced\":3,"
@@ -164,9 +164,11 @@ class EventCodecTest {
             events.add(new ResourceEvent(7, t, "run-1", type, List.of("app", "dev", "a/b"), "id\u2028x",
                     "test::Thing", type == Type.DELETED || type == Type.FORGOTTEN ? null : "{\n  \"kind\": \"t\",\n  \"s\": \"é\\n\"\n}"));
         }
-        events.add(new RunStarted(7, t, "run-1", "me@host", 42, Phase.DESTROY, "java Main"));
-        events.add(new RunFinished(7, t, "run-1", false, 1234, 1, 2, 3, 4, 5, 6));
-        events.add(new RunFinished(7, t, "run-1", true, 1234, 1, 2, 3, 4, 5, 6));
+        events.add(new RunStarted(7, t, "run-1", "me@host", 42, Phase.DESTROY, "java Main", null, null));
+        events.add(new RunStarted(7, t, "run-1", "me@host", 42, Phase.UP, "java Main", "roll out \"v2\"", "0123456789abcdef0123456789abcdef01234567"));
+        events.add(new RunFinished(7, t, "run-1", false, 1234, 1, 2, 3, 4, 5, 6, null));
+        events.add(new RunFinished(7, t, "run-1", false, 1234, 1, 2, 3, 4, 5, 6, "create of a/b failed: no"));
+        events.add(new RunFinished(7, t, "run-1", true, 1234, 1, 2, 3, 4, 5, 6, null));
         events.add(new Checkpoint(7, t, "compaction", Map.of(EventCodec.key(List.of("app", "dev"), "x"), "{}")));
         for (Event e : events) {
             byte[] line = EventCodec.encode(e);
