@@ -100,6 +100,10 @@ final class DeployCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object: the counts and every resource's action.")
     boolean json;
 
+    @Option(names = {"-m", "--message"}, paramLabel = "TEXT", description = "What the deploy is for, recorded in the"
+            + " log with the git commit of the working directory and shown by 'state runs'.")
+    String message;
+
     @Option(names = "--plan", description = "Say what the deploy would do to each resource (with the changed props)"
             + " and do nothing: no provider runs, no byte of the store is written, no lock is taken.")
     boolean plan;
@@ -153,7 +157,7 @@ final class DeployCommand implements Callable<Integer> {
         }
 
         Stage target = Alchemy.app(appName).stage(stageName).phase(p).force(force)
-                .password(password).environment(io.env).program("alchemy deploy");
+                .password(password).environment(io.env).program("alchemy deploy").message(message);
         if (plan) {
             Stack s = stack;
             Plan planned = withPasswordAdvice(password, appName, stageName,

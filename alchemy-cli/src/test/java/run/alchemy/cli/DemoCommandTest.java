@@ -41,7 +41,7 @@ class DemoCommandTest {
                 .orElseThrow(() -> new AssertionError("no history section in:\n" + out)));
         assertTrue(lines.get(h + 1).startsWith("POSITIONS"), lines.get(h + 1));
         java.util.regex.Pattern run = java.util.regex.Pattern.compile("(\\d+)-(\\d+)\\s+[0-9a-f]{8}\\s+(\\w+)\\s+succeeded"
-                + "\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+\\S+Z\\s+\\S+@\\S+");
+                + "\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+0\\s+\\S+Z\\s+[0-9.]+ s\\s+\\S+@\\S+");
         List<String> expected = List.of("up 4 0 0 0 0", "up 0 1 0 2 2", "destroy 0 0 0 3 0");
         long next = 1;
         for (int i = 0; i < expected.size(); i++) {

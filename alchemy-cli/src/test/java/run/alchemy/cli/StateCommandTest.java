@@ -237,7 +237,7 @@ class StateCommandTest {
         assertEquals(2, runs.size(), runs.toString());
         JsonNode first = runs.get(0);
         assertEquals(List.of("id", "actor", "pid", "phase", "program", "started", "finished", "durationMillis", "outcome",
-                "counts", "from", "to"), fields(first));
+                "counts", "from", "to", "message", "commit", "failure", "resources"), fields(first));
         assertEquals("up", first.get("phase").asText());
         assertEquals("succeeded", first.get("outcome").asText());
         assertEquals("alchemy deploy", first.get("program").asText());
