@@ -29,6 +29,7 @@ public sealed interface RestorePoint {
         /**
          * Checks the time.
          *
+         * @param time when
          * @throws NullPointerException when {@code time} is null
          */
         public Time {
@@ -46,6 +47,7 @@ public sealed interface RestorePoint {
         /**
          * Checks the run id.
          *
+         * @param runId the run's id
          * @throws NullPointerException when {@code runId} is null
          */
         public EndOfRun {

@@ -16,12 +16,25 @@ import java.util.List;
  * @param dryRun   true when nothing was written
  */
 public record RestoreReport(long position, int added, int changed, int removed, List<Change> changes, boolean dryRun) {
-    /** A report holding an unmodifiable copy of {@code changes}. */
+    /**
+     * A report holding an unmodifiable copy of {@code changes}.
+     *
+     * @param position the log position whose state was restored
+     * @param added    records written back that did not exist
+     * @param changed  records written back that existed with other bytes
+     * @param removed  records removed
+     * @param changes  what changed, as {@link History#diff} tells it
+     * @param dryRun   true when nothing was written
+     */
     public RestoreReport {
         changes = List.copyOf(changes);
     }
 
-    /** Whether the stage already was in that state: nothing to write. */
+    /**
+     * Whether the stage already was in that state.
+     *
+     * @return true when there was nothing to write
+     */
     public boolean unchanged() {
         return added + changed + removed == 0;
     }
