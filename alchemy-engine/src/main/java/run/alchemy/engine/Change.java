@@ -25,6 +25,22 @@ public record Change(Address address, String pointer, Kind kind, boolean secret,
     }
 
     /**
+     * What changed from one snapshot of a record to another, as {@link History#diff} tells it: for
+     * each event of a record's history, its snapshot against the one before it.
+     *
+     * @param address  the record's address, named in each change
+     * @param before   the record's JSON text before, or null when it did not exist
+     * @param after    its JSON text after, or null when it was removed
+     * @return the changes, by JSON pointer; one change at {@code ""} when the record was added or
+     *         removed, none when both texts hold the same JSON
+     * @throws java.io.UncheckedIOException when a text is not JSON
+     */
+    public static java.util.List<Change> between(Address address, String before, String after) {
+        return History.changes(before == null ? java.util.Map.of() : java.util.Map.of(address, before),
+                after == null ? java.util.Map.of() : java.util.Map.of(address, after));
+    }
+
+    /**
      * The change for a listing; a secret's says only that it was added, removed or changed.
      *
      * @return e.g. {@code changed my-app/dev/db/props/size: 1 -> 2}

@@ -3,6 +3,7 @@ package run.alchemy.cli.state;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import run.alchemy.api.event.Checkpoint;
 import run.alchemy.api.event.Event;
@@ -14,22 +15,37 @@ import run.alchemy.cli.Json;
 import run.alchemy.cli.StageRef;
 import run.alchemy.cli.Words;
 import run.alchemy.engine.Address;
+import run.alchemy.engine.Change;
 import run.alchemy.engine.History;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 
 /** {@code alchemy state history [ID]}: the events of the stage's log, or of one resource. */
 @Command(name = "history", mixinStandardHelpOptions = true,
         header = "The events of the stage's log, or of one resource.",
         description = "The events of the stage's log, oldest first — or of one resource (ID relative to the stage"
-                + " or --scope): position, time, run, type.",
+                + " or --scope): position, time, run, type, and who: the run's actor, or \"outside the log\" for a"
+                + " change found in the snapshots (made by hand or by the TypeScript Alchemy; the run that found it"
+                + " is named). With --patch, each resource event's changes: the JSON pointers, old → new (a secret"
+                + " only as changed, never its value).",
         footerHeading = "%nExamples:%n",
-        footer = {"  ./alchemy state history", "  ./alchemy state history api --json"})
+        footer = {"  ./alchemy state history", "  ./alchemy state history api --patch",
+                "  ./alchemy state history api --patch --json | jq '.[] | {position, changes}'"})
 final class HistoryCommand extends StateSubcommand {
     @Parameters(index = "0", arity = "0..1", paramLabel = "ID", description = "Only this resource's events.")
     String id;
+
+    @Option(names = "--patch", description = "With each resource event, the JSON pointers it changed, old → new.")
+    boolean patch;
+
+    /** Who wrote an event that a run did not make: a change found in the snapshots. */
+    static final String OUTSIDE = "outside the log";
 
     @Override
     int execute() {
@@ -55,13 +71,31 @@ final class HistoryCommand extends StateSubcommand {
                 throw CliException.usage("no events for \"" + id + "\" in " + ref.name(),
                         "'alchemy state list' shows the ids; 'alchemy state history' every event");
             }
+            Map<String, String> actors = new HashMap<>();
+            events.forEach(e -> {
+                if (e instanceof RunStarted s) {
+                    actors.put(s.runId(), s.actor());
+                }
+            });
+            Map<Event, List<Change>> patches = patch ? patches(events, new HashSet<>(shown)) : Map.of();
             if (json) {
                 ArrayNode list = Json.NODES.arrayNode();
-                shown.forEach(e -> list.add(eventJson(e)));
+                for (Event e : shown) {
+                    ObjectNode o = eventJson(e, actors);
+                    if (patch && e instanceof ResourceEvent) {
+                        ArrayNode changes = o.putArray("changes");
+                        patches.get(e).forEach(c -> changes.add(changeJson(c)));
+                    }
+                    list.add(o);
+                }
                 printJson(list);
             } else {
                 for (Event e : shown) {
-                    io.out.println(eventLine(e));
+                    io.out.println(eventLine(e, actors));
+                    for (Change c : patches.getOrDefault(e, List.of())) {
+                        io.out.println("          " + (c.pointer().isEmpty() ? "(the record)" : c.pointer()) + ": "
+                                + changeText(c));
+                    }
                 }
             }
             summary(Words.count(shown.size(), "event") + (id == null ? " of " + ref.name() : " of " + ref.name() + "/" + id)
@@ -76,11 +110,80 @@ final class HistoryCommand extends StateSubcommand {
         return !(e instanceof ResourceEvent r) || ref.covers(new Address(r.chain(), r.id()));
     }
 
-    private String eventLine(Event e) {
+    /**
+     * For each shown resource event, what it changed: its snapshot against the record's one before
+     * (a checkpoint stands for every record), read in one pass over the log.
+     */
+    private static Map<Event, List<Change>> patches(List<Event> events, Set<Event> shown) {
+        Map<Event, List<Change>> out = new HashMap<>();
+        Map<Address, String> last = new HashMap<>();
+        for (Event e : events) {
+            if (e instanceof Checkpoint c) {
+                last.clear();
+                c.snapshots().forEach((key, snapshot) -> last.put(address(key), snapshot));
+            } else if (e instanceof ResourceEvent r) {
+                Address a = new Address(r.chain(), r.id());
+                if (shown.contains(e)) {
+                    out.put(e, Change.between(a, last.get(a), r.snapshot()));
+                }
+                if (r.snapshot() == null) {
+                    last.remove(a);
+                } else {
+                    last.put(a, r.snapshot());
+                }
+            }
+        }
+        return out;
+    }
+
+    /** A checkpoint's key, the JSON array of chain and id ({@code ["app","dev","api"]}). */
+    private static Address address(String key) {
+        List<String> parts = new ArrayList<>();
+        try {
+            Json.MAPPER.readTree(key).forEach(n -> parts.add(n.asText()));
+        } catch (java.io.IOException e) {
+            throw CliException.failure("the log's checkpoint has a key that is not a JSON array: " + key, null);
+        }
+        return new Address(parts.subList(0, parts.size() - 1), parts.get(parts.size() - 1));
+    }
+
+    /** A change as the patch shows it: old → new; a secret only as changed. */
+    static String changeText(Change c) {
+        if (c.secret()) {
+            return "<secret " + c.kind().name().toLowerCase(Locale.ROOT) + ">";
+        }
+        return switch (c.kind()) {
+            case ADDED -> "(none) → " + c.after();
+            case REMOVED -> c.before() + " → (none)";
+            case CHANGED -> c.before() + " → " + c.after();
+        };
+    }
+
+    private static ObjectNode changeJson(Change c) {
+        ObjectNode o = Json.object();
+        o.put("pointer", c.pointer());
+        o.put("change", c.kind().name().toLowerCase(Locale.ROOT));
+        o.put("secret", c.secret());
+        o.put("before", c.before());
+        o.put("after", c.after());
+        return o;
+    }
+
+    /** The run's actor, or {@link #OUTSIDE} for a change found in the snapshots. */
+    private static String who(Event e, Map<String, String> actors) {
+        if (e instanceof ResourceEvent r && r.type() == ResourceEvent.Type.EXTERNAL_CHANGE) {
+            return OUTSIDE;
+        }
+        return actors.getOrDefault(e.runId(), "?");
+    }
+
+    private String eventLine(Event e, Map<String, String> actors) {
         String type = type(e);
         String detail;
         if (e instanceof ResourceEvent r) {
-            detail = r.fqn() + " (" + (r.kind().isEmpty() ? "?" : r.kind()) + ")" + (r.snapshot() == null && !type.equals("deleted") ? ", record removed" : "");
+            detail = r.fqn() + " (" + (r.kind().isEmpty() ? "?" : r.kind()) + ")" + (r.snapshot() == null && !type.equals("deleted") ? ", record removed" : "")
+                    + (r.type() == ResourceEvent.Type.EXTERNAL_CHANGE ? ", changed " + OUTSIDE + " (found by run "
+                    + Runs.shortId(r.runId()) + ")" : ", by " + who(e, actors));
         } else if (e instanceof RunStarted s) {
             detail = "by " + s.actor() + " (pid " + s.pid() + "), phase " + s.phase().name().toLowerCase(Locale.ROOT)
                     + ", " + s.program();
@@ -95,16 +198,21 @@ final class HistoryCommand extends StateSubcommand {
         }
         String code = type.startsWith("run-") ? "2" : type.equals("deleted") ? "31" : type.equals("created") ? "32"
                 : type.equals("external-change") ? "35" : "33";
-        return String.format("%6d  %s  %-8s  %s %s", e.position(), Runs.seconds(e.time()), Runs.shortId(e.runId()),
+        String run = e instanceof ResourceEvent r && r.type() == ResourceEvent.Type.EXTERNAL_CHANGE ? "outside"
+                : Runs.shortId(e.runId());
+        return String.format("%6d  %s  %-8s  %s %s", e.position(), Runs.seconds(e.time()), run,
                 io.paint(String.format("%-15s", type), code), detail);
     }
 
-    private static ObjectNode eventJson(Event e) {
+    private static ObjectNode eventJson(Event e, Map<String, String> actors) {
         ObjectNode o = Json.object();
         o.put("position", e.position());
         o.put("time", e.time().toString());
         o.put("run", e.runId());
         o.put("type", type(e));
+        if (e instanceof ResourceEvent) {
+            o.put("by", who(e, actors));
+        }
         if (e instanceof ResourceEvent r) {
             o.put("scope", String.join("/", r.chain()));
             o.put("id", r.id());
