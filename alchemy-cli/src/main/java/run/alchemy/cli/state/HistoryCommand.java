@@ -50,11 +50,7 @@ final class HistoryCommand extends StateSubcommand {
     @Override
     int execute() {
         try (StageRef ref = stage()) {
-            if (!ref.hasLog()) {
-                if (json) {
-                    printJson(Json.NODES.arrayNode());
-                }
-                summary("no history: " + ref.app + "/" + ref.stage + " has no event log yet (" + StageRef.noLogHint() + ")");
+            if (saidNoLog(ref, "history")) {
                 return 0;
             }
             List<Event> events;
@@ -239,23 +235,14 @@ final class HistoryCommand extends StateSubcommand {
         return o;
     }
 
-    /** The event's type as shown: {@code run-started}, {@code declared}, … {@code external-change}, {@code checkpoint}. */
-    private static String type(Event e) {
+    /**
+     * The event's type as shown: {@code run-started}, {@code declared}, … {@code external-change},
+     * {@code checkpoint} (the type's name in lower case, words joined by {@code -}; as stored, but
+     * the stored names are the log's, in EventCodec, and may not follow a rename).
+     */
+    static String type(Event e) {
         if (e instanceof ResourceEvent r) {
-            return switch (r.type()) {
-                case DECLARED -> "declared";
-                case CREATING -> "creating";
-                case CREATED -> "created";
-                case UPDATING -> "updating";
-                case UPDATED -> "updated";
-                case REPLACED -> "replaced";
-                case DELETED -> "deleted";
-                case EXTERNAL_CHANGE -> "external-change";
-                case IMPORTED -> "imported";
-                case FORGOTTEN -> "forgotten";
-                case MOVED -> "moved";
-                case RESTORED -> "restored";
-            };
+            return r.type().name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
         return e.getClass().getSimpleName().replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
     }

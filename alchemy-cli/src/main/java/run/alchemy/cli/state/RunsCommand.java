@@ -25,11 +25,7 @@ final class RunsCommand extends StateSubcommand {
     @Override
     int execute() {
         try (StageRef ref = stage()) {
-            if (!ref.hasLog()) {
-                if (json) {
-                    printJson(Json.NODES.arrayNode());
-                }
-                summary("no runs: " + ref.app + "/" + ref.stage + " has no event log yet (" + StageRef.noLogHint() + ")");
+            if (saidNoLog(ref, "runs")) {
                 return 0;
             }
             List<Runs.Row> rows;

@@ -48,4 +48,21 @@ abstract class StateSubcommand implements Callable<Integer> {
     StageRef stage() {
         return StageRef.open(target, io, true);
     }
+
+    /**
+     * For a read command on a stage without an event log: prints an empty JSON list (with --json) and
+     * says there is nothing, as {@code "no <what>: …"}.
+     *
+     * @return true when the stage has no log (the command is done), false when it has one
+     */
+    boolean saidNoLog(StageRef ref, String what) {
+        if (ref.hasLog()) {
+            return false;
+        }
+        if (json) {
+            printJson(Json.NODES.arrayNode());
+        }
+        summary("no " + what + ": " + ref.app + "/" + ref.stage + " has no event log yet (" + StageRef.noLogHint() + ")");
+        return true;
+    }
 }

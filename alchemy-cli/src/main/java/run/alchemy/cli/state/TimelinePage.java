@@ -128,18 +128,14 @@ final class TimelinePage {
             h.append("<details class=\"resource\" data-resource=\"").append(esc(e.getKey().fqn())).append("\"><summary>")
                     .append(esc(e.getKey().fqn())).append(" <span class=\"muted\">").append(esc(list.get(0).kind()))
                     .append(" · ").append(list.size()).append(" events · last ")
-                    .append(esc(type(list.get(list.size() - 1)))).append("</span></summary><ol>");
+                    .append(esc(HistoryCommand.type(list.get(list.size() - 1)))).append("</span></summary><ol>");
             for (ResourceEvent r : list) {
                 h.append("<li value=\"").append(r.position()).append("\">").append(esc(String.valueOf(r.time())))
-                        .append(" <b>").append(esc(type(r))).append("</b> <a href=\"#run-").append(esc(String.valueOf(r.runId())))
+                        .append(" <b>").append(esc(HistoryCommand.type(r))).append("</b> <a href=\"#run-").append(esc(String.valueOf(r.runId())))
                         .append("\">run ").append(esc(shortId(r.runId()))).append("</a></li>");
             }
             h.append("</ol></details>\n");
         }
-    }
-
-    private static String type(ResourceEvent r) {
-        return r.type().name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     private static String phase(Run r) {
