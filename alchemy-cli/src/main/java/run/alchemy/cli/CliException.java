@@ -22,7 +22,15 @@ public final class CliException extends RuntimeException {
         return new CliException(USAGE, message, hint, null);
     }
 
-    static CliException usage(String message, String hint, Throwable cause) {
+    /**
+     * A usage error (exit 2) for an exception of the engine's that refused the request before doing anything.
+     *
+     * @param message the one line to print
+     * @param hint    what to do instead, or null for the default ({@code --help})
+     * @param cause   the exception it stands for, whose stack trace {@code --verbose} prints
+     * @return the error, to throw
+     */
+    public static CliException usage(String message, String hint, Throwable cause) {
         return new CliException(USAGE, message, hint, cause);
     }
 

@@ -67,20 +67,40 @@ public final class StageRef implements AutoCloseable {
                                     + ", then dev)");
                 }
             }
-            List<String> chain = new ArrayList<>(List.of(app, stage));
-            if (t.scope != null && !t.scope.isEmpty()) {
-                for (String segment : t.scope.split("/")) {
-                    if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
-                        throw CliException.usage("--scope " + t.scope + ": each segment must be a scope name", null);
-                    }
-                    chain.add(segment);
-                }
-            }
-            return new StageRef(t.store, store, app, stage, chain);
+            return new StageRef(t.store, store, app, stage, scopeChain(app, stage, t.scope, "--scope"));
         } catch (RuntimeException e) {
             store.close();
             throw e;
         }
+    }
+
+    /**
+     * The chain of a scope path given on the command line ({@code a/b}, from the stage; empty or {@code /}: the
+     * stage itself): {@code [app, stage, a, b]}. Scope names hold no {@code /}, so the path splits at each one.
+     */
+    private static List<String> scopeChain(String app, String stage, String path, String option) {
+        List<String> chain = new ArrayList<>(List.of(app, stage));
+        if (path != null && !path.isEmpty() && !path.equals("/")) {
+            for (String segment : path.split("/")) {
+                if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+                    throw CliException.usage(option + " " + path + ": each segment must be a scope name", null);
+                }
+                chain.add(segment);
+            }
+        }
+        return chain;
+    }
+
+    /**
+     * The chain of a scope path of this stage given to an option such as {@code --to-scope}, as
+     * {@code --scope} is read: {@code a/b} from the stage, empty or {@code /} for the stage itself.
+     *
+     * @param path   the path, as given
+     * @param option the option's name, for the usage error a bad segment ({@code .}, {@code ..}, empty) is
+     * @return {@code [app, stage, a, b]}
+     */
+    public List<String> scopeChain(String path, String option) {
+        return scopeChain(app, stage, path, option);
     }
 
     /** The apps of {@code store}: its top-level scopes, hidden ones left out. */
@@ -196,6 +216,34 @@ public final class StageRef implements AutoCloseable {
             next.add(child);
             walk(next, out);
         }
+    }
+
+    /**
+     * The record {@code key} names, as {@code state show} finds it: the one listed under that key in
+     * {@code records} (the selected scope's, as {@link #records()} gives them). A key no record has is the address it would have, its scope path read as deep as
+     * scopes of those names exist, so that the engine's "no state" error names the nearest ids of the
+     * scope meant.
+     *
+     * @param key     an id relative to the selected scope, such as {@code api} or {@code child/note}
+     * @param records the selected scope's records
+     * @return the record's address, or the address a record of that key would have
+     */
+    public Address resolve(String key, Map<String, Address> records) {
+        Address listed = records.get(key);
+        if (listed != null) {
+            return listed;
+        }
+        List<String> c = new ArrayList<>(chain);
+        String rest = key;
+        for (int slash = rest.indexOf('/'); slash > 0; slash = rest.indexOf('/')) {
+            String scope = rest.substring(0, slash);
+            if (!store.listScopes(c).contains(scope)) {
+                break;
+            }
+            c.add(scope);
+            rest = rest.substring(slash + 1);
+        }
+        return new Address(c, rest);
     }
 
     /**

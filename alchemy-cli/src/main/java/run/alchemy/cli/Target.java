@@ -16,6 +16,7 @@ public final class Target {
     String stage;
 
     @Option(names = "--scope", paramLabel = "A/B", description = "A scope inside the stage, e.g. child/grandchild"
-            + " (default: the whole stage); list, show, export, import, history, runs, diff and replay keep to it.")
+            + " (default: the whole stage); list, show, export, import, history, runs, diff and replay keep to it,"
+            + " and the ids of rm and mv are relative to it.")
     String scope;
 }

@@ -83,7 +83,7 @@ class HelpAndCompletionTest {
         assertTrue(top.containsAll(List.of("demo", "deploy", "state", "completion")), top.toString());
         List<String> state = complete(script, "alchemy state ");
         assertTrue(state.containsAll(List.of("list", "show", "export", "import", "history", "runs", "diff", "replay",
-                "verify", "rebuild", "unlock", "rotate-password")), state.toString());
+                "verify", "rebuild", "unlock", "rotate-password", "rm", "mv", "restore")), state.toString());
     }
 
     /** What bash offers after {@code line}, by calling the completion function as bash does. */

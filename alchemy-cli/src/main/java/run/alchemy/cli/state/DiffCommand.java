@@ -1,19 +1,13 @@
 package run.alchemy.cli.state;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
-import run.alchemy.cli.Json;
 import run.alchemy.cli.StageRef;
 import run.alchemy.cli.Words;
 import run.alchemy.engine.Change;
 import run.alchemy.engine.History;
 
-import java.io.IOException;
 import java.util.List;
-import java.util.Locale;
 
 /** {@code alchemy state diff FROM TO}: what changed between two points of the log. */
 @Command(name = "diff", mixinStandardHelpOptions = true,
@@ -43,40 +37,12 @@ final class DiffCommand extends StateSubcommand {
                 changes = history.diff(a, b).stream().filter(c -> ref.covers(c.address())).toList();
             }
             if (json) {
-                ArrayNode list = Json.NODES.arrayNode();
-                for (Change c : changes) {
-                    ObjectNode o = list.addObject();
-                    o.put("id", ref.key(c.address())); // null for the stage's own record
-                    o.put("fqn", c.address().fqn());
-                    o.put("pointer", c.pointer());
-                    o.put("change", c.kind().name().toLowerCase(Locale.ROOT));
-                    o.put("secret", c.secret());
-                    o.set("before", c.before() == null ? Json.NODES.nullNode() : parseQuietlyOrText(c.before()));
-                    o.set("after", c.after() == null ? Json.NODES.nullNode() : parseQuietlyOrText(c.after()));
-                }
-                printJson(list);
+                printJson(Changes.json(changes, ref));
             } else {
-                for (Change c : changes) {
-                    String code = switch (c.kind()) {
-                        case ADDED -> "32";
-                        case REMOVED -> "31";
-                        case CHANGED -> "33";
-                    };
-                    String text = c.toString();
-                    int space = text.indexOf(' ');
-                    io.out.println(io.paint(text.substring(0, space), code) + text.substring(space));
-                }
+                Changes.print(changes, io);
             }
             summary(Words.count(changes.size(), "change") + " in " + ref.name() + " from position " + a + " to " + b);
             return 0;
-        }
-    }
-
-    private static JsonNode parseQuietlyOrText(String text) {
-        try {
-            return Json.MAPPER.readTree(text);
-        } catch (IOException e) {
-            return Json.NODES.textNode(text);
         }
     }
 }

@@ -11,11 +11,13 @@ import picocli.CommandLine.Command;
         description = {"Inspect and repair the state of a stage: its records (as Alchemy stores them), its event log"
                 + " (history, runs, diffs, replay), verification against the log, and maintenance.",
                 "Every command takes --store URI (default fs:.alchemy), --app, --stage and --scope A/B; read commands"
-                        + " take --json. Secrets show as <secret> unless --reveal is given with the password"
-                        + " (--password-env NAME, default ALCHEMY_PASSWORD)."},
+                        + " and rm, mv and restore take --json. rm, mv and restore repair the state only: the real"
+                        + " resources are not touched. Secrets show as <secret> unless --reveal is given with the"
+                        + " password (--password-env NAME, default ALCHEMY_PASSWORD)."},
         subcommands = {ListCommand.class, ShowCommand.class, ExportCommand.class, ImportCommand.class,
                 HistoryCommand.class, RunsCommand.class, DiffCommand.class, ReplayCommand.class, VerifyCommand.class,
-                RebuildCommand.class, UnlockCommand.class, RotatePasswordCommand.class, TimelineCommand.class, AppsCommand.class, StagesCommand.class},
+                RebuildCommand.class, UnlockCommand.class, RotatePasswordCommand.class, RmCommand.class,
+                MvCommand.class, RestoreCommand.class, TimelineCommand.class, AppsCommand.class, StagesCommand.class},
         footerHeading = "%nExamples:%n",
         footer = {
                 "  ./alchemy state apps                 what the store holds, with counts",
@@ -26,6 +28,9 @@ import picocli.CommandLine.Command;
                 "  ./alchemy state runs --json | jq '.[-1].counts'",
                 "  ./alchemy state replay --at 12       the stage at log position 12",
                 "  ./alchemy state verify || ./alchemy state rebuild",
+                "  ./alchemy state rm child --recursive    forget records, keep the resources",
+                "  ./alchemy state mv readme docs          after renaming a resource",
+                "  ./alchemy state restore --at 12 --dry-run",
                 "  ./alchemy state timeline --out timeline.html   the history as one page"})
 public final class StateCommand {
 }

@@ -3,12 +3,16 @@ package run.alchemy.cli.state;
 import com.fasterxml.jackson.databind.JsonNode;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import run.alchemy.api.ConfigurationException;
+import run.alchemy.api.StateNotFoundException;
+import run.alchemy.cli.CliException;
 import run.alchemy.cli.Io;
 import run.alchemy.cli.Json;
 import run.alchemy.cli.StageRef;
 import run.alchemy.cli.Target;
 
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 
 /** What every {@code alchemy state} subcommand shares: the target, --json, the output helpers. */
 abstract class StateSubcommand implements Callable<Integer> {
@@ -64,5 +68,30 @@ abstract class StateSubcommand implements Callable<Integer> {
         }
         summary("no " + what + ": " + ref.app + "/" + ref.stage + " has no event log yet (" + StageRef.noLogHint() + ")");
         return true;
+    }
+
+    /**
+     * Runs a repair of the engine (forget, move, restore), turning its refusals into usage errors (exit 2): a
+     * record that is not there ({@link StateNotFoundException}, whose message names it and the nearest ids of
+     * its scope) and a request it turns down ({@link ConfigurationException}, whose message says why). The
+     * engine checks both before it writes anything, the lock included.
+     */
+    static <T> T refusingAsUsage(Supplier<T> repair, String notFoundHint, String refusedHint) {
+        try {
+            return repair.get();
+        } catch (StateNotFoundException e) {
+            throw CliException.usage(e.getMessage(), notFoundHint, e);
+        } catch (ConfigurationException e) {
+            throw CliException.usage(e.getMessage(), refusedHint, e);
+        }
+    }
+
+    /** The stage's name and, when {@code --scope} is given, a usage error: {@code what} works on the whole stage. */
+    String wholeStage(StageRef ref, String what) {
+        if (ref.chain.size() > 2) {
+            throw CliException.usage(what + " works on the whole stage, not on a scope (--scope "
+                    + String.join("/", ref.chain.subList(2, ref.chain.size())) + ")", "leave out --scope");
+        }
+        return ref.app + "/" + ref.stage;
     }
 }
