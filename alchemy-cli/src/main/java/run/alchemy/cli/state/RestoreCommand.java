@@ -16,9 +16,7 @@ import run.alchemy.engine.RestoreReport;
 import run.alchemy.engine.Run;
 
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /**
  * {@code alchemy state restore --at POSITION|TIME|RUN}: makes the stage's state what it was at an earlier
@@ -67,7 +65,7 @@ final class RestoreCommand extends StateSubcommand {
                     point = RestorePoint.time(time.get());
                     then = at;
                 } else {
-                    Optional<Run> run = run(history, name);
+                    Optional<Run> run = LogPoints.run(history, at, "--at", name);
                     point = run.<RestorePoint>map(r -> RestorePoint.endOfRun(r.runId()))
                             .orElseGet(() -> RestorePoint.position(LogPoints.position(history, at, "--at")));
                     then = run.map(r -> "the end of run " + Runs.shortId(r.runId())).orElse(null);
@@ -107,33 +105,5 @@ final class RestoreCommand extends StateSubcommand {
             }
             return 0;
         }
-    }
-
-    /**
-     * The run {@code --at} names, when it is not a position: a run id, or the start of exactly one. Digits are a
-     * position, unless that is past the head and they start a run id. Empty when {@code --at} is a position.
-     */
-    private Optional<Run> run(History history, String name) {
-        boolean digits = !at.isEmpty() && at.chars().allMatch(Character::isDigit);
-        if (digits && (at.length() > 18 || Long.parseLong(at) <= history.head())) {
-            return Optional.empty();
-        }
-        List<Run> runs = history.runs();
-        List<Run> matches = at.isEmpty() ? List.of() : runs.stream().filter(r -> r.runId().startsWith(at)).toList();
-        if (matches.size() == 1) {
-            return Optional.of(matches.get(0));
-        }
-        if (digits) {
-            return Optional.empty(); // LogPoints says the log holds positions 0 to its head
-        }
-        if (matches.size() > 1) {
-            throw CliException.usage("--at " + at + ": " + matches.size() + " runs of " + name + " have an id starting"
-                    + " with " + at + " (" + matches.stream().map(Run::runId).collect(Collectors.joining(", "))
-                    + ")", "give more of the run id");
-        }
-        throw CliException.usage("--at " + at + ": expected a log position (e.g. 12), an ISO-8601 time (e.g."
-                + " 2025-06-01T12:00:00Z) or a run id; " + (runs.isEmpty() ? name + " has no runs"
-                : "no run of " + name + " has an id starting with " + at),
-                "'alchemy state runs' shows each run's id and the log positions it spans");
     }
 }
