@@ -95,4 +95,49 @@ class S3StoreCommandTest {
             System.clearProperty("aws.secretAccessKey");
         }
     }
+
+    @Test
+    void theHistoryToolsWorkOnS3() throws Exception {
+        String bucket = s3.newBucket();
+        String store = s3.uri(bucket, "teams/");
+        System.setProperty("aws.accessKeyId", s3.accessKey());
+        System.setProperty("aws.secretAccessKey", s3.secretKey());
+        try {
+            Cli cli = new Cli().env("ALCHEMY_PASSWORD", "pw");
+            Path stack = dir.resolve("s.json");
+            for (int n = 1; n <= 2; n++) {
+                Cli.write(stack, "{\"app\": \"web\", \"stage\": \"prod\", \"resources\": ["
+                        + "{\"id\": \"config\", \"kind\": \"alchemy::Value\", \"props\": {\"replicas\": " + n + "}}]}");
+                Cli.Result r = cli.run("deploy", "-f", stack.toString(), "--store", store, "--message", "roll " + n);
+                assertEquals(0, r.code(), r.toString());
+            }
+            String[] target = {"--store", store, "--app", "web", "--stage", "prod"};
+            Cli.Result patch = cli.run(concat(new String[] {"state", "history", "config", "--patch"}, target));
+            assertEquals(0, patch.code(), patch.toString());
+            assertTrue(patch.out().contains("/props/replicas: 1 → 2"), patch.out());
+            Cli.Result runs = cli.run(concat(new String[] {"state", "runs", "--json"}, target));
+            assertEquals("roll 2", runs.json().get(1).get("message").asText(), runs.out());
+            Cli.Result diff = cli.run(concat(new String[] {"state", "diff", runs.json().get(1).get("id").asText(), "--json"}, target));
+            assertTrue(diff.json().findValuesAsText("pointer").contains("/props/replicas"),
+                    "the second run changed replicas: " + diff.out());
+            Cli.Result stages = cli.run("state", "stages", "--store", store, "--json");
+            assertEquals(0, stages.code(), stages.toString());
+            assertEquals("web", stages.json().get(0).get("app").asText());
+            assertEquals(1, stages.json().get(0).get("records").asInt(), stages.out());
+            Path page = dir.resolve("t.html");
+            Cli.Result timeline = cli.run(concat(new String[] {"state", "timeline", "--out", page.toString()}, target));
+            assertEquals(0, timeline.code(), timeline.toString());
+            String html = java.nio.file.Files.readString(page);
+            assertEquals(2, html.split("<details class=\"run ", -1).length - 1, "both runs on the page");
+        } finally {
+            System.clearProperty("aws.accessKeyId");
+            System.clearProperty("aws.secretAccessKey");
+        }
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
 }
