@@ -60,7 +60,7 @@ public final class Json {
     }
 
     /** {@code JSON.stringify(node)}. */
-    static String compact(JsonNode node) {
+    public static String compact(JsonNode node) {
         return StateJson.compact(node);
     }
 

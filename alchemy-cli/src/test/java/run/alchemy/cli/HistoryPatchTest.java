@@ -64,5 +64,11 @@ class HistoryPatchTest {
         assertTrue(text.out().contains(", by " + System.getProperty("user.name")), "a run's events name its actor: " + text.out());
         assertFalse(text.out().contains("first-secret") || text.out().contains("second-secret")
                 || json.out().contains("first-secret") || json.out().contains("second-secret"), "no secret value");
+
+        Cli.Result revealed = cli.run("state", "history", "api", "--patch", "--reveal", "--store", store, "--app", "shop",
+                "--stage", "dev");
+        assertEquals(0, revealed.code(), revealed.toString());
+        assertTrue(revealed.out().contains("/props/key: \"first-secret\" → \"second-secret\""),
+                "with --reveal and the password, the plain values: " + revealed.out());
     }
 }

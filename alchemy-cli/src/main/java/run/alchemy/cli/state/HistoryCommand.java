@@ -3,6 +3,7 @@ package run.alchemy.cli.state;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import run.alchemy.api.event.Checkpoint;
@@ -12,6 +13,8 @@ import run.alchemy.api.event.RunFinished;
 import run.alchemy.api.event.RunStarted;
 import run.alchemy.cli.CliException;
 import run.alchemy.cli.Json;
+import run.alchemy.cli.SecretOptions;
+import run.alchemy.cli.Secrets;
 import run.alchemy.cli.StageRef;
 import run.alchemy.cli.Words;
 import run.alchemy.engine.Address;
@@ -33,7 +36,7 @@ import java.util.Set;
                 + " or --scope): position, time, run, type, and who: the run's actor, or \"outside the log\" for a"
                 + " change found in the snapshots (made by hand or by the TypeScript Alchemy; the run that found it"
                 + " is named). With --patch, each resource event's changes: the JSON pointers, old → new (a secret"
-                + " only as changed, never its value).",
+                + " only as changed, unless --reveal is given with the password: then its plain values).",
         footerHeading = "%nExamples:%n",
         footer = {"  ./alchemy state history", "  ./alchemy state history api --patch",
                 "  ./alchemy state history api --patch --json | jq '.[] | {position, changes}'"})
@@ -43,6 +46,9 @@ final class HistoryCommand extends StateSubcommand {
 
     @Option(names = "--patch", description = "With each resource event, the JSON pointers it changed, old → new.")
     boolean patch;
+
+    @Mixin
+    SecretOptions secretOptions = new SecretOptions();
 
     /** Who wrote an event that a run did not make: a change found in the snapshots. */
     static final String OUTSIDE = "outside the log";
@@ -73,7 +79,8 @@ final class HistoryCommand extends StateSubcommand {
                     actors.put(s.runId(), s.actor());
                 }
             });
-            Map<Event, List<Change>> patches = patch ? patches(events, new HashSet<>(shown)) : Map.of();
+            Map<Event, List<Change>> patches = patch
+                    ? patches(events, new HashSet<>(shown), Secrets.from(secretOptions, io, Secrets.Mode.KEEP)) : Map.of();
             if (json) {
                 ArrayNode list = Json.NODES.arrayNode();
                 for (Event e : shown) {
@@ -110,7 +117,7 @@ final class HistoryCommand extends StateSubcommand {
      * For each shown resource event, what it changed: its snapshot against the record's one before
      * (a checkpoint stands for every record), read in one pass over the log.
      */
-    private static Map<Event, List<Change>> patches(List<Event> events, Set<Event> shown) {
+    private static Map<Event, List<Change>> patches(List<Event> events, Set<Event> shown, Secrets secrets) {
         Map<Event, List<Change>> out = new HashMap<>();
         Map<Address, String> last = new HashMap<>();
         for (Event e : events) {
@@ -120,7 +127,7 @@ final class HistoryCommand extends StateSubcommand {
             } else if (e instanceof ResourceEvent r) {
                 Address a = new Address(r.chain(), r.id());
                 if (shown.contains(e)) {
-                    out.put(e, Change.between(a, last.get(a), r.snapshot()));
+                    out.put(e, Change.between(a, revealed(last.get(a), a, secrets), revealed(r.snapshot(), a, secrets)));
                 }
                 if (r.snapshot() == null) {
                     last.remove(a);
@@ -130,6 +137,18 @@ final class HistoryCommand extends StateSubcommand {
             }
         }
         return out;
+    }
+
+    /**
+     * With {@code --reveal}, the snapshot with each secret as its plain value (so a patch compares and shows
+     * plaintexts); else as stored, where a secret is only ever said to have changed.
+     */
+    private static String revealed(String snapshot, Address a, Secrets secrets) {
+        if (snapshot == null || secrets.mode() != Secrets.Mode.REVEAL) {
+            return snapshot;
+        }
+        return Json.compact(secrets.apply(Json.parse(snapshot.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                a.fqn(), null), a.fqn()));
     }
 
     /** A checkpoint's key, the JSON array of chain and id ({@code ["app","dev","api"]}). */
