@@ -27,7 +27,8 @@ import java.util.TreeMap;
                 "  ./alchemy state replay --at 2025-06-01T12:00:00Z > then.json"})
 final class ReplayCommand extends StateSubcommand {
     @Option(names = "--at", required = true, paramLabel = "POSITION|TIME",
-            description = "A log position (see 'state runs') or an ISO-8601 time, e.g. 2025-06-01T12:00:00Z.")
+            description = "A log position (see 'state runs'; past the head: the head) or an ISO-8601 time, e.g."
+                    + " 2025-06-01T12:00:00Z.")
     String at;
 
     @Mixin
@@ -53,7 +54,7 @@ final class ReplayCommand extends StateSubcommand {
                 if (time.isPresent()) {
                     state = history.stateAt(time.get());
                 } else {
-                    long p = LogPoints.position(history, at, "--at");
+                    long p = LogPoints.position(history, at, "--at", true);
                     state = history.stateAt(p);
                 }
             }
