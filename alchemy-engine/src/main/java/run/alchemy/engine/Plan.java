@@ -5,9 +5,10 @@ import run.alchemy.api.Action;
 import java.util.List;
 
 /**
- * What a deploy would do, from {@link Stage#plan}: one step per declared resource, in declaration
- * order, then one per record the deploy would delete (no longer declared, with everything under
- * it). Made without calling a provider or writing a byte.
+ * What a deploy would do, from {@link Stage#plan}: one step per declared resource, in the order
+ * their applies ran (declaration order, unless {@code applyAsync} ran them side by side), then one
+ * per record the deploy would delete (no longer declared, with everything under it). Made without
+ * calling a provider or writing a byte.
  *
  * @param steps every resource's step
  */
