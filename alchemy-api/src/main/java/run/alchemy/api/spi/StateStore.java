@@ -98,6 +98,21 @@ public interface StateStore extends AutoCloseable {
     }
 
     /**
+     * {@link #writeAll}, answering the version token each written record now has, exactly as
+     * {@link #contents} would list it in {@link Contents#versions}: a store whose write response
+     * names it (an S3 {@code PutObject}'s ETag) implements this, so that the engine knows, on the
+     * next run, that a record it wrote is untouched without reading it. The default calls
+     * {@link #writeAll} and knows no token.
+     *
+     * @param writes the writes, at most one per record
+     * @return the token of each write, in the order of {@code writes}: null for a deletion, or where the store names none
+     */
+    default List<String> writeAllVersioned(List<Write> writes) {
+        writeAll(writes);
+        return java.util.Collections.nCopies(writes.size(), null);
+    }
+
+    /**
      * What a scope holds: the ids of its records, the names of its child scopes, and each record's
      * version token where the listing carries one at no extra cost (an ETag, a row version): an
      * opaque string that changes whenever the record's bytes do, so that a reader can tell an

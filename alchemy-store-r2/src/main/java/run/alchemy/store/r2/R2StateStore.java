@@ -239,20 +239,30 @@ public final class R2StateStore implements StateStore {
     /** Sent in parallel, at most {@code maxConcurrency} requests in flight; each upload is durable when it returns. */
     @Override
     public void writeAll(List<Write> writes) {
-        List<Callable<Void>> tasks = new ArrayList<>(writes.size());
+        writeAllVersioned(writes);
+    }
+
+    /**
+     * {@link #writeAll}; an upload's version is the hex MD5 of the bytes sent, R2's ETag of an object
+     * uploaded in one part, as its listing shows it. Were R2 to name it otherwise, the record would
+     * only be read once more.
+     */
+    @Override
+    public List<String> writeAllVersioned(List<Write> writes) {
+        List<Callable<String>> tasks = new ArrayList<>(writes.size());
         for (Write w : writes) {
             String key = key(w.chain(), w.id());
             byte[] body = w.json() == null ? null : compact(key, w.json());
             tasks.add(() -> {
                 if (body == null) {
                     remove(key);
-                } else {
-                    upload(key, body);
+                    return null;
                 }
-                return null;
+                upload(key, body);
+                return ReadCache.md5(body);
             });
         }
-        parallel.all(tasks);
+        return parallel.all(tasks);
     }
 
     /**

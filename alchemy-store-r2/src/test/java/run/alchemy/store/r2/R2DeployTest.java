@@ -158,9 +158,17 @@ class R2DeployTest {
                 .count(), "a no-op writes no snapshot: " + noOp);
         // In every mode a no-op writes nothing: the stage lease is taken at the first write.
         assertEquals(0, noOp.writes(), noOp.toString());
+        if (mode != R2StateStore.LogMode.NONE) {
+            assertTrue(noOp.requests() <= 20, "no record is read whose listed ETag is the one its upload got: " + noOp);
+        }
 
         deploy(bucket, mode, 2);
         assertEquals(Map.of(Action.SKIPPED, (long) N - 1, Action.UPDATED, 2L), actions());
+        RequestCounts afterChange = deploy(bucket, mode, 2);
+        assertEquals(Map.of(Action.SKIPPED, (long) N + 1), actions());
+        if (mode != R2StateStore.LogMode.NONE) {
+            assertTrue(afterChange.requests() <= 20 && afterChange.writes() == 0, afterChange.toString());
+        }
 
         if (mode != R2StateStore.LogMode.NONE) {
             try (History h = app(bucket, mode, Phase.UP).history()) {

@@ -87,8 +87,9 @@ public interface LogObjects {
      * @param key         the whole object key
      * @param body        the object's bytes
      * @param contentType its {@code Content-Type}, such as {@code application/json}
+     * @return the object's new ETag, or null when the store's answer names none
      */
-    void put(String key, byte[] body, String contentType);
+    String put(String key, byte[] body, String contentType);
 
     /**
      * Creates an object only if there is none under the key (see the class comment).

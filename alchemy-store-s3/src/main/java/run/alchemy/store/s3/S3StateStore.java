@@ -337,19 +337,24 @@ public final class S3StateStore implements StateStore {
     /** Sent in parallel, at most {@code maxConcurrency} requests in flight. */
     @Override
     public void writeAll(List<Write> writes) {
-        List<Supplier<Void>> tasks = new ArrayList<>(writes.size());
+        writeAllVersioned(writes);
+    }
+
+    /** {@link #writeAll}; each put's ETag, as the listing shows it. */
+    @Override
+    public List<String> writeAllVersioned(List<Write> writes) {
+        List<Supplier<String>> tasks = new ArrayList<>(writes.size());
         for (Write w : writes) {
             String key = key(w.chain(), w.id());
             tasks.add(() -> {
                 if (w.json() == null) {
                     objects.delete(key);
-                } else {
-                    objects.put(key, w.json(), "application/json");
+                    return null;
                 }
-                return null;
+                return objects.put(key, w.json(), "application/json");
             });
         }
-        objects.inParallel(tasks);
+        return objects.inParallel(tasks);
     }
 
     /**

@@ -108,16 +108,30 @@ class S3DeployTest {
         assertEquals(calls, echo.calls.get(), "a no-op calls no provider");
         assertEquals(before, objects(), "a no-op writes no record, event or mark");
         assertTrue(noOp.lists() <= 10, "a no-op makes a handful of list calls: " + noOp);
+        assertTrue(noOp.requests() <= 20, "a no-op reads no record the listing shows untouched since its put: " + noOp);
         assertEquals(0, noOp.writes(), "a no-op writes nothing, not even a lease (taken at the first write): " + noOp);
         System.out.printf("[s3] no-op redeploy of %d resources: %s%n", N + 1, noOp);
 
         deploy(echo, N / 100);
         assertEquals(Map.of(Action.SKIPPED, (long) N + 1 - N / 100, Action.UPDATED, (long) N / 100), actions());
         assertTrue(objects().get("alchemy/app/dev/r0").contains("changed-0"));
+        deploy(echo, N / 100);
+        RequestCounts afterChange = requestsOfLastRun();
+        assertEquals(Map.of(Action.SKIPPED, (long) N + 1), actions());
+        assertTrue(afterChange.requests() <= 20 && afterChange.writes() == 0,
+                "the records the change wrote are known by the ETags of their puts: " + afterChange);
+
+        String edited = "alchemy/app/dev/r5";
+        s3.client().putObject(b -> b.bucket(bucket).key(edited),
+                software.amazon.awssdk.core.sync.RequestBody.fromString(objects().get(edited).replace("name-5", "by-hand")));
+        deploy(echo, N / 100);
+        assertEquals(Map.of(Action.SKIPPED, (long) N, Action.UPDATED, 1L), actions(),
+                "a record edited behind the log's back has another ETag: it is read, adopted and updated back");
+        assertTrue(objects().get(edited).contains("name-5"));
 
         try (History h = app(Phase.UP).history()) {
             assertTrue(h.verify().ok(), "the snapshots equal the fold of the log: " + h.verify());
-            assertEquals(2, h.runs().size(), "the no-op run appended nothing");
+            assertEquals(3, h.runs().size(), "the no-op runs appended nothing: " + h.runs());
         }
 
         app(Phase.DESTROY).provider(echo).run(a -> { });

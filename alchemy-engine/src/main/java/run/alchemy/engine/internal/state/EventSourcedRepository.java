@@ -42,8 +42,8 @@ final class EventSourcedRepository extends RecordAccess {
         super(store, serde);
         this.log = log;
         this.journal = new RunJournal(run, serde);
-        this.readAhead = new ReadAhead(store, serde, true);
-        this.commit = new GroupCommit(log, store, writes, journal);
+        this.readAhead = new ReadAhead(store, serde, true, index);
+        this.commit = new GroupCommit(log, store, writes, journal, index);
         this.drift = new DriftDetection(store, serde, index, commit, journal);
         this.recovery = new Recovery(log, store, serde, index, commit, journal);
     }

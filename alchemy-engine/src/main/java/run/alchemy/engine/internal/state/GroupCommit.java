@@ -32,6 +32,8 @@ final class GroupCommit {
     private final StateStore store;
     private final RunWrites writes;
     private final RunJournal journal;
+    /** Told the version each projected record got, where the store names it. */
+    private final ReadAhead.KnownBodies known;
     /** Serialises appends and guards {@link #head}: one batch is in flight at a time. */
     private final Object flushLock = new Object();
     private long head;
@@ -42,11 +44,12 @@ final class GroupCommit {
     /** Asked before every append and queued write; throws when this run may not write. */
     private volatile StageGuard guard = StageGuard.NONE;
 
-    GroupCommit(StageLog log, StateStore store, RunWrites writes, RunJournal journal) {
+    GroupCommit(StageLog log, StateStore store, RunWrites writes, RunJournal journal, ReadAhead.KnownBodies known) {
         this.log = log;
         this.store = store;
         this.writes = writes;
         this.journal = journal;
+        this.known = known;
     }
 
     void guard(StageGuard guard) {
@@ -171,7 +174,13 @@ final class GroupCommit {
                 out.add(new StateStore.Write(op.key().chain(), op.key().id(), op.bytes()));
             }
         }
-        store.writeAll(out);
+        List<String> versions = store.writeAllVersioned(out);
+        for (int i = 0; i < out.size(); i++) {
+            StateStore.Write w = out.get(i);
+            if (w.json() != null && versions.get(i) != null) {
+                known.observed(new Key(w.chain(), w.id()), versions.get(i), w.json(), Snapshot.sha256(w.json()));
+            }
+        }
         emptied.forEach(store::deleteScope);
     }
 

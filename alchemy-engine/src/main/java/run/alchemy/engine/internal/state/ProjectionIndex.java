@@ -3,11 +3,14 @@ package run.alchemy.engine.internal.state;
 import run.alchemy.engine.internal.log.StageLog;
 import run.alchemy.engine.internal.log.EventCodec;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -15,15 +18,30 @@ import java.util.concurrent.ConcurrentHashMap;
  * What the log says each snapshot should hold: the SHA-256 of every record's last projected bytes,
  * as of the log's head. Reads compare stored snapshots with it to notice changes made behind the
  * log's back. Cached in the log's index so that opening a stage need not read its whole history.
+ *
+ * <p>For a store whose listing names each object's version (an S3 or R2 ETag), the index also
+ * keeps the projected bytes of each record with the version the listing showed for them: while
+ * the listing shows that version, the snapshot still holds those bytes, so a no-op redeploy reads
+ * them from here instead of making a request per record. The token is trusted to name the bytes
+ * (an ETag changes with them); a body is used only when its hash is still the expected one.
  */
-final class ProjectionIndex {
-    private static final String MAGIC = "alchemy-java-index 1 ";
+final class ProjectionIndex implements ReadAhead.KnownBodies {
+    private static final String MAGIC = "alchemy-java-index ";
+    private static final String VERSION = "2";
 
     private final Map<Key, String> expected = new ConcurrentHashMap<>();
+    /** Projected bytes by record, with the listing's version for them. */
+    private final Map<Key, Known> known = new ConcurrentHashMap<>();
     /** The position the saved index reflects. */
     private long savedAt;
+    /** Set when a body was learned since the index was loaded or saved. */
+    private volatile boolean learned;
     /** The ids expected in each scope, grouped on first use (later keys are this run's own writes). */
     private volatile Map<List<String>, List<String>> byChain;
+
+    /** A record's projected bytes (hashing to {@code sha}) and the version a listing showed for them. */
+    private record Known(String version, String sha, byte[] bytes) {
+    }
 
     String expected(Key key) {
         return expected.get(key);
@@ -40,10 +58,51 @@ final class ProjectionIndex {
         } else {
             expected.put(key, sha);
         }
+        Known k = known.get(key);
+        if (k != null && !k.sha().equals(sha)) {
+            known.remove(key, k);
+        }
     }
 
     void clear() {
         expected.clear();
+        known.clear();
+    }
+
+    @Override
+    public byte[] body(Key key, String version) {
+        Known k = version == null ? null : known.get(key);
+        return k != null && k.version().equals(version) && k.sha().equals(expected.get(key)) ? k.bytes() : null;
+    }
+
+    @Override
+    public String sha(Key key) {
+        return expected.get(key);
+    }
+
+    @Override
+    public void observed(Key key, String version, byte[] bytes, String sha) {
+        if (version == null || !storable(version) || !sha.equals(expected.get(key))) {
+            return;
+        }
+        Known before = known.put(key, new Known(version, sha, bytes));
+        if (before == null || !before.version().equals(version)) {
+            learned = true;
+        }
+    }
+
+    /** A token that fits on an index line. */
+    private static boolean storable(String version) {
+        if (version.isEmpty() || version.length() > 200) {
+            return false;
+        }
+        for (int i = 0; i < version.length(); i++) {
+            char c = version.charAt(i);
+            if (c <= ' ' || c == 0x7f) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The ids the log expects in the scope, as of the index's first grouping; null when none. */
@@ -63,50 +122,99 @@ final class ProjectionIndex {
     }
 
     /**
-     * Loads the cached hashes (the log's index, as opening read it) as of some position, so that only the log after it is read; returns
-     * that position, or 0 (read everything) when there is no usable cache.
+     * Loads the cached hashes (the log's index, as opening read it) as of some position, so that
+     * only the log after it is read; returns that position, or 0 (read everything) when there is no
+     * usable cache. A body whose bytes do not hash to its line's hash is left out.
+     *
+     * <p>Format: a line {@code alchemy-java-index 2 <position>}, then per record a line
+     * {@code <sha256> <key>}, followed, when its bytes are known, by a line {@code +<length> <version>}
+     * and the bytes and a newline. Version 1 has no bodies.
      */
     long load(Optional<byte[]> bytes, long logHead) {
         if (bytes.isEmpty()) {
             return 0;
         }
-        String text = new String(bytes.get(), StandardCharsets.UTF_8);
+        byte[] in = bytes.get();
         try {
-            int nl = text.indexOf('\n');
-            if (!text.startsWith(MAGIC) || nl < 0) {
+            int at = lineEnd(in, 0);
+            String header = text(in, 0, at);
+            if (!header.startsWith(MAGIC) || at >= in.length) {
                 return 0;
             }
-            long position = Long.parseLong(text.substring(MAGIC.length(), nl));
+            String[] versionAndPosition = header.substring(MAGIC.length()).split(" ", -1);
+            if (versionAndPosition.length != 2 || !List.of("1", VERSION).contains(versionAndPosition[0])) {
+                return 0;
+            }
+            long position = Long.parseLong(versionAndPosition[1]);
             if (position > logHead) {
                 return 0; // the log was compacted or replaced under the cache
             }
             Map<Key, String> loaded = new HashMap<>();
+            Map<Key, Known> bodies = new HashMap<>();
             Map<List<String>, List<String>> chains = new HashMap<>(); // one copy of each scope's chain
-            int at = nl + 1;
-            while (at < text.length()) {
-                int end = text.indexOf('\n', at);
-                String line = text.substring(at, end < 0 ? text.length() : end);
+            Key last = null;
+            at++;
+            while (at < in.length) {
+                int end = lineEnd(in, at);
+                String line = text(in, at, end);
+                if (line.startsWith("+") && last != null) {
+                    int space = line.indexOf(' ');
+                    int length = Integer.parseInt(line.substring(1, space));
+                    byte[] body = Arrays.copyOfRange(in, end + 1, end + 1 + length);
+                    String sha = loaded.get(last);
+                    if (body.length == length && Snapshot.sha256(body).equals(sha)) {
+                        bodies.put(last, new Known(line.substring(space + 1), sha, body));
+                    }
+                    at = end + 1 + length + 1;
+                    continue;
+                }
                 Map.Entry<List<String>, String> k = EventCodec.parseKey(line.substring(65));
-                loaded.put(new Key(chains.computeIfAbsent(k.getKey(), c -> c), k.getValue()), line.substring(0, 64));
-                at = end < 0 ? text.length() : end + 1;
+                last = new Key(chains.computeIfAbsent(k.getKey(), c -> c), k.getValue());
+                loaded.put(last, line.substring(0, 64));
+                at = end + 1;
             }
             expected.putAll(loaded);
+            known.putAll(bodies);
             savedAt = position;
             return position;
         } catch (RuntimeException e) {
             expected.clear();
+            known.clear();
             return 0;
         }
     }
 
-    /** Saves the hashes as of {@code head}, when they moved since they were loaded or saved. */
+    private static int lineEnd(byte[] in, int from) {
+        for (int i = from; i < in.length; i++) {
+            if (in[i] == '\n') {
+                return i;
+            }
+        }
+        return in.length;
+    }
+
+    private static String text(byte[] in, int from, int to) {
+        return new String(in, from, to - from, StandardCharsets.UTF_8);
+    }
+
+    /** Saves the hashes (and the known bodies) as of {@code head}, when they moved since they were loaded or saved. */
     void save(StageLog log, long head) {
-        if (head == savedAt) {
+        if (head == savedAt && !learned) {
             return;
         }
-        StringBuilder out = new StringBuilder(MAGIC).append(head).append('\n');
-        expected.forEach((k, sha) -> out.append(sha).append(' ').append(EventCodec.key(k.chain(), k.id())).append('\n'));
-        log.writeIndex(out.toString().getBytes(StandardCharsets.UTF_8));
+        ByteArrayOutputStream out = new ByteArrayOutputStream(64 + expected.size() * 128);
+        out.writeBytes((MAGIC + VERSION + " " + head + "\n").getBytes(StandardCharsets.UTF_8));
+        expected.forEach((k, sha) -> {
+            out.writeBytes((sha + ' ' + EventCodec.key(k.chain(), k.id()) + '\n').getBytes(StandardCharsets.UTF_8));
+            Known body = known.get(k);
+            if (body != null && Objects.equals(body.sha(), sha)) {
+                out.writeBytes(("+" + body.bytes().length + ' ' + body.version() + '\n').getBytes(StandardCharsets.UTF_8));
+                out.writeBytes(body.bytes());
+                out.write('\n');
+            }
+        });
+        log.writeIndex(out.toByteArray());
         savedAt = head;
+        learned = false;
     }
 }

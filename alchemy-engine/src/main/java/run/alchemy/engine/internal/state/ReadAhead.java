@@ -5,6 +5,7 @@ import run.alchemy.engine.internal.StateSerde;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,9 +23,38 @@ import java.util.concurrent.locks.LockSupport;
  * otherwise it is listed, then its records are read, hashed and parsed in the background in
  * listing order, so that the program decides on the first records while later ones are still
  * being read; later reads and listings of the scope need no request. It holds what the store held:
- * records the run wrote are answered from {@link RunWrites} before this is asked.
+ * records the run wrote are answered from {@link RunWrites} before this is asked. A record whose
+ * listed version names bytes already known ({@link KnownBodies}) is not read again.
  */
 final class ReadAhead {
+    /** Records' bytes known without a read, by the version a listing shows for them. */
+    interface KnownBodies {
+        KnownBodies NONE = new KnownBodies() {
+            @Override
+            public byte[] body(Key key, String version) {
+                return null;
+            }
+
+            @Override
+            public String sha(Key key) {
+                return null;
+            }
+
+            @Override
+            public void observed(Key key, String version, byte[] bytes, String sha) {
+            }
+        };
+
+        /** The bytes the record holds while the listing shows {@code version}, or null when not known. */
+        byte[] body(Key key, String version);
+
+        /** The hash of the bytes {@link #body} answers for the record. */
+        String sha(Key key);
+
+        /** The record, listed with {@code version} (null: the store names none), was read: these bytes. */
+        void observed(Key key, String version, byte[] bytes, String sha);
+    }
+
     /**
      * Records asked of the store in the first request of a scope's background read: few, so that
      * the program decides on the first records early. Each later request asks for twice as many,
@@ -42,12 +72,14 @@ final class ReadAhead {
     private final StateSerde serde;
     /** Whether the background read also hashes each record: drift detection compares hashes; without a log nothing does. */
     private final boolean hashAhead;
+    private final KnownBodies known;
     private final Map<List<String>, CompletableFuture<Scope>> scopes = new ConcurrentHashMap<>();
 
-    ReadAhead(StateStore store, StateSerde serde, boolean hashAhead) {
+    ReadAhead(StateStore store, StateSerde serde, boolean hashAhead, KnownBodies known) {
         this.store = store;
         this.serde = serde;
         this.hashAhead = hashAhead;
+        this.known = known;
     }
 
     /** The record as stored, or empty. */
@@ -133,10 +165,11 @@ final class ReadAhead {
             scope.records.put(id, f);
             futures.add(f);
         }
+        Map<String, String> versions = contents.versions();
         if (ids.size() <= READ_CHUNK) {
-            readInto(scope, chain, ids, futures);
+            readInto(scope, chain, ids, versions, futures);
         } else {
-            Thread reader = new Thread(() -> readInto(scope, chain, ids, futures), "alchemy-state-reader");
+            Thread reader = new Thread(() -> readInto(scope, chain, ids, versions, futures), "alchemy-state-reader");
             reader.setDaemon(true);
             reader.start();
         }
@@ -154,16 +187,39 @@ final class ReadAhead {
         return scope;
     }
 
-    private void readInto(Scope scope, List<String> chain, List<String> ids, List<CompletableFuture<Snapshot>> into) {
+    private void readInto(Scope scope, List<String> chain, List<String> ids, Map<String, String> versions,
+                          List<CompletableFuture<Snapshot>> into) {
         int done = 0;
         try {
             for (int from = 0, chunk = READ_CHUNK; from < ids.size(); from += chunk, chunk = Math.min(MAX_CHUNK, 2 * chunk)) {
                 int to = Math.min(ids.size(), from + chunk);
-                Map<String, byte[]> found = store.getBatch(chain, ids.subList(from, to));
+                Map<String, byte[]> knownHere = new HashMap<>();
+                List<String> toRead = new ArrayList<>(to - from);
+                for (String id : ids.subList(from, to)) {
+                    byte[] body = known.body(new Key(chain, id), versions.get(id));
+                    if (body != null) {
+                        knownHere.put(id, body);
+                    } else {
+                        toRead.add(id);
+                    }
+                }
+                Map<String, byte[]> found = toRead.isEmpty() ? Map.of() : store.getBatch(chain, toRead);
                 for (int i = from; i < to; i++) {
-                    byte[] bytes = found.get(ids.get(i));
-                    into.get(i).complete(bytes == null ? null : new Snapshot(bytes, hashAhead ? Snapshot.sha256(bytes) : null,
-                            scope.parseAt(i) ? serde.parseRecord(bytes) : null));
+                    String id = ids.get(i);
+                    Key key = new Key(chain, id);
+                    byte[] bytes = knownHere.get(id);
+                    String sha;
+                    if (bytes != null) {
+                        sha = known.sha(key);
+                    } else {
+                        bytes = found.get(id);
+                        sha = bytes != null && hashAhead ? Snapshot.sha256(bytes) : null;
+                        if (sha != null) {
+                            known.observed(key, versions.get(id), bytes, sha);
+                        }
+                    }
+                    into.get(i).complete(bytes == null ? null
+                            : new Snapshot(bytes, sha, scope.parseAt(i) ? serde.parseRecord(bytes) : null));
                     done = i + 1;
                 }
             }

@@ -34,7 +34,7 @@ final class SnapshotRepository extends RecordAccess {
 
     SnapshotRepository(StateStore store, StateSerde serde) {
         super(store, serde);
-        this.readAhead = new ReadAhead(store, serde, false);
+        this.readAhead = new ReadAhead(store, serde, false, ReadAhead.KnownBodies.NONE);
     }
 
     private void remember(List<String> chain, String id, byte[] bytes) {

@@ -94,7 +94,13 @@ public final class ReadCache {
         return s.matches("[0-9a-f]{32}") ? s : null;
     }
 
-    static String md5(byte[] bytes) {
+    /**
+     * The hex MD5 of the bytes: R2's ETag of an object uploaded in one part.
+     *
+     * @param bytes an object's body
+     * @return 32 lower-case hex digits
+     */
+    public static String md5(byte[] bytes) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(bytes));
         } catch (NoSuchAlgorithmException e) {

@@ -43,8 +43,9 @@ public final class RestLogObjects implements LogObjects {
     }
 
     @Override
-    public void put(String key, byte[] body, String contentType) {
+    public String put(String key, byte[] body, String contentType) {
         objects.put(key, body);
+        return null;
     }
 
     @Override

@@ -130,10 +130,10 @@ public final class S3Objects implements LogObjects, AutoCloseable {
     }
 
     @Override
-    public void put(String key, byte[] body, String contentType) {
+    public String put(String key, byte[] body, String contentType) {
         writes.incrementAndGet();
-        call("write", key, () -> client.putObject(b -> b.bucket(bucket).key(key).contentType(contentType),
-                RequestBody.fromBytes(body)));
+        return call("write", key, () -> client.putObject(b -> b.bucket(bucket).key(key).contentType(contentType),
+                RequestBody.fromBytes(body))).eTag();
     }
 
     /**
