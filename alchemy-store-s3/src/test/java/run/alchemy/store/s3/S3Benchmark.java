@@ -20,7 +20,7 @@ import static run.alchemy.store.s3.LocalStores.store;
 
 /**
  * The S3 store end to end against a real S3 API server in this process (S3Proxy, in memory):
- * cold deploy, no-op redeploy, {@code all()} (list + parallel reads of the stage scope) and
+ * cold deploy, no-op redeploy, a listing of the stage scope, {@code all()} (list + parallel reads of it) and
  * destroy of N resources, with wall time and the number of requests of each. Run it with
  * {@code benchmarks/s3 [--n 1000] [--reps 3] [--out FILE]}; it is not part of {@code mvn verify}.
  *
@@ -105,6 +105,16 @@ public final class S3Benchmark {
         List<Measured> measured = new ArrayList<>();
         measured.add(timed("cold deploy", last, () -> program(s3, bucket, last, Phase.UP, resource, n)));
         measured.add(timed("no-op redeploy", last, () -> program(s3, bucket, last, Phase.UP, resource, n)));
+        measured.add(timed("list", last, () -> {
+            S3StateStore store = store(s3, bucket).build();
+            last.set(store);
+            try (store) {
+                int listed = store.contents(List.of("bench", "dev")).ids().size();
+                if (listed != n) {
+                    throw new IllegalStateException("the listing shows " + listed + " records, expected " + n);
+                }
+            }
+        }));
         measured.add(timed("all()", last, () -> {
             S3StateStore store = store(s3, bucket).build();
             last.set(store);
