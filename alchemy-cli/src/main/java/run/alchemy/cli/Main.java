@@ -17,12 +17,15 @@ import run.alchemy.api.StoreException;
 import run.alchemy.cli.state.StateCommand;
 
 import java.io.PrintWriter;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
 
 /** {@code alchemy <command>}: exit code 0 on success, 1 on failure, 2 on a usage error. */
 @Command(name = "alchemy", mixinStandardHelpOptions = true, version = "alchemy-java 0.1.0 (state engine of Alchemy 0.94)",
         description = "The Alchemy state engine for the JVM: deploy stacks of files and values, inspect and repair state.",
-        subcommands = {DemoCommand.class, DeployCommand.class, StateCommand.class, CompletionCommand.class,
-                CommandLine.HelpCommand.class},
         footerHeading = "%nExamples:%n",
         footer = {
                 "  ./alchemy demo                      deploy, change, destroy a stack of files",
@@ -40,6 +43,24 @@ public final class Main {
 
     @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Show the stack trace of an error.")
     boolean verbose;
+
+    /**
+     * The commands a run may name, in the order help lists them. A run that names one of
+     * {@link #ALONE} gets only that one: picocli builds every command's model by reflection when the
+     * command line is made, a fifth of a cold start's main thread for a {@code deploy} before this.
+     */
+    private static final Map<String, Supplier<Object>> COMMANDS = commands();
+    private static final Set<String> ALONE = Set.of("demo", "deploy", "state");
+
+    private static Map<String, Supplier<Object>> commands() {
+        Map<String, Supplier<Object>> commands = new LinkedHashMap<>();
+        commands.put("demo", DemoCommand::new);
+        commands.put("deploy", DeployCommand::new);
+        commands.put("state", StateCommand::new);
+        commands.put("completion", CompletionCommand::new);
+        commands.put("help", CommandLine.HelpCommand::new);
+        return Collections.unmodifiableMap(commands);
+    }
 
     /** The top command, its options not yet parsed; {@link #main} makes one per run. */
     public Main() {
@@ -62,7 +83,7 @@ public final class Main {
     static int run(Io io, String... args) {
         Io.set(io);
         try {
-            CommandLine cli = new CommandLine(new Main());
+            CommandLine cli = commandLine(args);
             cli.setOut(new PrintWriter(io.out, true));
             cli.setErr(new PrintWriter(io.err, true));
             cli.setUsageHelpAutoWidth(true);
@@ -88,6 +109,28 @@ public final class Main {
             io.err.flush();
             Io.set(null);
         }
+    }
+
+    /**
+     * The command line for {@code args}: every command, or only the one they name when it is one of
+     * {@link #ALONE} (its help, errors and suggestions are the same; the top command's are not asked).
+     */
+    static CommandLine commandLine(String... args) {
+        String named = null;
+        for (String arg : args) {
+            if (!arg.startsWith("-")) { // the top command's options take no value
+                named = arg;
+                break;
+            }
+        }
+        boolean alone = named != null && ALONE.contains(named);
+        CommandLine cli = new CommandLine(new Main());
+        for (Map.Entry<String, Supplier<Object>> command : COMMANDS.entrySet()) {
+            if (!alone || command.getKey().equals(named)) {
+                cli.addSubcommand(command.getKey(), command.getValue().get());
+            }
+        }
+        return cli;
     }
 
     private static boolean matched(ParseResult parsed, String option) {

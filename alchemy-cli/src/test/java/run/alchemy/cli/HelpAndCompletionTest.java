@@ -19,7 +19,7 @@ class HelpAndCompletionTest {
     /** Every command's path, e.g. [state, rotate-password], from the command tree itself. */
     private static List<List<String>> commands() {
         List<List<String>> out = new ArrayList<>();
-        walk(new CommandLine(new Main()), new ArrayList<>(), out);
+        walk(Main.commandLine(), new ArrayList<>(), out);
         return out;
     }
 

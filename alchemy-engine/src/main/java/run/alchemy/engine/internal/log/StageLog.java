@@ -25,7 +25,8 @@ import java.util.Optional;
  *       logs, is ignored). Missing or unreadable, it reads as 0: that only costs a full re-projection.
  *       The engine moves it only after the snapshots it covers were made durable.</li>
  *   <li><b>The index</b>: control object {@code index}, a cache of the snapshot hashes as of a
- *       position, which may be lost or stale at any time (the engine stamps and checks it).</li>
+ *       position (and, on stores that list versions, of the projected bytes by version), which may
+ *       be lost or stale at any time (the engine stamps and checks it).</li>
  *   <li><b>Compaction</b>: a checkpoint record is appended, then the records below it are dropped.</li>
  * </ul>
  *
