@@ -38,7 +38,23 @@ final class RecordReader {
 
     /** The record in {@code bytes}, or in {@code parsed} (their tree, nobody else's) when not null. */
     ObjectNode read(byte[] bytes, ObjectNode parsed, String location, SecretCodec codec) {
-        return (ObjectNode) revive(parsed != null ? parsed : parse(bytes, location), null, location, codec);
+        return (ObjectNode) revive(parsed != null ? parsed : parse(bytes, location), null, location, codec,
+                mayHoldTags(bytes));
+    }
+
+    /**
+     * Whether any key of the record may be a tag ({@code @secret}, {@code @date}, …): a key that
+     * starts with {@code @} shows in the text as {@code "@}, or behind a backslash-u escape. Most
+     * records have neither, and then no object of theirs is looked up for six tags.
+     */
+    private static boolean mayHoldTags(byte[] bytes) {
+        for (int i = 1; i < bytes.length; i++) {
+            byte b = bytes[i];
+            if ((b == '@' && bytes[i - 1] == '"') || (b == 'u' && bytes[i - 1] == '\\')) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private JsonNode parse(byte[] bytes, String location) {
@@ -79,7 +95,7 @@ final class RecordReader {
      * Deserializes a freshly parsed tree in place (it is nobody else's): tags normalised, erased
      * secrets dropped, secrets opened, keys put in JS order. Only what changes is replaced.
      */
-    private JsonNode revive(JsonNode node, Pointer pointer, String location, SecretCodec codec) {
+    private JsonNode revive(JsonNode node, Pointer pointer, String location, SecretCodec codec, boolean tags) {
         if (node.isArray()) {
             ArrayNode array = (ArrayNode) node;
             for (int i = 0; i < array.size(); i++) {
@@ -87,7 +103,7 @@ final class RecordReader {
                 if (!child.isContainerNode()) {
                     continue;
                 }
-                JsonNode v = revive(child, new Pointer(pointer, null, i), location, codec);
+                JsonNode v = revive(child, new Pointer(pointer, null, i), location, codec, tags);
                 if (v != child) {
                     array.set(i, v.isMissingNode() ? NODES.nullNode() : v);
                 }
@@ -97,7 +113,7 @@ final class RecordReader {
         if (!node.isObject()) {
             return node;
         }
-        JsonNode tagged = revivedTag(node, pointer, location, codec);
+        JsonNode tagged = tags ? revivedTag(node, pointer, location, codec) : null;
         if (tagged != null) {
             return tagged;
         }
@@ -112,7 +128,7 @@ final class RecordReader {
             Map.Entry<String, JsonNode> e = it.next();
             JsonNode child = e.getValue();
             if (child.isContainerNode()) {
-                JsonNode v = revive(child, new Pointer(pointer, e.getKey(), 0), location, codec);
+                JsonNode v = revive(child, new Pointer(pointer, e.getKey(), 0), location, codec, tags);
                 if (v.isMissingNode()) {
                     it.remove();
                     continue;

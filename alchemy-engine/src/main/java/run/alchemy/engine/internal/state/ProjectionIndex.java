@@ -151,7 +151,7 @@ final class ProjectionIndex implements ReadAhead.KnownBodies {
             }
             Map<Key, String> loaded = new HashMap<>();
             Map<Key, Known> bodies = new HashMap<>();
-            Map<List<String>, List<String>> chains = new HashMap<>(); // one copy of each scope's chain
+            Map<String, List<String>> chains = new HashMap<>(); // one copy of each scope's chain, by its text
             Key last = null;
             at++;
             while (at < in.length) {
@@ -168,8 +168,7 @@ final class ProjectionIndex implements ReadAhead.KnownBodies {
                     at = end + 1 + length + 1;
                     continue;
                 }
-                Map.Entry<List<String>, String> k = EventCodec.parseKey(line.substring(65));
-                last = new Key(chains.computeIfAbsent(k.getKey(), c -> c), k.getValue());
+                last = key(line.substring(65), chains);
                 loaded.put(last, line.substring(0, 64));
                 at = end + 1;
             }
@@ -182,6 +181,21 @@ final class ProjectionIndex implements ReadAhead.KnownBodies {
             known.clear();
             return 0;
         }
+    }
+
+    /**
+     * The key of an index line, its scope's chain parsed once per scope: a key of plain names is
+     * {@code ["app","stage",…,"id"]}, and all but its id are the same on the lines of one scope.
+     */
+    private static Key key(String text, Map<String, List<String>> chains) {
+        int lastComma = text.lastIndexOf("\",\"");
+        if (lastComma < 0 || !text.endsWith("\"]") || text.indexOf('\\') >= 0) {
+            Map.Entry<List<String>, String> k = EventCodec.parseKey(text);
+            return new Key(k.getKey(), k.getValue());
+        }
+        List<String> chain = chains.computeIfAbsent(text.substring(0, lastComma),
+                c -> EventCodec.parseKey(text).getKey());
+        return new Key(chain, text.substring(lastComma + 3, text.length() - 2));
     }
 
     private static int lineEnd(byte[] in, int from) {
