@@ -102,7 +102,8 @@ public interface StateStore extends AutoCloseable {
      * {@link #contents} would list it in {@link Contents#versions}: a store whose write response
      * names it (an S3 {@code PutObject}'s ETag) implements this, so that the engine knows, on the
      * next run, that a record it wrote is untouched without reading it. The default calls
-     * {@link #writeAll} and knows no token.
+     * {@link #writeAll} and knows no token, so a store that wraps another and intercepts
+     * {@code writeAll} still sees every write.
      *
      * @param writes the writes, at most one per record
      * @return the token of each write, in the order of {@code writes}: null for a deletion, or where the store names none

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import run.alchemy.api.AlchemyException;
 import run.alchemy.api.ApplyOptions;
 import run.alchemy.api.ConfigurationException;
+import run.alchemy.api.InvalidIdException;
 import run.alchemy.api.Phase;
 import run.alchemy.api.ResourceProvider;
 import run.alchemy.api.Scope;
@@ -35,6 +36,8 @@ public final class ScopeImpl implements Scope {
     final SecretCodec ownerCodec;
     private final AtomicInteger seq = new AtomicInteger();
     final Map<String, String> declared = new ConcurrentHashMap<>();
+    /** The ids declared here by their {@link Ids#fold}: two that fold alike would share a file on macOS. */
+    private final Map<String, String> foldedIds = new ConcurrentHashMap<>();
     /** Child scopes in declaration order (a queue: a copy-on-write list made declaring N resources O(N²)). */
     final Queue<ScopeImpl> children = new ConcurrentLinkedQueue<>();
     volatile boolean failed;
@@ -147,6 +150,11 @@ public final class ScopeImpl implements Scope {
     /** Registers a declaration and returns its seq; the same id twice needs the same kind. */
     private int declare(String id, String kind) {
         Ids.check(id, String.join("/", chain));
+        String alike = foldedIds.putIfAbsent(Ids.fold(id), id);
+        if (alike != null && !alike.equals(id)) {
+            throw new InvalidIdException(id, String.join("/", chain), "differs from \"" + alike + "\", declared in"
+                    + " the same scope, only in case: on a case-insensitive file system (macOS, Windows) both are one file");
+        }
         String previous = declared.putIfAbsent(id, kind);
         if (previous != null && !previous.equals(kind)) {
             throw new ConfigurationException("\"" + id + "\" is declared twice in " + String.join("/", chain)

@@ -149,7 +149,8 @@ public final class FileSystemStateStore implements StateStore {
     private void write(List<String> chain, String id, byte[] json, boolean durable) {
         Path file = file(chain, id);
         Path dir = file.getParent();
-        Path temp = dir.resolve("." + file.getFileName() + "." + UUID.randomUUID() + TEMP_SUFFIX);
+        // not named after the record: a record's file name may take all of the 255 bytes a name holds
+        Path temp = dir.resolve("." + UUID.randomUUID() + TEMP_SUFFIX);
         try {
             Files.createDirectories(dir);
             if (Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {

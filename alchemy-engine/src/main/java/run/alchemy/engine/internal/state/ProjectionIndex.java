@@ -70,14 +70,10 @@ final class ProjectionIndex implements ReadAhead.KnownBodies {
     }
 
     @Override
-    public byte[] body(Key key, String version) {
+    public Snapshot known(Key key, String version) {
         Known k = version == null ? null : known.get(key);
-        return k != null && k.version().equals(version) && k.sha().equals(expected.get(key)) ? k.bytes() : null;
-    }
-
-    @Override
-    public String sha(Key key) {
-        return expected.get(key);
+        return k != null && k.version().equals(version) && k.sha().equals(expected.get(key))
+                ? new Snapshot(k.bytes(), k.sha(), null) : null;
     }
 
     @Override

@@ -31,12 +31,7 @@ final class ReadAhead {
     interface KnownBodies {
         KnownBodies NONE = new KnownBodies() {
             @Override
-            public byte[] body(Key key, String version) {
-                return null;
-            }
-
-            @Override
-            public String sha(Key key) {
+            public Snapshot known(Key key, String version) {
                 return null;
             }
 
@@ -45,11 +40,8 @@ final class ReadAhead {
             }
         };
 
-        /** The bytes the record holds while the listing shows {@code version}, or null when not known. */
-        byte[] body(Key key, String version);
-
-        /** The hash of the bytes {@link #body} answers for the record. */
-        String sha(Key key);
+        /** The record's bytes and their hash while the listing shows {@code version}, or null when not known. */
+        Snapshot known(Key key, String version);
 
         /** The record, listed with {@code version} (null: the store names none), was read: these bytes. */
         void observed(Key key, String version, byte[] bytes, String sha);
@@ -193,12 +185,12 @@ final class ReadAhead {
         try {
             for (int from = 0, chunk = READ_CHUNK; from < ids.size(); from += chunk, chunk = Math.min(MAX_CHUNK, 2 * chunk)) {
                 int to = Math.min(ids.size(), from + chunk);
-                Map<String, byte[]> knownHere = new HashMap<>();
+                Map<String, Snapshot> knownHere = new HashMap<>();
                 List<String> toRead = new ArrayList<>(to - from);
                 for (String id : ids.subList(from, to)) {
-                    byte[] body = known.body(new Key(chain, id), versions.get(id));
-                    if (body != null) {
-                        knownHere.put(id, body);
+                    Snapshot hit = known.known(new Key(chain, id), versions.get(id));
+                    if (hit != null) {
+                        knownHere.put(id, hit);
                     } else {
                         toRead.add(id);
                     }
@@ -206,17 +198,11 @@ final class ReadAhead {
                 Map<String, byte[]> found = toRead.isEmpty() ? Map.of() : store.getBatch(chain, toRead);
                 for (int i = from; i < to; i++) {
                     String id = ids.get(i);
-                    Key key = new Key(chain, id);
-                    byte[] bytes = knownHere.get(id);
-                    String sha;
-                    if (bytes != null) {
-                        sha = known.sha(key);
-                    } else {
-                        bytes = found.get(id);
-                        sha = bytes != null && hashAhead ? Snapshot.sha256(bytes) : null;
-                        if (sha != null) {
-                            known.observed(key, versions.get(id), bytes, sha);
-                        }
+                    Snapshot hit = knownHere.get(id);
+                    byte[] bytes = hit != null ? hit.bytes() : found.get(id);
+                    String sha = hit != null ? hit.sha() : bytes != null && hashAhead ? Snapshot.sha256(bytes) : null;
+                    if (hit == null && sha != null) {
+                        known.observed(new Key(chain, id), versions.get(id), bytes, sha);
                     }
                     into.get(i).complete(bytes == null ? null
                             : new Snapshot(bytes, sha, scope.parseAt(i) ? serde.parseRecord(bytes) : null));
