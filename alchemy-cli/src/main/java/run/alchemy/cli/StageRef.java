@@ -6,6 +6,7 @@ import run.alchemy.api.spi.StateStore;
 import run.alchemy.engine.Address;
 import run.alchemy.engine.Alchemy;
 import run.alchemy.engine.History;
+import run.alchemy.engine.Stage;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -34,6 +35,14 @@ public final class StageRef implements AutoCloseable {
         this.app = app;
         this.stage = stage;
         this.chain = List.copyOf(chain);
+    }
+
+    /**
+     * The stage as a program of its own (its runs are recorded as {@code program}), on a store of
+     * its own: a repair writes through the engine, as a deploy does.
+     */
+    public Stage asStage(Io io, String program) {
+        return Alchemy.app(app).stage(stage).environment(io.env).program(program).stateStore(Stores.open(uri));
     }
 
     /**

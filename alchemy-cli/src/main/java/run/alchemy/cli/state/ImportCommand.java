@@ -9,10 +9,8 @@ import run.alchemy.cli.Json;
 import run.alchemy.cli.Progress;
 import run.alchemy.cli.Secrets;
 import run.alchemy.cli.StageRef;
-import run.alchemy.cli.Stores;
 import run.alchemy.cli.Words;
 import run.alchemy.engine.Address;
-import run.alchemy.engine.Alchemy;
 import run.alchemy.engine.ImportReport;
 
 import java.io.IOException;
@@ -66,8 +64,7 @@ final class ImportCommand extends StateSubcommand {
             records.forEach((a, record) -> texts.put(a, Json.pretty(record).getBytes(StandardCharsets.UTF_8)));
             ImportReport report;
             try (Progress progress = Progress.start(io, "importing into " + ref.name(), 0)) {
-                report = Alchemy.app(ref.app).stage(ref.stage).environment(io.env).program("alchemy state import")
-                        .stateStore(Stores.open(ref.uri)).importRecords(file.toString(), texts);
+                report = ref.asStage(io, "alchemy state import").importRecords(file.toString(), texts);
             }
             int added = report.added();
             int replaced = report.replaced();

@@ -8,10 +8,8 @@ import picocli.CommandLine.Parameters;
 import run.alchemy.cli.Json;
 import run.alchemy.cli.Progress;
 import run.alchemy.cli.StageRef;
-import run.alchemy.cli.Stores;
 import run.alchemy.cli.Words;
 import run.alchemy.engine.Address;
-import run.alchemy.engine.Alchemy;
 
 import java.util.List;
 import java.util.Map;
@@ -68,8 +66,7 @@ final class MvCommand extends StateSubcommand {
             Address target = new Address(scope, to);
             Map<Address, Address> moved;
             try (Progress progress = Progress.start(io, "moving in " + ref.app + "/" + ref.stage, 0)) {
-                moved = refusingAsUsage(() -> Alchemy.app(ref.app).stage(ref.stage).environment(io.env)
-                                .program("alchemy state mv").stateStore(Stores.open(ref.uri)).move(source, target),
+                moved = refusingAsUsage(() -> ref.asStage(io, "alchemy state mv").move(source, target),
                         "'alchemy state list' shows the ids",
                         "'alchemy state list' shows the ids; 'alchemy state mv --help' the rules for TO and --to-scope");
             }

@@ -7,9 +7,7 @@ import run.alchemy.cli.CliException;
 import run.alchemy.cli.Json;
 import run.alchemy.cli.Progress;
 import run.alchemy.cli.StageRef;
-import run.alchemy.cli.Stores;
 import run.alchemy.cli.Words;
-import run.alchemy.engine.Alchemy;
 import run.alchemy.engine.History;
 import run.alchemy.engine.RestorePoint;
 import run.alchemy.engine.RestoreReport;
@@ -73,8 +71,7 @@ final class RestoreCommand extends StateSubcommand {
             }
             RestoreReport report;
             try (Progress progress = Progress.start(io, (dryRun ? "checking a restore of " : "restoring ") + name, 0)) {
-                report = refusingAsUsage(() -> Alchemy.app(ref.app).stage(ref.stage).environment(io.env)
-                                .program("alchemy state restore").stateStore(Stores.open(ref.uri)).restore(point, dryRun),
+                report = refusingAsUsage(() -> ref.asStage(io, "alchemy state restore").restore(point, dryRun),
                         "'alchemy state list' shows the ids", "'alchemy state runs' shows the runs and their positions");
             }
             if (json) {

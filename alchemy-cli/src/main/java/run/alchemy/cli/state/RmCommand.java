@@ -8,10 +8,8 @@ import picocli.CommandLine.Parameters;
 import run.alchemy.cli.Json;
 import run.alchemy.cli.Progress;
 import run.alchemy.cli.StageRef;
-import run.alchemy.cli.Stores;
 import run.alchemy.cli.Words;
 import run.alchemy.engine.Address;
-import run.alchemy.engine.Alchemy;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -56,8 +54,7 @@ final class RmCommand extends StateSubcommand {
             }
             List<Address> removed;
             try (Progress progress = Progress.start(io, "removing from " + ref.name(), 0)) {
-                removed = refusingAsUsage(() -> Alchemy.app(ref.app).stage(ref.stage).environment(io.env)
-                                .program("alchemy state rm").stateStore(Stores.open(ref.uri)).forget(addresses, recursive),
+                removed = refusingAsUsage(() -> ref.asStage(io, "alchemy state rm").forget(addresses, recursive),
                         "'alchemy state list' shows the ids",
                         "--recursive removes the records under it too (their resources are not touched either)");
             }

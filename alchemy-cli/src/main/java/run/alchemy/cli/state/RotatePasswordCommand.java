@@ -8,9 +8,7 @@ import run.alchemy.cli.CliException;
 import run.alchemy.cli.Json;
 import run.alchemy.cli.Progress;
 import run.alchemy.cli.StageRef;
-import run.alchemy.cli.Stores;
 import run.alchemy.cli.Words;
-import run.alchemy.engine.Alchemy;
 import run.alchemy.engine.RotationReport;
 
 /** {@code alchemy state rotate-password}: re-encrypts every secret of the stage under a new password. */
@@ -51,9 +49,7 @@ final class RotatePasswordCommand extends StateSubcommand {
             RotationReport report;
             try (Progress progress = Progress.start(io, (dryRun ? "checking " : "rotating ") + ref.app + "/"
                     + ref.stage, 0)) {
-                report = Alchemy.app(ref.app).stage(ref.stage).password(old).environment(io.env)
-                        .program("alchemy state rotate-password").stateStore(Stores.open(ref.uri))
-                        .rotatePassword(next, dryRun);
+                report = ref.asStage(io, "alchemy state rotate-password").password(old).rotatePassword(next, dryRun);
             }
             if (json) {
                 ObjectNode o = Json.object();
