@@ -3,6 +3,7 @@ package run.alchemy.api.spi;
 import run.alchemy.api.ConfigurationException;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
@@ -79,6 +80,43 @@ public final class StoreUriOptions {
         }
         throw new ConfigurationException("option " + name + "=" + value + " in " + what + " " + uri
                 + " is not a positive whole number");
+    }
+
+    /**
+     * The option's value as an absolute URI (an endpoint).
+     *
+     * @param name  the option's name, for the message
+     * @param value the option's value
+     * @return {@code value} as a URI with a scheme and a host
+     * @throws ConfigurationException naming the option, its value and the URI otherwise
+     */
+    public URI uri(String name, String value) {
+        try {
+            URI parsed = new URI(value);
+            if (parsed.getScheme() != null && parsed.getHost() != null) {
+                return parsed;
+            }
+        } catch (URISyntaxException ignored) {
+            // reported below
+        }
+        throw new ConfigurationException("option " + name + "=" + value + " in " + what + " " + uri
+                + " is not an absolute URI such as https://host:port");
+    }
+
+    /**
+     * The option's value as a flag.
+     *
+     * @param name  the option's name, for the message
+     * @param value the option's value
+     * @return true for {@code true}, false for {@code false} (ignoring case)
+     * @throws ConfigurationException naming the option, its value and the URI for anything else
+     */
+    public boolean flag(String name, String value) {
+        if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
+            return Boolean.parseBoolean(value);
+        }
+        throw new ConfigurationException("option " + name + "=" + value + " in " + what + " " + uri
+                + ": use " + name + "=true or " + name + "=false");
     }
 
     private static String decode(String s) {

@@ -75,6 +75,17 @@ class S3ErrorsTest {
         assertTrue(count.getMessage().contains("maxConcurrency=lots"), count.getMessage());
         ConfigurationException noBucket = assertThrows(ConfigurationException.class, () -> StateStores.open("s3:///p"));
         assertTrue(noBucket.getMessage().contains("names no bucket"), noBucket.getMessage());
+        // found by fuzzing (alchemy-fuzz StoreUriTarget): an IllegalArgumentException from URI.create before
+        ConfigurationException endpoint = assertThrows(ConfigurationException.class,
+                () -> StateStores.open("s3://bucket/p?region=eu-west-1&endpoint=htt~://127.0.0.1:9000"));
+        assertTrue(endpoint.getMessage().contains("option endpoint=htt~://127.0.0.1:9000 in S3 store URI"), endpoint.getMessage());
+        ConfigurationException relative = assertThrows(ConfigurationException.class,
+                () -> StateStores.open("s3://bucket/p?region=eu-west-1&endpoint=localhost"));
+        assertTrue(relative.getMessage().contains("not an absolute URI"), relative.getMessage());
+        // before, anything but "true" quietly meant false
+        ConfigurationException flag = assertThrows(ConfigurationException.class,
+                () -> StateStores.open("s3://bucket/p?region=eu-west-1&pathStyle=yes"));
+        assertTrue(flag.getMessage().contains("use pathStyle=true or pathStyle=false"), flag.getMessage());
     }
 
     @Test

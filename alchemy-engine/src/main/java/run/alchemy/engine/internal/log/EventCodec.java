@@ -167,15 +167,26 @@ public final class EventCodec {
                     case "kind" -> kind = p.getText();
                     case "snapshot" -> snapshot = p.getText();
                     case "chain" -> {
-                        while (p.nextToken() != com.fasterxml.jackson.core.JsonToken.END_ARRAY) {
+                        if (t != com.fasterxml.jackson.core.JsonToken.START_ARRAY) {
+                            throw new java.io.IOException("\"chain\" is not an array");
+                        }
+                        for (t = p.nextToken(); t != com.fasterxml.jackson.core.JsonToken.END_ARRAY; t = p.nextToken()) {
+                            if (t == null || !t.isScalarValue()) {
+                                throw new java.io.IOException("\"chain\" holds something other than names");
+                            }
                             chain.add(p.getText());
                         }
                     }
                     case "snapshots" -> {
+                        if (t != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+                            throw new java.io.IOException("\"snapshots\" is not an object");
+                        }
                         snapshots = new LinkedHashMap<>();
                         while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
                             String key = p.currentName();
-                            p.nextToken();
+                            if (!p.nextToken().isScalarValue()) {
+                                throw new java.io.IOException("snapshot \"" + key + "\" is not a hash");
+                            }
                             snapshots.put(key, p.getText());
                         }
                     }
@@ -201,14 +212,22 @@ public final class EventCodec {
         if (type == null || time == null) {
             throw new StateCorruptedException(where + " at position " + position, "event without type or time");
         }
-        Instant at = parseInstant(time);
-        if (fields == null) {
-            fields = Map.of();
+        try {
+            return event(position, type, parseInstant(time), run, id, kind, snapshot, chain, snapshots,
+                    fields == null ? Map.of() : fields, where);
+        } catch (java.time.DateTimeException | IllegalArgumentException e) { // NumberFormatException too
+            throw new StateCorruptedException(where + " at position " + position, "unreadable \"" + type + "\" event: "
+                    + e.getMessage());
         }
+    }
+
+    private static Event event(long position, String type, Instant at, String run, String id, String kind,
+                               String snapshot, List<String> chain, Map<String, String> snapshots,
+                               Map<String, String> fields, String where) {
         switch (type) {
             case "run-started":
                 return new RunStarted(position, at, run, fields.get("actor"), Long.parseLong(fields.getOrDefault("pid", "0")),
-                        Phase.valueOf(fields.getOrDefault("phase", "up").toUpperCase()), fields.get("program"),
+                        Phase.valueOf(fields.getOrDefault("phase", "up").toUpperCase(java.util.Locale.ROOT)), fields.get("program"),
                         fields.get("message"), fields.get("commit"));
             case "run-finished":
                 return new RunFinished(position, at, run, "succeeded".equals(fields.get("outcome")),

@@ -142,7 +142,7 @@ final class ProjectionIndex implements ReadAhead.KnownBodies {
                 return 0;
             }
             long position = Long.parseLong(versionAndPosition[1]);
-            if (position > logHead) {
+            if (position < 0 || position > logHead) {
                 return 0; // the log was compacted or replaced under the cache
             }
             Map<Key, String> loaded = new HashMap<>();
@@ -156,6 +156,9 @@ final class ProjectionIndex implements ReadAhead.KnownBodies {
                 if (line.startsWith("+") && last != null) {
                     int space = line.indexOf(' ');
                     int length = Integer.parseInt(line.substring(1, space));
+                    if (length < 0 || length > in.length - end - 1) {
+                        return unusable(); // a cut or damaged index: never allocate what its line claims
+                    }
                     byte[] body = Arrays.copyOfRange(in, end + 1, end + 1 + length);
                     String sha = loaded.get(last);
                     if (body.length == length && Snapshot.sha256(body).equals(sha)) {
@@ -173,10 +176,14 @@ final class ProjectionIndex implements ReadAhead.KnownBodies {
             savedAt = position;
             return position;
         } catch (RuntimeException e) {
-            expected.clear();
-            known.clear();
-            return 0;
+            return unusable();
         }
+    }
+
+    private long unusable() {
+        expected.clear();
+        known.clear();
+        return 0;
     }
 
     /**

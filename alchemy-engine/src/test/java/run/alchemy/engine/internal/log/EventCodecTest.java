@@ -197,4 +197,25 @@ class EventCodecTest {
                 "{\"v\":1,\"type\":\"created\",\"time\":\"2026-11-25T10:12:56Z\",\"chain\":[\"app\"]}"
                         .getBytes(StandardCharsets.UTF_8), "log"));
     }
+
+    /** Inputs the fuzzer found (alchemy-fuzz EventTarget): each is a typed error naming the log and position, never another exception or a hang. */
+    @Test
+    void malformedEventsAreTypedErrorsNamingWhere() {
+        String head = "{\"v\":" + Event.SCHEMA + ",\"type\":\"created\",\"run\":\"r\",\"id\":\"a\",\"kind\":\"k\",";
+        List<String> bad = List.of(
+                head + "\"time\":\"1e268dd-7e8b-4f4b-8c8c-9d039ef63c69\"}",
+                head + "\"time\":\"2026-12-01T23:23:39.83289128Z9\"}",
+                head + "\"time\":\"2026-12-01T23:23:39Z\",\"chain\":5}",
+                head + "\"time\":\"2026-12-01T23:23:39Z\",\"chain\":[[\"x\"]]}",
+                "{\"v\":" + Event.SCHEMA + ",\"type\":\"checkpoint\",\"time\":\"2026-12-01T23:23:39Z\",\"snapshots\":7,\"run\":\"r\"}",
+                "{\"v\":" + Event.SCHEMA + ",\"type\":\"checkpoint\",\"time\":\"2026-12-01T23:23:39Z\",\"snapshots\":{\"a\":{}}}",
+                "{\"v\":" + Event.SCHEMA + ",\"type\":\"run-started\",\"time\":\"2026-12-01T23:23:39Z\",\"pid\":\"x\"}",
+                "{\"v\":" + Event.SCHEMA + ",\"type\":\"run-started\",\"time\":\"2026-12-01T23:23:39Z\",\"phase\":\"sideways\"}",
+                "{\"v\":" + Event.SCHEMA + ",\"type\":\"run-finished\",\"time\":\"2026-12-01T23:23:39Z\",\"created\":\"many\"}");
+        for (String line : bad) {
+            StateCorruptedException e = assertThrows(StateCorruptedException.class,
+                    () -> EventCodec.decode(9, line.getBytes(StandardCharsets.UTF_8), "fuzz.log"), line);
+            assertTrue(e.getMessage().contains("fuzz.log at position 9"), e.getMessage());
+        }
+    }
 }

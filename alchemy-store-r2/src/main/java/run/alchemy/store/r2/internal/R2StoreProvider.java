@@ -53,9 +53,9 @@ public final class R2StoreProvider implements StateStoreProvider {
                             + ": use log=s3 (the default when R2_ACCESS_KEY_ID and R2_SECRET_ACCESS_KEY are set),"
                             + " log=rest (the default otherwise) or log=none");
                 });
-                case "s3Endpoint" -> b.s3Endpoint(URI.create(value));
+                case "s3Endpoint" -> b.s3Endpoint(options.uri(name, value));
                 case "cache" -> b.readCache("none".equals(value) ? null : java.nio.file.Path.of(value));
-                case "createBucket" -> b.createBucket(Boolean.parseBoolean(value));
+                case "createBucket" -> b.createBucket(options.flag(name, value));
                 case "maxConcurrency" -> b.maxConcurrency(options.positive(name, value));
                 case "maxAttempts" -> b.maxAttempts(options.positive(name, value));
                 case "timeout" -> b.timeout(Duration.ofMillis(options.positive(name, value)));

@@ -41,8 +41,8 @@ public final class S3StoreProvider implements StateStoreProvider {
         query.forEach((name, value) -> {
             switch (name) {
                 case "region" -> b.region(value);
-                case "endpoint" -> b.endpoint(URI.create(value));
-                case "pathStyle" -> b.pathStyle(Boolean.parseBoolean(value));
+                case "endpoint" -> b.endpoint(options.uri(name, value));
+                case "pathStyle" -> b.pathStyle(options.flag(name, value));
                 case "profile" -> b.profile(value);
                 case "maxConcurrency" -> b.maxConcurrency(options.positive(name, value));
                 case "maxAttempts" -> b.maxAttempts(options.positive(name, value));
