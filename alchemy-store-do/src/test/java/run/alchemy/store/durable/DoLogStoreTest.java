@@ -57,6 +57,24 @@ class DoLogStoreTest {
         assertArrayEquals(big, store("big").logStore("app", "dev").orElseThrow().control("index").orElseThrow().bytes());
     }
 
+    /**
+     * Found by the soak (benchmarks/soak): a run with a lock timeout opens the store (which reads
+     * the log's view once, for the opening to take), waits for the lock while another run appends,
+     * then opens the stage. Served the view from before the wait, it ran its program on a stale
+     * head, called providers, and failed at its first append with a LogConflictException.
+     */
+    @Test
+    void theViewReadAtOpenIsNotWhatTheOpeningGetsOnceTheLogWasUsedInBetween() {
+        LogStore waiting = store("stale-view").logStore("app", "dev").orElseThrow(); // a new store: reads the view now
+        LogStore other = store("stale-view").logStore("app", "dev").orElseThrow();
+        assertEquals(1, other.append(0, List.of("{}".getBytes(StandardCharsets.UTF_8))));
+        waiting.controls("lock/"); // the lease chain, as taking the lock reads it
+        assertEquals(1, waiting.view("").head(), "the opening sees the append made during the wait");
+
+        LogStore fresh = store("stale-view-2").logStore("app", "dev").orElseThrow();
+        assertEquals(0, fresh.view("").head(), "with nothing in between, the view read at open is the opening's");
+    }
+
     @Test
     void eventLogStagesNamesExactlyTheStagesWithALogUnderThisPrefix() {
         DurableObjectStateStore s = store("stages");
