@@ -103,6 +103,17 @@ public final class LocalWorker implements BeforeAllCallback, AfterAllCallback {
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         assumeNode(context.getDisplayName());
+        start();
+    }
+
+    /**
+     * Starts the worker outside JUnit (the soak driver's own main): installs it and waits for its
+     * READY line. {@link #stop()} ends it.
+     *
+     * @return this, running
+     * @throws Exception if it does not start
+     */
+    public LocalWorker start() throws Exception {
         install();
         persist = Files.createTempDirectory("do-worker-");
         List<String> cmd = new ArrayList<>(List.of("node", workerDir().resolve("run-local.mjs").toString(),
@@ -118,10 +129,20 @@ public final class LocalWorker implements BeforeAllCallback, AfterAllCallback {
             throw new IllegalStateException("run-local.mjs did not start (exit " + process.waitFor() + "): " + line);
         }
         url = line.substring("READY ".length()).trim();
+        return this;
     }
 
     @Override
     public void afterAll(ExtensionContext context) throws Exception {
+        stop();
+    }
+
+    /**
+     * Stops the worker and deletes its persistence folder.
+     *
+     * @throws Exception if the folder cannot be deleted
+     */
+    public void stop() throws Exception {
         if (process != null) {
             process.getOutputStream().close();
             if (!process.waitFor(20, TimeUnit.SECONDS)) {

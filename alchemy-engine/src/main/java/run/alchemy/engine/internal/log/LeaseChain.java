@@ -23,7 +23,9 @@ import java.util.Properties;
  * its lease runs out, or says the lock is free. Taking, renewing and releasing each create the
  * next generation from the one they read, so of two that act on the same generation (two takers
  * of an expired lease; a renewal racing a release or a takeover) exactly one wins and the other
- * reads again: no check-then-act, and nothing needs a conditional overwrite.
+ * reads again: no check-then-act, and nothing needs a conditional overwrite. A release deletes
+ * superseded generations, so a writer that read the chain long ago can create one of those again;
+ * a generation counts as made only if none newer exists after its create (see {@link #advance}).
  *
  * <p>Takeover: a generation whose lease ran out by the clock, or whose holder ran on this host in
  * a process that is gone, is taken over by creating the next generation. A damaged generation
@@ -169,6 +171,13 @@ final class LeaseChain {
         if (!store.createControl(name(number), encode(next))) {
             return false;
         }
+        if (newest() > number) {
+            // A resurrected generation: this writer read the chain, stalled, and meanwhile others
+            // took and released the lock past it and a release tidied the chain, deleting it; so
+            // create-if-absent made it again. It is not the newest and decides nothing (the next
+            // release tidies it away): this writer lost, as if the create had failed.
+            return false;
+        }
         if (next == null) {
             List<String> superseded = names.stream().filter(n -> generationOf(n) < number - 1).toList();
             if (superseded.size() >= STALE_GENERATIONS) {
@@ -176,6 +185,15 @@ final class LeaseChain {
             }
         }
         return true;
+    }
+
+    /** The highest generation in the chain now (0 when none): it only grows, a release deletes older ones only. */
+    private long newest() {
+        long newest = 0;
+        for (String name : store.controls(PREFIX)) {
+            newest = Math.max(newest, generationOf(name));
+        }
+        return newest;
     }
 
     static String name(long generation) {

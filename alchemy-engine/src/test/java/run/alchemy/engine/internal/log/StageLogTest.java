@@ -239,6 +239,60 @@ class StageLogTest {
         assertEquals(b.lockId(), log.holder().orElseThrow().lockId());
     }
 
+    /**
+     * Found by the soak (benchmarks/soak, on the Durable Object store): a taker reads the chain,
+     * stalls, and meanwhile runs take and release the lock until a release tidies the chain,
+     * deleting the generation the taker is about to create; create-if-absent then succeeds, and
+     * without a check the taker would hold a lock another run holds too.
+     */
+    @Test
+    void aTakerThatStalledWhileTheChainWasTidiedDoesNotHoldTheGenerationItRecreated() {
+        StageLog others = another(logStore());
+        LockHolder current = holder("run-current");
+        boolean[] once = {false};
+        StageLog stalled = another(new Rivalled(logStore(), () -> {
+            if (!once[0]) {
+                once[0] = true;
+                for (int i = 0; i < 12; i++) {
+                    LockHolder r = holder("run-" + i);
+                    assertEquals(Optional.empty(), others.tryLock(r, LEASE));
+                    assertTrue(others.unlock(r.lockId()));
+                }
+                assertEquals(Optional.empty(), others.tryLock(current, LEASE));
+                assertFalse(logStore().controls(LeaseChain.PREFIX).contains(LeaseChain.name(1)),
+                        "the release tidied the first generation away");
+            }
+        }));
+        Optional<LockHolder> seen = stalled.tryLock(holder("run-stalled"), LEASE);
+        assertEquals(current.lockId(), seen.map(LockHolder::lockId).orElse("none: the stalled taker says it holds the lock"),
+                "the stalled taker is refused and sees the run that holds the lock");
+        assertEquals(current.lockId(), log.holder().orElseThrow().lockId());
+        assertEquals(Optional.empty(), others.tryLock(current, LEASE), "and that run still holds it");
+    }
+
+    /** The same for a renewal: a holder that stalled past its lease and was taken over does not renew a recreated generation. */
+    @Test
+    void aRenewalThatStalledWhileTheChainWasTidiedFails() {
+        LockHolder me = holder("run-1");
+        StageLog others = another(logStore());
+        boolean[] armed = {false};
+        StageLog renewing = another(new Rivalled(logStore(), () -> {
+            if (armed[0]) {
+                armed[0] = false;
+                clock.advance(LEASE.plusSeconds(1));
+                for (int i = 0; i < 12; i++) {
+                    LockHolder r = holder("run-" + i);
+                    assertEquals(Optional.empty(), others.tryLock(r, LEASE));
+                    assertTrue(others.unlock(r.lockId()));
+                }
+            }
+        }));
+        assertEquals(Optional.empty(), renewing.tryLock(me, LEASE));
+        armed[0] = true;
+        assertThrows(LogConflictException.class, () -> renewing.renew(me, LEASE));
+        assertEquals(Optional.empty(), log.holder(), "the lock is free, as the last release left it");
+    }
+
     @Test
     void aRenewalRacingATakeoverFailsInsteadOfOverwritingIt() {
         LockHolder me = holder("run-1");

@@ -41,7 +41,7 @@ public final class DoLogStore implements LogStore {
     private final String app;
     private final String stage;
     private final int pageSize;
-    /** The view {@link #open} read, until the first {@code view("")} takes it. */
+    /** The view {@link #open} read, until the first {@code view("")} takes it or another request drops it. */
     private final AtomicReference<View> opening = new AtomicReference<>();
 
     /**
@@ -231,6 +231,12 @@ public final class DoLogStore implements LogStore {
     }
 
     private JsonNode call(String method, RpcClient.Params params) {
+        if (!"logView".equals(method)) {
+            // The view read at open answers only an opening that comes next: a run that waits for
+            // the lock reads the lease chain first, while other runs append; its opening must see
+            // the head as it is once the lock is taken, not as it was before the wait.
+            opening.set(null);
+        }
         return rpc.call(app, stage, method, g -> {
             g.writeStringField("logPrefix", prefix);
             if (params != null) {
