@@ -74,6 +74,8 @@ class DoLeakSweepTest {
             s.sweep.value("DurableObjectStateStore", store);
         }
         s.sweep.value("DurableObjectStoreBuilder", ours.store(prefix).accessServiceToken("id", badToken));
+        s.sweep.value("DurableObjectStoreBuilder provisioning", DurableObjectStateStore.builder().provision("w")
+                .environment(Map.of("CLOUDFLARE_API_TOKEN", badToken, "ALCHEMY_STATE_TOKEN", ours.token())));
         s.sweep.tree(dir);
         s.sweep.assertClean(10);
         System.out.println("DO leak sweep: " + s.commands() + " commands; " + s.sweep.summary());

@@ -2,6 +2,10 @@ package run.alchemy.cli;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import okhttp3.HttpUrl;
+import run.alchemy.cloudflare.CloudflareApi;
+import run.alchemy.cloudflare.CloudflareEnvironment;
+import run.alchemy.cloudflare.Credentials;
 import run.alchemy.store.r2.FakeCloudflare;
 import run.alchemy.store.r2.R2StateStore;
 import run.alchemy.store.r2.R2StoreBuilder;
@@ -94,11 +98,23 @@ class R2LeakSweepTest {
         }
         s.sweep.value("R2StoreBuilder", builder.apiToken(cf.token)
                 .eventLogOnS3(URI.create("http://127.0.0.1:1"), "AKIDLEAK", s3Secret));
+        values(s, cf.token, badToken);
         cf.objects(BUCKET).forEach((key, text) -> s.sweep.bytes("fake R2 " + BUCKET + "/" + key,
                 text.getBytes(StandardCharsets.UTF_8)));
         s.sweep.tree(dir);
         s.sweep.assertClean(10);
         System.out.println("R2 leak sweep: " + s.commands() + " commands; " + s.sweep.summary());
+    }
+
+    /** The public values of alchemy-cloudflare that hold a token or key: each one's {@code toString()}. */
+    private static void values(LeakScenario s, String token, String key) {
+        Credentials byToken = Credentials.token(token, "CLOUDFLARE_API_TOKEN");
+        s.sweep.value("Credentials.token", byToken).value("Credentials.apiKey", Credentials.apiKey(key, "a@b.c", "X"));
+        s.sweep.text("Credentials.describe", byToken.describe());
+        s.sweep.value("CloudflareEnvironment", new CloudflareEnvironment(Map.of("CLOUDFLARE_API_TOKEN", token,
+                "CLOUDFLARE_API_KEY", key), "R2 store", "R2 read and write permission"));
+        s.sweep.value("CloudflareApi.Settings", new CloudflareApi.Settings("R2 store", "R2", HttpUrl.get("http://127.0.0.1:1"),
+                byToken, 1, Duration.ofSeconds(1), Duration.ofMillis(1), Duration.ofMillis(1), Duration.ofMillis(1)));
     }
 
     /** The store's own exceptions when the API answers a fault whose body echoes the request's token. */
