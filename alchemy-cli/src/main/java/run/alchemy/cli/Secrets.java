@@ -19,6 +19,12 @@ public final class Secrets {
 
     public static final String MASKED = "<secret>";
 
+    /**
+     * The key {@code --reveal} output adds to each record whose secrets it shows in plain text, listing their
+     * JSON pointers: {@code state import} refuses such a record, which would store those secrets unencrypted.
+     */
+    public static final String REVEALED = "@revealed";
+
     private final Mode mode;
     private final StoredSecrets opener;
 
@@ -95,6 +101,28 @@ public final class Secrets {
             case STRING -> !v.textValue().isEmpty();
             default -> true;
         };
+    }
+
+    /** The JSON pointers of the secrets in {@code node}, in document order (a secret's own contents not searched). */
+    public static java.util.List<String> pointers(JsonNode node) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        pointers(node, "", out);
+        return out;
+    }
+
+    private static void pointers(JsonNode node, String pointer, java.util.List<String> out) {
+        if (node.isObject() && node.has("@secret") && truthy(node.get("@secret"))) {
+            out.add(pointer);
+            return;
+        }
+        if (node.isObject()) {
+            node.properties().forEach(e -> pointers(e.getValue(), pointer + "/" + e.getKey().replace("~", "~0")
+                    .replace("/", "~1"), out));
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                pointers(node.get(i), pointer + "/" + i, out);
+            }
+        }
     }
 
     /** Whether {@code node} holds any secret. */

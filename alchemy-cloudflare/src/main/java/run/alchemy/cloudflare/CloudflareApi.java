@@ -207,7 +207,8 @@ public final class CloudflareApi implements AutoCloseable {
                 if (response.isSuccessful() || accepted.contains(code)) {
                     return new Answer(code, body, code >= 300 ? codes(body) : List.of());
                 }
-                String why = code + " " + explain(body, response.header("Content-Type", ""));
+                // the server's words, which may echo the request and so the credentials it was signed with
+                String why = code + " " + settings.credentials().redact(explain(body, response.header("Content-Type", "")));
                 if (code == 401 || (code == 403 && forbiddenOnce)) {
                     throw new CloudflareApiException.Unauthorized(settings.store() + ": " + op.describe() + " was refused ("
                             + why + "): check " + credentials() + "; it needs " + settings.permissions()

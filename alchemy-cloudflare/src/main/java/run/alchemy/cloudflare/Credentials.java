@@ -25,6 +25,21 @@ public sealed interface Credentials {
     String describe();
 
     /**
+     * Text that came back from a server, with the secret taken out: an error message may echo the
+     * request, its headers among them (a proxy's error page, a debugging gateway), and such text ends
+     * up in exceptions and on the terminal.
+     *
+     * @param text a server's text, such as the messages of an error envelope
+     * @return {@code text} with every occurrence of the secret replaced by {@code …}
+     */
+    String redact(String text);
+
+    /** {@code text} with each occurrence of {@code secret} (when there is one) replaced by {@code …}. */
+    private static String without(String text, String secret) {
+        return secret == null || secret.isEmpty() || text == null ? text : text.replace(secret, "…");
+    }
+
+    /**
      * An API token, sent as {@code Authorization: Bearer <token>}.
      *
      * @param token  the token
@@ -65,6 +80,11 @@ public sealed interface Credentials {
         }
 
         @Override
+        public String redact(String text) {
+            return without(text, token);
+        }
+
+        @Override
         public String toString() {
             return "Credentials[" + describe() + "]";
         }
@@ -86,6 +106,11 @@ public sealed interface Credentials {
         @Override
         public String describe() {
             return "the API key from " + origin + " with the e-mail " + email;
+        }
+
+        @Override
+        public String redact(String text) {
+            return without(text, key);
         }
 
         @Override

@@ -3,6 +3,7 @@ package run.alchemy.engine;
 import run.alchemy.api.ConfigurationException;
 import run.alchemy.api.spi.StateStore;
 import run.alchemy.api.spi.StateStoreProvider;
+import run.alchemy.api.spi.StoreUriOptions;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -10,8 +11,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Opens state stores by URI through the installed {@link StateStoreProvider}s (found with
@@ -47,7 +46,9 @@ public final class StateStores {
         try {
             parsed = new URI(uri);
         } catch (URISyntaxException e) {
-            throw new ConfigurationException("invalid state store URI \"" + uri + "\": " + e.getReason());
+            // the reason, not the text: an invalid URI may still hold a credential pasted into it
+            throw new ConfigurationException("invalid state store URI \"" + describe(uri) + "\": " + e.getReason()
+                    + " at index " + e.getIndex());
         }
         String scheme = parsed.getScheme();
         TreeSet<String> known = new TreeSet<>();
@@ -59,78 +60,23 @@ public final class StateStores {
         }
         String artifact = scheme == null ? null : ARTIFACTS.get(scheme.toLowerCase(Locale.ROOT));
         throw new ConfigurationException("no state store for " + (scheme == null ? "URI without a scheme" : "scheme \""
-                + scheme + "\"") + " in \"" + uri + "\"; "
+                + scheme + "\"") + " in \"" + describe(uri) + "\"; "
                 + (artifact == null ? "" : "add the dependency run.alchemy:" + artifact + "; ")
                 + "installed: " + (known.isEmpty() ? "none" : known) + " (e.g. fs:.alchemy)");
     }
-
-    private static final Pattern SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*:");
-    /** Query options whose value is not shown by {@link #describe}. */
-    private static final Pattern SENSITIVE = Pattern.compile("(?i).*(token|secret|password|passwd|credential|key|auth"
-            + "|signature).*");
 
     /**
      * {@code uri} for messages and {@code toString()}: any user info ({@code user:password@}) is
      * shown as {@code …@} and the values of options named like a credential (token, secret,
      * password, key, …; not {@code …-env}, which name a variable) and options without a value as
      * {@code …}; a fragment is left out. Stores take credentials from the environment, never from the
-     * URI, but a URI written by mistake with one in it must not be printed.
+     * URI, but a URI written by mistake with one in it must not be printed. The same as
+     * {@link StoreUriOptions#describe(String)}, which the stores' own messages use.
      *
      * @param uri a store URI, valid or not
      * @return the URI as it may be printed or logged
      */
     public static String describe(String uri) {
-        URI parsed;
-        try {
-            parsed = new URI(uri);
-        } catch (URISyntaxException e) {
-            Matcher scheme = SCHEME.matcher(uri);
-            return (scheme.lookingAt() ? scheme.group() : "") + "… (an invalid URI)";
-        }
-        if (parsed.isOpaque()) { // fs:DIR, mem:NAME: no user info; a query is not parsed
-            String ssp = parsed.getRawSchemeSpecificPart();
-            int q = ssp.indexOf('?');
-            return parsed.getScheme() + ":" + (q < 0 ? ssp : ssp.substring(0, q) + "?" + redactQuery(ssp.substring(q + 1)));
-        }
-        StringBuilder out = new StringBuilder();
-        if (parsed.getScheme() != null) {
-            out.append(parsed.getScheme()).append(':');
-        }
-        if (parsed.getRawAuthority() != null) {
-            out.append("//");
-            if (parsed.getRawUserInfo() != null) {
-                out.append("…@");
-            }
-            if (parsed.getHost() != null) {
-                out.append(parsed.getHost());
-                if (parsed.getPort() >= 0) {
-                    out.append(':').append(parsed.getPort());
-                }
-            } else {
-                String authority = parsed.getRawAuthority();
-                out.append(authority.substring(authority.lastIndexOf('@') + 1));
-            }
-        }
-        if (parsed.getRawPath() != null) {
-            out.append(parsed.getRawPath());
-        }
-        if (parsed.getRawQuery() != null) {
-            out.append('?').append(redactQuery(parsed.getRawQuery()));
-        }
-        return out.toString();
-    }
-
-    private static String redactQuery(String query) {
-        StringBuilder out = new StringBuilder();
-        for (String pair : query.split("&", -1)) {
-            if (out.length() > 0) {
-                out.append('&');
-            }
-            int eq = pair.indexOf('=');
-            String name = eq < 0 ? "" : pair.substring(0, eq);
-            boolean sensitive = SENSITIVE.matcher(name).matches() && !name.toLowerCase(Locale.ROOT).endsWith("-env");
-            out.append(eq < 0 ? "…" : name + "=" + (sensitive ? "…" : pair.substring(eq + 1)));
-        }
-        return out.toString();
+        return StoreUriOptions.describe(uri);
     }
 }

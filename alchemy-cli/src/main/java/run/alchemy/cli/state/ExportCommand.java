@@ -25,8 +25,9 @@ import java.util.TreeMap;
         header = "The stage as one JSON object: id -> record as stored.",
         description = {"The stage (or --scope) as one JSON object: each resource's id (relative, e.g. parent/child)"
                 + " mapped to its record exactly as stored, secrets encrypted. With --reveal, each {\"@secret\": …}"
-                + " is replaced by its plain value (a string, or the JSON value of an object secret) — such an"
-                + " export holds plain secrets and must not be imported.",
+                + " is replaced by its plain value (a string, or the JSON value of an object secret), and each"
+                + " such record lists where in \"@revealed\" — such an export holds plain secrets, and 'state"
+                + " import' refuses it.",
                 "The stage's own record (its pending deletions) is not part of it."},
         footerHeading = "%nExamples:%n",
         footer = {"  ./alchemy state export > dev.json",
@@ -68,7 +69,13 @@ final class ExportCommand extends StateSubcommand {
                 } catch (IOException x) {
                     throw CliException.failure(location + ": the stored record is not valid JSON", null);
                 }
-                out.set(e.getKey(), secrets.apply(record, location));
+                JsonNode shown = secrets.apply(record, location);
+                java.util.List<String> plain = secrets.mode() == Secrets.Mode.REVEAL ? Secrets.pointers(record) : java.util.List.of();
+                if (!plain.isEmpty() && shown.isObject()) {
+                    // marked, so that 'state import' refuses it rather than storing the secrets unencrypted
+                    plain.forEach(((ObjectNode) shown).putArray(Secrets.REVEALED)::add);
+                }
+                out.set(e.getKey(), shown);
                 progress.step(e.getKey());
             }
         }

@@ -110,12 +110,26 @@ final class ImportCommand extends StateSubcommand {
                 throw importFault(p, "\"" + key + "\" is not a valid path of scopes and an id");
             }
         }
+        JsonNode revealed = record.get(Secrets.REVEALED);
+        if (revealed != null) {
+            // named by pointer only: the values are the very secrets that must not be stored, or printed
+            throw importFault(Json.path(p, Secrets.REVEALED), "this record was exported with --reveal: its secrets "
+                    + (revealed.isArray() && !revealed.isEmpty() ? "(at " + String.join(", ", texts(revealed)) + ") " : "")
+                    + "are in plain text, and importing it would store them unencrypted; import the output of"
+                    + " 'alchemy state export' without --reveal");
+        }
         String masked = masked(record, "");
         if (masked != null) {
             throw importFault(p, "\"" + Secrets.MASKED + "\" at " + masked + ": a masked record cannot be"
                     + " imported; use the output of 'alchemy state export' (without --reveal)");
         }
         return a;
+    }
+
+    private static java.util.List<String> texts(JsonNode array) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        array.forEach(n -> out.add(n.asText()));
+        return out;
     }
 
     /** The JSON pointer of a {@code "<secret>"} placeholder, or null. */

@@ -78,7 +78,8 @@ class S3ErrorsTest {
         // found by fuzzing (alchemy-fuzz StoreUriTarget): an IllegalArgumentException from URI.create before
         ConfigurationException endpoint = assertThrows(ConfigurationException.class,
                 () -> StateStores.open("s3://bucket/p?region=eu-west-1&endpoint=htt~://127.0.0.1:9000"));
-        assertTrue(endpoint.getMessage().contains("option endpoint=htt~://127.0.0.1:9000 in S3 store URI"), endpoint.getMessage());
+        assertTrue(endpoint.getMessage().startsWith("option endpoint=") && endpoint.getMessage().contains("is not an absolute URI"),
+                endpoint.getMessage());
         ConfigurationException relative = assertThrows(ConfigurationException.class,
                 () -> StateStores.open("s3://bucket/p?region=eu-west-1&endpoint=localhost"));
         assertTrue(relative.getMessage().contains("not an absolute URI"), relative.getMessage());

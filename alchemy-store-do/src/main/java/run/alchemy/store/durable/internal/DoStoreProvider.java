@@ -92,7 +92,7 @@ public abstract class DoStoreProvider implements StateStoreProvider {
         DurableObjectStoreBuilder start(URI uri, String host) {
             String path = uri.getRawPath() == null ? "" : uri.getRawPath();
             if (uri.getPort() != -1 || !(path.isEmpty() || path.equals("/"))) {
-                throw new ConfigurationException("state store URI " + uri + ": do://WORKER names a worker to provision,"
+                throw new ConfigurationException("state store URI " + shown(uri) + ": do://WORKER names a worker to provision,"
                         + " with no port or path; for a deployed worker's URL use do+https://HOST");
             }
             return DurableObjectStateStore.builder().provision(host).environment(environment);
@@ -118,7 +118,7 @@ public abstract class DoStoreProvider implements StateStoreProvider {
     public StateStore open(URI uri) {
         String host = uri.getHost();
         if (host == null || host.isEmpty()) {
-            throw new ConfigurationException("state store URI " + uri + " names no host: use " + scheme
+            throw new ConfigurationException("state store URI " + shown(uri) + " names no host: use " + scheme
                     + "://HOST[:PORT]");
         }
         if (uri.getRawUserInfo() != null) {
@@ -134,7 +134,7 @@ public abstract class DoStoreProvider implements StateStoreProvider {
         String idEnv = query.get("access-id-env");
         String secretEnv = query.get("access-secret-env");
         if ((idEnv == null) != (secretEnv == null)) {
-            throw new ConfigurationException("state store URI " + uri + ": access-id-env and access-secret-env go"
+            throw new ConfigurationException("state store URI " + shown(uri) + ": access-id-env and access-secret-env go"
                     + " together (the Cloudflare Access service token's id and secret)");
         }
         if (idEnv != null) {
@@ -153,7 +153,7 @@ public abstract class DoStoreProvider implements StateStoreProvider {
                 case "force" -> b.force(switch (known(uri, name, value)) {
                     case "true" -> true;
                     case "false" -> false;
-                    default -> throw new ConfigurationException("option force=" + value + " in state store URI " + uri
+                    default -> throw new ConfigurationException("option force=" + value + " in state store URI " + shown(uri)
                             + ": use force=true or force=false");
                 });
                 default -> throw unknown(uri, name);
@@ -173,7 +173,7 @@ public abstract class DoStoreProvider implements StateStoreProvider {
     private ConfigurationException unknown(URI uri, String name) {
         Set<String> known = new TreeSet<>(OPTIONS);
         known.addAll(extraOptions());
-        return new ConfigurationException("unknown option \"" + name + "\" in state store URI " + uri + "; known: "
+        return new ConfigurationException("unknown option \"" + name + "\" in state store URI " + shown(uri) + "; known: "
                 + String.join(", ", known) + (PROVISIONING_OPTIONS.contains(name) ? " (" + name + " is an option of"
                 + " do://WORKER, which provisions the worker)" : ""));
     }
@@ -181,9 +181,14 @@ public abstract class DoStoreProvider implements StateStoreProvider {
     private String required(String name, URI uri) {
         String value = env.apply(name);
         if (value == null || value.isEmpty()) {
-            throw new ConfigurationException("state store URI " + uri + " names the environment variable " + name
+            throw new ConfigurationException("state store URI " + shown(uri) + " names the environment variable " + name
                     + ", which is not set");
         }
         return value;
+    }
+
+    /** The URI as messages may show it: a credential pasted into it by mistake stays out of them. */
+    private static String shown(URI uri) {
+        return StoreUriOptions.describe(uri);
     }
 }

@@ -26,7 +26,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * front of the worker is named as such instead of being retried as "unexpected content"; a 401
  * says the token is wrong; 5xx answers, dropped connections and timeouts are retried with capped
  * exponential backoff and full jitter; other 4xx are not. The token is only ever a header value:
- * no message, log line or {@code toString} contains it.
+ * no message, log line or {@code toString} contains it, not even when an answer echoes it back.
  */
 public final class RpcClient implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -122,9 +122,9 @@ public final class RpcClient implements AutoCloseable {
             } catch (CallFailure f) {
                 if (!f.retryable || attempt >= settings.maxAttempts()) {
                     String tries = attempt > 1 ? " (after " + attempt + " attempts)" : "";
+                    String why = redact(f.getMessage());
                     throw new RpcException("Durable Object store " + where() + ": \"" + method + "\" for " + app + "/"
-                            + stage + " failed" + tries + ": " + f.getMessage(), f.status,
-                            f.getCause() == null ? f.getMessage() : null, f.getCause());
+                            + stage + " failed" + tries + ": " + why, f.status, f.getCause() == null ? why : null, f.getCause());
                 }
                 pause(attempt);
             }
@@ -209,6 +209,20 @@ public final class RpcClient implements AutoCloseable {
         } catch (IOException e) {
             throw new CallFailure("connection failed: " + e, 0, true, e);
         }
+    }
+
+    /**
+     * A failure's text with the token and the Access secret taken out: it quotes the worker's error,
+     * and what answers may echo the request, its headers among them (a proxy's error page, a gateway).
+     */
+    private String redact(String text) {
+        String out = text;
+        for (String secret : new String[] {settings.token(), settings.accessClientSecret()}) {
+            if (secret != null && !secret.isEmpty() && out != null) {
+                out = out.replace(secret, "…");
+            }
+        }
+        return out;
     }
 
     private static String unauthorized() {

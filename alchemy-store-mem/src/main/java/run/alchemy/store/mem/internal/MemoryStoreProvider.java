@@ -3,6 +3,7 @@ package run.alchemy.store.mem.internal;
 import run.alchemy.api.ConfigurationException;
 import run.alchemy.api.spi.StateStore;
 import run.alchemy.api.spi.StateStoreProvider;
+import run.alchemy.api.spi.StoreUriOptions;
 import run.alchemy.store.mem.MemoryStateStore;
 
 import java.net.URI;
@@ -22,10 +23,10 @@ public final class MemoryStoreProvider implements StateStoreProvider {
     public StateStore open(URI uri) {
         String name = uri.getSchemeSpecificPart();
         if (uri.getRawQuery() != null || name.contains("?")) {
-            throw new ConfigurationException("the memory store takes no options: " + uri);
+            throw new ConfigurationException("the memory store takes no options: " + StoreUriOptions.describe(uri));
         }
         if (uri.getRawFragment() != null) {
-            throw new ConfigurationException("a memory store URI has no fragment: " + uri);
+            throw new ConfigurationException("a memory store URI has no fragment: " + StoreUriOptions.describe(uri));
         }
         return MemoryStateStore.create(name);
     }

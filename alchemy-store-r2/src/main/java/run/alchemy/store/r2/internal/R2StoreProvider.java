@@ -30,7 +30,7 @@ public final class R2StoreProvider implements StateStoreProvider {
     public StateStore open(URI uri) {
         String bucket = uri.getHost() != null ? uri.getHost() : uri.getAuthority();
         if (bucket == null || bucket.isEmpty()) {
-            throw new ConfigurationException("R2 store URI " + uri + " names no bucket: use r2://BUCKET[/PREFIX][?account=ID]");
+            throw new ConfigurationException("R2 store URI " + shown(uri) + " names no bucket: use r2://BUCKET[/PREFIX][?account=ID]");
         }
         if (uri.getUserInfo() != null) {
             throw new ConfigurationException("R2 store URI r2://…@" + bucket + " carries credentials: give them as"
@@ -49,7 +49,7 @@ public final class R2StoreProvider implements StateStoreProvider {
                     case "s3" -> R2StateStore.LogMode.S3;
                     case "rest" -> R2StateStore.LogMode.REST;
                     case "none" -> R2StateStore.LogMode.NONE;
-                    default -> throw new ConfigurationException("option log=" + value + " in R2 store URI " + uri
+                    default -> throw new ConfigurationException("option log=" + value + " in R2 store URI " + shown(uri)
                             + ": use log=s3 (the default when R2_ACCESS_KEY_ID and R2_SECRET_ACCESS_KEY are set),"
                             + " log=rest (the default otherwise) or log=none");
                 });
@@ -59,10 +59,15 @@ public final class R2StoreProvider implements StateStoreProvider {
                 case "maxConcurrency" -> b.maxConcurrency(options.positive(name, value));
                 case "maxAttempts" -> b.maxAttempts(options.positive(name, value));
                 case "timeout" -> b.timeout(Duration.ofMillis(options.positive(name, value)));
-                default -> throw new ConfigurationException("unknown option \"" + name + "\" in R2 store URI " + uri
+                default -> throw new ConfigurationException("unknown option \"" + name + "\" in R2 store URI " + shown(uri)
                         + "; known: " + String.join(", ", OPTIONS.stream().sorted().toList()));
             }
         });
         return b.build();
+    }
+
+    /** The URI as messages may show it: a credential pasted into it by mistake stays out of them. */
+    private static String shown(URI uri) {
+        return StoreUriOptions.describe(uri);
     }
 }

@@ -29,7 +29,14 @@ public final class S3StoreProvider implements StateStoreProvider {
     public StateStore open(URI uri) {
         String bucket = uri.getHost() != null ? uri.getHost() : uri.getAuthority();
         if (bucket == null || bucket.isEmpty()) {
-            throw new ConfigurationException("S3 store URI " + uri + " names no bucket: use s3://BUCKET[/PREFIX][?region=…]");
+            throw new ConfigurationException("S3 store URI " + StoreUriOptions.describe(uri)
+                    + " names no bucket: use s3://BUCKET[/PREFIX][?region=…]");
+        }
+        if (uri.getRawUserInfo() != null) {
+            // refused, as the R2 and Durable Object stores refuse it, rather than ignored: keys in a URI end up
+            // in shell history and logs, and the ones that would be used instead are not the ones given
+            throw new ConfigurationException("S3 store URI s3://…@" + bucket + " carries credentials: give them as"
+                    + " AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or name a profile with profile=NAME, instead");
         }
         String path = uri.getPath() == null ? "" : uri.getPath();
         StoreUriOptions options = StoreUriOptions.of(uri, "S3 store URI");
@@ -47,8 +54,8 @@ public final class S3StoreProvider implements StateStoreProvider {
                 case "maxConcurrency" -> b.maxConcurrency(options.positive(name, value));
                 case "maxAttempts" -> b.maxAttempts(options.positive(name, value));
                 case "timeout" -> b.timeout(Duration.ofMillis(options.positive(name, value)));
-                default -> throw new ConfigurationException("unknown option \"" + name + "\" in S3 store URI " + uri
-                        + "; known: " + String.join(", ", OPTIONS.stream().sorted().toList()));
+                default -> throw new ConfigurationException("unknown option \"" + name + "\" in S3 store URI "
+                        + StoreUriOptions.describe(uri) + "; known: " + String.join(", ", OPTIONS.stream().sorted().toList()));
             }
         });
         return b.build();
