@@ -241,29 +241,31 @@ public final class S3StateStore implements StateStore {
                 String where = endpoint != null ? endpoint.toString() : "the given client's endpoint";
                 return new S3StateStore(new S3Objects(client, false, bucket, where, maxConcurrency), keyPrefix);
             }
-            S3ClientBuilder b = S3Client.builder()
-                    .httpClientBuilder(Apache5HttpClient.builder()
-                            .maxConnections(Math.max(50, maxConcurrency * 2))
-                            .connectionTimeout(Duration.ofSeconds(5))
-                            .socketTimeout(timeout))
-                    .overrideConfiguration(o -> o
-                            .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
-                                    .maxAttempts(maxAttempts).build())
-                            .apiCallAttemptTimeout(timeout))
-                    .forcePathStyle(pathStyle);
-            if (region != null) {
-                b.region(Region.of(region));
-            }
-            if (endpoint != null) {
-                b.endpointOverride(endpoint);
-            }
-            if (credentials != null) {
-                b.credentialsProvider(credentials);
-            } else if (profile != null) {
-                b.credentialsProvider(ProfileCredentialsProvider.create(profile));
-            }
             S3Client built;
+            // The SDK checks what it is given here (a blank region, an endpoint it cannot use) with
+            // IllegalArgumentExceptions of its own: each becomes a ConfigurationException naming the bucket.
             try {
+                S3ClientBuilder b = S3Client.builder()
+                        .httpClientBuilder(Apache5HttpClient.builder()
+                                .maxConnections(Math.max(50, maxConcurrency * 2))
+                                .connectionTimeout(Duration.ofSeconds(5))
+                                .socketTimeout(timeout))
+                        .overrideConfiguration(o -> o
+                                .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                                        .maxAttempts(maxAttempts).build())
+                                .apiCallAttemptTimeout(timeout))
+                        .forcePathStyle(pathStyle);
+                if (region != null) {
+                    b.region(Region.of(region));
+                }
+                if (endpoint != null) {
+                    b.endpointOverride(endpoint);
+                }
+                if (credentials != null) {
+                    b.credentialsProvider(credentials);
+                } else if (profile != null) {
+                    b.credentialsProvider(ProfileCredentialsProvider.create(profile));
+                }
                 built = b.build();
             } catch (RuntimeException e) {
                 throw new ConfigurationException("S3 store for bucket \"" + bucket + "\": " + e.getMessage()

@@ -83,6 +83,9 @@ class S3ErrorsTest {
         ConfigurationException relative = assertThrows(ConfigurationException.class,
                 () -> StateStores.open("s3://bucket/p?region=eu-west-1&endpoint=localhost"));
         assertTrue(relative.getMessage().contains("not an absolute URI"), relative.getMessage());
+        // found by fuzzing: the SDK's IllegalArgumentException ("region must not be blank") before
+        ConfigurationException blank = assertThrows(ConfigurationException.class, () -> StateStores.open("s3://bucket/p?region="));
+        assertTrue(blank.getMessage().startsWith("S3 store for bucket \"bucket\": region must not be blank"), blank.getMessage());
         // before, anything but "true" quietly meant false
         ConfigurationException flag = assertThrows(ConfigurationException.class,
                 () -> StateStores.open("s3://bucket/p?region=eu-west-1&pathStyle=yes"));
