@@ -2,6 +2,8 @@ package run.alchemy.fuzz;
 
 import run.alchemy.api.AlchemyException;
 
+import java.util.function.Predicate;
+
 /**
  * The rule every target checks. A parser given bytes someone else wrote either returns, or throws
  * the typed error it documents with a message naming the input (the file, key or URL it came
@@ -45,7 +47,7 @@ public final class Rule {
      * @param parse the parse
      * @throws Finding when the parse threw {@code typed} with a message {@code names} refuses
      */
-    public static void typed(String input, java.util.function.Predicate<String> names,
+    public static void typed(String input, Predicate<String> names,
                              Class<? extends RuntimeException> typed, Runnable parse) {
         try {
             parse.run();

@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.zip.CRC32C;
 
 /**
@@ -50,7 +51,7 @@ public final class SegmentTarget {
         if (data.length == 0) {
             return;
         }
-        byte[] segment = java.util.Arrays.copyOfRange(data, 1, data.length);
+        byte[] segment = Arrays.copyOfRange(data, 1, data.length);
         try {
             Files.write(SEGMENT, (data[0] & 1) == 1 ? checksummed(segment) : segment);
         } catch (IOException e) {

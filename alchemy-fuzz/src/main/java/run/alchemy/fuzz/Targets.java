@@ -1,9 +1,15 @@
 package run.alchemy.fuzz;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
  * Every fuzz target, in the order {@code benchmarks/fuzz} runs them. A target is a class with
@@ -38,22 +44,21 @@ public final class Targets {
      * @param target     the target's entry point
      * @param simpleName the target's simple class name, its corpus directory's name
      */
-    public static void warmUp(java.util.function.Consumer<byte[]> target, String simpleName) {
+    public static void warmUp(Consumer<byte[]> target, String simpleName) {
         String corpus = System.getProperty(CORPUS_PROPERTY);
         if (corpus == null) {
             return;
         }
-        try (java.util.stream.Stream<java.nio.file.Path> seeds = java.nio.file.Files.list(
-                java.nio.file.Path.of(corpus, simpleName))) {
-            for (java.nio.file.Path seed : seeds.toList()) {
+        try (Stream<Path> seeds = Files.list(Path.of(corpus, simpleName))) {
+            for (Path seed : seeds.toList()) {
                 try {
-                    target.accept(java.nio.file.Files.readAllBytes(seed));
+                    target.accept(Files.readAllBytes(seed));
                 } catch (RuntimeException ignored) {
                     // reported when the fuzzer runs the seed
                 }
             }
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
