@@ -8,7 +8,9 @@ import run.alchemy.engine.internal.log.EventCodec;
 import run.alchemy.engine.internal.state.RunWrites.Effect;
 import run.alchemy.engine.internal.state.RunWrites.Op;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,8 +19,16 @@ import java.util.Optional;
 /**
  * Appends the run's queued changes to the log in batches (one sync each), then projects each
  * touched record's final bytes into the snapshots and moves the projection mark. So snapshots are
- * never ahead of the log, and a crash loses at most the last unflushed batch. A failed append (a
+ * never ahead of the log, and a crash loses at most the unflushed batches. A failed append (a
  * conflict: another run appended) fails the run: its view of the state is stale.
+ *
+ * <p>Appending and projecting are two stages. A batch that fills while the program runs is
+ * appended by the program's thread, which then goes on; its projection is left to the background
+ * flush (or to the next full flush), so that the program's work overlaps the snapshots' writes
+ * instead of waiting for them: on the file system those are a rename or an unlink per record, a
+ * journal operation each. Reads never wait for a projection: {@link RunWrites} answers for every
+ * record the run wrote. At most {@link #BACKLOG_LIMIT} appended batches wait for projection; past
+ * that the program's thread projects them itself.
  */
 final class GroupCommit {
     /**
@@ -27,6 +37,12 @@ final class GroupCommit {
      * lags only means a crash re-projects a few more records on the next open.
      */
     private static final long MARK_EVERY_NANOS = 100_000_000;
+    /** Appended batches that may wait for projection before an append projects them itself. */
+    static final int BACKLOG_LIMIT = 2;
+
+    /** An appended batch not yet projected, and the log's head after it. */
+    private record Appended(List<Op> ops, long head) {
+    }
 
     private final StageLog log;
     private final StateStore store;
@@ -34,14 +50,19 @@ final class GroupCommit {
     private final RunJournal journal;
     /** Told the version each projected record got, where the store names it. */
     private final ReadAhead.KnownBodies known;
-    /** Serialises appends and guards {@link #head}: one batch is in flight at a time. */
-    private final Object flushLock = new Object();
+    /** Serialises appends and guards {@link #head} and {@link #appended}: one batch is appended at a time. */
+    private final Object appendLock = new Object();
+    /** Serialises projections, in the order of the appends, and guards {@link #marked} and {@link #projected}. */
+    private final Object projectLock = new Object();
     private long head;
+    private final Deque<Appended> appended = new ArrayDeque<>();
+    /** The head after the last projected batch. */
+    private long projected;
     /** The position the projection mark was last moved to (by this run, or as found at open). */
     private long marked;
     private long markedAtNanos = System.nanoTime();
     private volatile RuntimeException failure;
-    /** Asked before every append and queued write; throws when this run may not write. */
+    /** Asked before every append, projection and queued write; throws when this run may not write. */
     private volatile StageGuard guard = StageGuard.NONE;
 
     GroupCommit(StageLog log, StateStore store, RunWrites writes, RunJournal journal, ReadAhead.KnownBodies known) {
@@ -62,23 +83,39 @@ final class GroupCommit {
 
     /** The position the log had when opened, before this run appends. */
     void startAt(long position) {
-        synchronized (flushLock) {
-            head = position;
-            marked = position;
+        synchronized (projectLock) {
+            synchronized (appendLock) {
+                head = position;
+                projected = position;
+                marked = position;
+            }
         }
     }
 
-    /** Queues a change, flushing when the batch is full. */
+    /** Queues a change; a full batch is appended at once and projected later. */
     void enqueue(Op op) {
         rethrowFailure();
         checkGuard();
         if (writes.queue(op)) {
-            flush();
+            append();
+            boolean backlogged;
+            synchronized (appendLock) {
+                backlogged = appended.size() > BACKLOG_LIMIT;
+            }
+            if (backlogged) {
+                project();
+            }
         }
     }
 
+    /** Appends what is queued and projects every appended batch. */
     void flush() {
-        synchronized (flushLock) {
+        append();
+        project();
+    }
+
+    private void append() {
+        synchronized (appendLock) {
             rethrowFailure();
             if (writes.nothingQueued()) {
                 return; // the background flush of a run that writes nothing takes no lock
@@ -101,52 +138,85 @@ final class GroupCommit {
             try {
                 head = log.append(head, lines);
                 journal.appended();
-                project(ops);
-                if (System.nanoTime() - markedAtNanos >= MARK_EVERY_NANOS) {
-                    mark();
-                }
+                appended.add(new Appended(ops, head));
             } catch (RuntimeException e) {
-                failure = e instanceof AlchemyException ? e : new AlchemyException("writing state failed: " + e.getMessage(), e);
-                throw failure;
+                throw fail(e);
             }
         }
     }
 
-    /** Moves the projection mark to the head when it lags (at the end of a run). */
+    /** Projects the appended batches in order, moving the mark every {@link #MARK_EVERY_NANOS}. */
+    private void project() {
+        synchronized (projectLock) {
+            while (true) {
+                rethrowFailure();
+                Appended next;
+                synchronized (appendLock) {
+                    next = appended.poll();
+                }
+                if (next == null) {
+                    return;
+                }
+                checkGuard();
+                try {
+                    project(next.ops());
+                    projected = next.head();
+                    if (System.nanoTime() - markedAtNanos >= MARK_EVERY_NANOS) {
+                        mark();
+                    }
+                } catch (RuntimeException e) {
+                    throw fail(e);
+                }
+            }
+        }
+    }
+
+    private RuntimeException fail(RuntimeException e) {
+        failure = e instanceof AlchemyException ? e : new AlchemyException("writing state failed: " + e.getMessage(), e);
+        return failure;
+    }
+
+    /** Projects what is appended and moves the projection mark to the head when it lags (at the end of a run). */
     void settle() {
-        synchronized (flushLock) {
-            if (failure == null && marked != head) {
+        if (failure != null) {
+            return;
+        }
+        project();
+        synchronized (projectLock) {
+            if (failure == null && marked != projected) {
                 try {
                     mark();
                 } catch (RuntimeException e) {
-                    failure = e instanceof AlchemyException ? e : new AlchemyException("writing state failed: " + e.getMessage(), e);
-                    throw failure;
+                    throw fail(e);
                 }
             }
         }
     }
 
-    /** Under {@link #flushLock}: the snapshots made durable, then the mark moved (never ahead of them after a power loss). */
+    /** Under {@link #projectLock}: the snapshots made durable, then the mark moved (never ahead of them after a power loss). */
     private void mark() {
         store.sync();
-        log.markProjected(head);
-        marked = head;
+        log.markProjected(projected);
+        marked = projected;
         markedAtNanos = System.nanoTime();
     }
 
     /** Writes snapshots the log already holds (a rebuild) and marks everything up to the head projected. */
     void restore(List<StateStore.Write> snapshots) {
-        synchronized (flushLock) {
+        flush();
+        synchronized (projectLock) {
             store.writeAll(snapshots);
             mark();
         }
     }
 
-    /** Runs {@code action} with the head as of the last append, while no batch is in flight. */
+    /** Runs {@code action} with the head as of the last append, while nothing is queued or waits for projection. */
     void whileIdle(java.util.function.LongConsumer action) {
-        synchronized (flushLock) {
-            if (failure == null && writes.nothingQueued()) {
-                action.accept(head);
+        synchronized (projectLock) {
+            synchronized (appendLock) {
+                if (failure == null && writes.nothingQueued() && appended.isEmpty()) {
+                    action.accept(head);
+                }
             }
         }
     }
