@@ -11,6 +11,7 @@ import run.alchemy.api.StateCorruptedException;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -52,14 +53,18 @@ class BadInputTest {
     }
 
     @Test
-    void aDirectoryInPlaceOfARecordIsATypedError() throws Exception {
+    void aDirectoryInPlaceOfARecordIsATypedErrorBeforeTheProviderIsCalled() throws Exception {
         Runs runs = new Runs(dir);
         Files.createDirectories(runs.file("app/dev/odd.json"));
+        Thing thing = new Thing();
         try (Alchemy app = runs.up()) {
             StateCorruptedException e = assertThrows(StateCorruptedException.class,
-                    () -> app.apply("odd", new Thing(), new Thing.Props("o")));
+                    () -> app.apply("odd", thing, new Thing.Props("o")));
             assertTrue(e.getMessage().contains("odd.json") && e.getMessage().contains("directory"), e.getMessage());
+            app.apply("even", thing, new Thing.Props("e"));
         }
+        assertEquals(List.of("create app/dev/even"), thing.calls.stream().map(Thing.Call::brief).toList(),
+                "the provider was not asked to create what could not be recorded");
     }
 
     @ParameterizedTest

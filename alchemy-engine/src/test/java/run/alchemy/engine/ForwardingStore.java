@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** A store that passes everything to another: tests override what they change (a hidden log, failing reads). */
 abstract class ForwardingStore implements StateStore {
@@ -57,8 +58,8 @@ abstract class ForwardingStore implements StateStore {
     }
 
     @Override
-    public boolean confirmsAbsenceByReading() {
-        return inner.confirmsAbsenceByReading();
+    public boolean confirmsAbsenceByReading(String id, Set<String> scopes) {
+        return inner.confirmsAbsenceByReading(id, scopes);
     }
 
     @Override

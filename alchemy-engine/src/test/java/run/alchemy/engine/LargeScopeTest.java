@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -89,6 +90,27 @@ class LargeScopeTest {
     }
 
     @Test
+    void newRecordsAreNotReadAloneToConfirmTheListingThatLacksThem() {
+        CountingReads store = new CountingReads(new FileSystemStateStore(dir.resolve(".alchemy")));
+        Thing thing = new Thing();
+        try (Alchemy app = open(store)) {
+            app.scope("parent", s -> s.apply("kid", thing, new Thing.Props("k"))); // the stage gets a subdirectory
+        }
+        store.gets.set(0);
+        try (Alchemy app = open(store)) {
+            app.scope("parent", s -> s.apply("kid", thing, new Thing.Props("k")));
+            redeploy(app, thing);
+        }
+        assertEquals(N + 1, thing.calls.size(), "the kid once, then N creates");
+        assertEquals(0, store.gets.get(), "a record the listing does not show is not read to confirm it is absent");
+    }
+
+    private static Alchemy open(ForwardingStore store) {
+        return Alchemy.app("app").stage("dev").phase(Phase.UP).password(Runs.PASSWORD)
+                .environment(Map.of()).stateStore(store).open();
+    }
+
+    @Test
     void aStoreThatFailsPartWayThroughAScopeFailsTheReadsItCouldNotServe() {
         Thing thing = new Thing();
         Runs runs = deployed(thing);
@@ -103,6 +125,21 @@ class LargeScopeTest {
         }
         assertEquals(List.of(), thing.calls, "no resource was treated as new because its read failed");
         assertEquals(before, runs.snapshot(), "no record was written or deleted");
+    }
+
+    /** A file store that counts the records read one at a time. */
+    private static final class CountingReads extends ForwardingStore {
+        final AtomicInteger gets = new AtomicInteger();
+
+        CountingReads(FileSystemStateStore inner) {
+            super(inner);
+        }
+
+        @Override
+        public Optional<byte[]> get(List<String> chain, String id) {
+            gets.incrementAndGet();
+            return super.get(chain, id);
+        }
     }
 
     /** A file store whose batch reads fail from the {@code failFrom}-th on, as a store that lost its connection. */

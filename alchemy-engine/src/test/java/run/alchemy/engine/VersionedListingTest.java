@@ -11,10 +11,12 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -78,7 +80,7 @@ class VersionedListingTest {
         @Override
         public Contents contents(List<String> chain) {
             Contents listed = files.contents(chain);
-            Map<String, String> versions = new java.util.HashMap<>();
+            Map<String, String> versions = new HashMap<>();
             listed.ids().forEach(id -> files.get(chain, id).ifPresent(b -> versions.put(id, version(b))));
             return new Contents(listed.ids(), listed.scopes(), versions);
         }
@@ -88,9 +90,9 @@ class VersionedListingTest {
             return true;
         }
 
-        /** As S3 and R2: a listing shows every record (the file system's may miss one being renamed). */
+        /** As S3 and R2: nothing but a record stands where a record would be. */
         @Override
-        public boolean confirmsAbsenceByReading() {
+        public boolean confirmsAbsenceByReading(String id, Set<String> scopes) {
             return false;
         }
     }

@@ -246,15 +246,17 @@ public interface StateStore extends AutoCloseable {
     }
 
     /**
-     * Whether a record missing from a batch read of its scope should still be read alone before
-     * the engine creates it, because something the listing does not show as a record can stand in
-     * its place (a directory where a file would be), which a read reports as corrupt state.
-     * Cheap for a local store; a remote one answers false and spares the request.
+     * Whether a record missing from a listing of its scope should still be read alone before the
+     * engine creates it, because a child scope the same listing shows may stand in its place (a
+     * directory named like the record's file), which a read reports as corrupt state: the run then
+     * fails before the provider is called. Asked only for ids the listing does not show.
      *
-     * @return true to have the engine confirm each absence with {@link #get}; false, the default,
-     *         to trust the batch read
+     * @param id     the record's id, absent from the listing
+     * @param scopes the names of the child scopes the listing shows
+     * @return true to have the engine confirm the absence with {@link #get}; false, the default,
+     *         to trust the listing
      */
-    default boolean confirmsAbsenceByReading() {
+    default boolean confirmsAbsenceByReading(String id, Set<String> scopes) {
         return false;
     }
 

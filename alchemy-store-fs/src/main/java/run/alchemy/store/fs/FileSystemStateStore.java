@@ -24,6 +24,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +32,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
@@ -45,6 +51,10 @@ import java.util.stream.Stream;
 public final class FileSystemStateStore implements StateStore {
     private static final String SUFFIX = ".json";
     private static final String TEMP_SUFFIX = ".tmp";
+    /** Below this many records a batch is written by the caller alone: threads cost more than they save. */
+    private static final int PARALLEL_WRITES = 64;
+    /** Threads writing one large batch. */
+    private static final int WRITE_THREADS = 4;
 
     /** Where the event logs live: inside the root, but not in any app's or scope's directory. */
     private static final String LOG_DIR = ".alchemy-java";
@@ -123,21 +133,69 @@ public final class FileSystemStateStore implements StateStore {
         write(chain, id, json, true);
     }
 
-    /** Writes the records without syncing them; {@link #sync} does, all at once. */
+    /**
+     * Writes the records without syncing them; {@link #sync} does, all at once. A large batch of
+     * distinct records is written by {@value #WRITE_THREADS} threads: each rename or unlink is a
+     * journal operation that mostly waits (an unlink of a synced 600-byte record costs about 0.1 ms
+     * on ext4), and several at once take half the time of one after another.
+     */
     @Override
     public void writeAll(List<Write> writes) {
-        for (Write w : writes) {
-            Path file = file(w.chain(), w.id());
-            if (w.json() == null) {
-                delete(w.chain(), w.id());
-            } else {
-                write(w.chain(), w.id(), w.json(), false);
-            }
-            if (w.json() != null) {
-                unsynced.add(file);
-            }
-            unsynced.add(file.getParent());
+        if (writes.size() < PARALLEL_WRITES || !distinctRecords(writes)) {
+            writes.forEach(this::writeUnsynced);
+            return;
         }
+        int chunk = (writes.size() + WRITE_THREADS - 1) / WRITE_THREADS;
+        List<Callable<Void>> parts = new ArrayList<>();
+        for (int from = 0; from < writes.size(); from += chunk) {
+            List<Write> part = writes.subList(from, Math.min(writes.size(), from + chunk));
+            parts.add(() -> {
+                part.forEach(this::writeUnsynced);
+                return null;
+            });
+        }
+        ExecutorService writers = Executors.newFixedThreadPool(parts.size(), r -> {
+            Thread t = new Thread(r, "alchemy-fs-writer");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            for (Future<Void> done : writers.invokeAll(parts)) {
+                done.get();
+            }
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new StoreException("cannot write to " + root, e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("interrupted while writing to " + root, e);
+        } finally {
+            writers.shutdownNow();
+        }
+    }
+
+    /** Whether no two writes name the same record: only then may their order change. */
+    private static boolean distinctRecords(List<Write> writes) {
+        Set<List<String>> seen = new HashSet<>();
+        for (Write w : writes) {
+            List<String> key = new ArrayList<>(w.chain().size() + 1);
+            key.addAll(w.chain());
+            key.add(w.id());
+            if (!seen.add(key)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void writeUnsynced(Write w) {
+        Path file = file(w.chain(), w.id());
+        if (w.json() == null) {
+            delete(w.chain(), w.id());
+        } else {
+            write(w.chain(), w.id(), w.json(), false);
+            unsynced.add(file);
+        }
+        unsynced.add(file.getParent());
     }
 
     /** Makes what {@link #writeAll} wrote durable: the files, and the directories for renames and removals. */
@@ -254,10 +312,13 @@ public final class FileSystemStateStore implements StateStore {
         return true;
     }
 
-    /** A directory can stand where a record's file would be: the listing does not show it as a record. */
+    /**
+     * A directory can stand where a record's file would be: the listing shows it as a child scope
+     * named like the file (which is also how a child scope of a resource with that name looks).
+     */
     @Override
-    public boolean confirmsAbsenceByReading() {
-        return true;
+    public boolean confirmsAbsenceByReading(String id, Set<String> scopes) {
+        return !scopes.isEmpty() && scopes.contains(id.replace('/', ':') + SUFFIX);
     }
 
     @Override

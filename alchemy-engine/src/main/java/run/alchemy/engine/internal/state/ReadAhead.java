@@ -82,7 +82,7 @@ final class ReadAhead {
         Scope scope = scope(key.chain());
         CompletableFuture<Snapshot> record = scope.records.get(key.id());
         Snapshot found = record == null ? null : scope.take(record);
-        if (found == null && store.confirmsAbsenceByReading()) {
+        if (found == null && store.confirmsAbsenceByReading(key.id(), scope.scopes)) {
             return store.get(key.chain(), key.id()).map(Snapshot::of);
         }
         return Optional.ofNullable(found);
