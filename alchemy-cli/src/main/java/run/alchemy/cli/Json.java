@@ -44,14 +44,19 @@ public final class Json {
             }
             return node;
         } catch (JsonProcessingException e) {
-            String where = e.getLocation() == null ? ""
-                    : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-            String why = e.getOriginalMessage().replaceAll("\\s*\\(start marker at \\[Source.*$", "")
-                    .replaceAll("\\s*at \\[Source.*$", "");
-            throw CliException.usage(source + ": invalid JSON" + where + ": " + why, hint);
+            throw invalid(e, source, hint);
         } catch (IOException e) {
             throw CliException.usage(source + ": cannot read: " + e.getMessage(), hint);
         }
+    }
+
+    /** A syntax error as the user's error: {@code source}, line and column, what is wrong, and {@code hint}. */
+    static CliException invalid(JsonProcessingException e, String source, String hint) {
+        String where = e.getLocation() == null ? ""
+                : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+        String why = e.getOriginalMessage().replaceAll("\\s*\\(start marker at \\[Source.*$", "")
+                .replaceAll("\\s*at \\[Source.*$", "");
+        return CliException.usage(source + ": invalid JSON" + where + ": " + why, hint);
     }
 
     /** {@code JSON.stringify(node, null, 2)}, as Alchemy's stores write records. */

@@ -1,6 +1,11 @@
 package run.alchemy.cli;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import run.alchemy.api.ResourceProvider;
@@ -10,12 +15,15 @@ import run.alchemy.providers.fs.FsResources;
 import run.alchemy.providers.fs.FolderProps;
 import run.alchemy.providers.core.Values;
 
+import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * A declarative stack: {@code {"app", "stage", "resources": [{"id", "kind", "props"}], "scopes":
@@ -26,18 +34,30 @@ import java.util.Set;
 final class Stack {
     static final String SECRET_ENV = "@secretEnv";
     private static final String HINT = "'alchemy deploy --help' shows the shape of a stack file";
+    /** Reads one value of the file where the parser is, the rest of the file after it. */
+    private static final ObjectReader ELEMENT = Json.MAPPER.readerFor(JsonNode.class)
+            .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     /** The built-in kinds, in the order they are listed in messages. */
-    static final Map<String, ResourceProvider<?, ?>> KINDS = new LinkedHashMap<>();
+    static final Map<String, ResourceProvider<?, ?>> KINDS = kinds(FsResources.FILE, FsResources.FOLDER, Values.VALUE);
 
-    static {
-        KINDS.put(FsResources.FILE.kind(), FsResources.FILE);
-        KINDS.put(FsResources.FOLDER.kind(), FsResources.FOLDER);
-        KINDS.put(Values.KIND, Values.VALUE);
+    private static Map<String, ResourceProvider<?, ?>> kinds(ResourceProvider<?, ?>... providers) {
+        Map<String, ResourceProvider<?, ?>> byKind = new LinkedHashMap<>();
+        for (ResourceProvider<?, ?> p : providers) {
+            byKind.put(p.kind(), p);
+        }
+        return Collections.unmodifiableMap(byKind);
     }
 
-    /** One resource: its provider and typed props (secrets resolved when asked to). */
-    record Resource(String id, ResourceProvider<?, ?> provider, Object props, String path) {
+    /**
+     * One resource: its provider and typed props (secrets resolved when asked to). An
+     * {@code alchemy::Value}'s props are parsed again from the file's bytes when asked for, so
+     * that a large stack is never held as one tree: only the resource being applied is.
+     */
+    record Resource(String id, ResourceProvider<?, ?> provider, String path, Supplier<?> propsSource) {
+        Object props() {
+            return propsSource.get();
+        }
     }
 
     record ScopeDef(String name, List<Resource> resources, List<ScopeDef> scopes, String path) {
@@ -50,22 +70,47 @@ final class Stack {
     final List<String> secrets = new ArrayList<>();
     private int count;
 
+    private final byte[] bytes;
     private final String source;
     private final Map<String, String> env;
     private final boolean resolveSecrets;
+    /** Set once the whole file is checked: props parsed again later add no secret paths. */
+    private boolean checked;
+    private String topApp;
+    private String topStage;
 
-    private Stack(JsonNode tree, String source, Map<String, String> env, boolean resolveSecrets) {
+    /**
+     * Reads the file as a stream of tokens, one resource's tree at a time, checking everything
+     * before anything is deployed.
+     */
+    private Stack(byte[] bytes, String source, Map<String, String> env, boolean resolveSecrets) {
+        this.bytes = bytes;
         this.source = source;
         this.env = env;
         this.resolveSecrets = resolveSecrets;
-        String p = "$";
-        if (!tree.isObject()) {
-            throw fault(p, "expected an object {\"app\", \"stage\", \"resources\", \"scopes\"}, found " + Json.typeName(tree));
+        try (JsonParser parser = Json.MAPPER.createParser(bytes)) {
+            JsonToken first = parser.nextToken();
+            if (first == null) {
+                throw CliException.usage(source + ": empty file, expected JSON", HINT);
+            }
+            if (first != JsonToken.START_OBJECT) {
+                throw fault("$", "expected an object {\"app\", \"stage\", \"resources\", \"scopes\"}, found "
+                        + Json.typeName(element(parser)));
+            }
+            this.root = scope(parser, null, "$");
+            if (parser.nextToken() != null) {
+                throw CliException.usage(source + ": invalid JSON at line " + parser.currentTokenLocation().getLineNr()
+                        + ", column " + parser.currentTokenLocation().getColumnNr()
+                        + ": trailing content after the stack's object", HINT);
+            }
+        } catch (JsonProcessingException e) {
+            throw Json.invalid(e, source, HINT);
+        } catch (IOException e) {
+            throw CliException.usage(source + ": cannot read: " + e.getMessage(), HINT);
         }
-        keys(tree, p, Set.of("app", "stage", "resources", "scopes", "$schema"), "app, stage, resources, scopes");
-        this.app = optionalText(tree, p, "app");
-        this.stage = optionalText(tree, p, "stage");
-        this.root = scope(null, tree, p);
+        this.app = topApp;
+        this.stage = topStage;
+        this.checked = true;
     }
 
     /**
@@ -73,58 +118,110 @@ final class Stack {
      * from {@code env} (a missing variable is an error); without, they are only checked for shape.
      */
     static Stack parse(byte[] bytes, String source, Map<String, String> env, boolean resolveSecrets) {
-        return new Stack(Json.parse(bytes, source, HINT), source, env, resolveSecrets);
+        return new Stack(bytes, source, env, resolveSecrets);
     }
 
     int size() {
         return count;
     }
 
-    private ScopeDef scope(String name, JsonNode node, String p) {
+    /** The scope object whose start the parser is on, read to its end; the top one ({@code name} null) holds app and stage. */
+    private ScopeDef scope(JsonParser parser, String name, String p) throws IOException {
+        boolean top = name == null;
         List<Resource> resources = new ArrayList<>();
         Map<String, String> ids = new LinkedHashMap<>();
-        JsonNode list = node.get("resources");
-        if (list != null && !list.isNull()) {
-            String lp = Json.path(p, "resources");
-            if (!list.isArray()) {
-                throw fault(lp, "expected an array of resources, found " + Json.typeName(list));
-            }
-            for (int i = 0; i < list.size(); i++) {
-                Resource r = resource(list.get(i), Json.path(lp, i));
-                String earlier = ids.putIfAbsent(r.id(), Json.path(Json.path(lp, i), "id"));
-                if (earlier != null) {
-                    throw fault(Json.path(Json.path(lp, i), "id"), "duplicate id \"" + r.id() + "\" (also at " + earlier + ")");
-                }
-                resources.add(r);
-            }
-        }
         List<ScopeDef> scopes = new ArrayList<>();
-        JsonNode children = node.get("scopes");
-        if (children != null && !children.isNull()) {
-            String sp = Json.path(p, "scopes");
-            if (!children.isArray()) {
-                throw fault(sp, "expected an array of scopes, found " + Json.typeName(children));
+        Set<String> allowed = top ? Set.of("app", "stage", "resources", "scopes", "$schema") : Set.of("name", "resources", "scopes");
+        String expected = top ? "app, stage, resources, scopes" : "name, resources, scopes";
+        String scopeName = null;
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String key = parser.currentName();
+            if (!allowed.contains(key)) {
+                throw fault(Json.path(p, key), "unknown key (expected " + expected + ")");
             }
-            for (int i = 0; i < children.size(); i++) {
-                String cp = Json.path(sp, i);
-                JsonNode child = children.get(i);
-                if (!child.isObject()) {
-                    throw fault(cp, "expected a scope {\"name\", \"resources\", \"scopes\"}, found " + Json.typeName(child));
+            JsonToken value = parser.nextToken();
+            switch (key) {
+                case "resources" -> resources(parser, value, Json.path(p, "resources"), resources, ids);
+                case "scopes" -> scopes(parser, value, Json.path(p, "scopes"), scopes, ids);
+                case "$schema" -> parser.skipChildren();
+                default -> {
+                    String text = text(parser, value, Json.path(p, key));
+                    switch (key) {
+                        case "app" -> topApp = text;
+                        case "stage" -> topStage = text;
+                        default -> scopeName = text;
+                    }
                 }
-                keys(child, cp, Set.of("name", "resources", "scopes"), "name, resources, scopes");
-                String childName = requiredText(child, cp, "name");
-                String earlier = ids.putIfAbsent(childName, Json.path(cp, "name"));
-                if (earlier != null) {
-                    throw fault(Json.path(cp, "name"), "\"" + childName + "\" is already used at " + earlier
-                            + " (a scope's record lives beside the resources, under its name)");
-                }
-                scopes.add(scope(childName, child, cp));
             }
         }
-        return new ScopeDef(name, resources, scopes, p);
+        if (!top && (scopeName == null || scopeName.isEmpty())) {
+            throw fault(Json.path(p, "name"), "missing: a non-empty string is required");
+        }
+        return new ScopeDef(scopeName, resources, scopes, p);
     }
 
-    private Resource resource(JsonNode node, String p) {
+    private void resources(JsonParser parser, JsonToken value, String lp, List<Resource> into, Map<String, String> ids)
+            throws IOException {
+        if (value == JsonToken.VALUE_NULL) {
+            return;
+        }
+        if (value != JsonToken.START_ARRAY) {
+            throw fault(lp, "expected an array of resources, found " + Json.typeName(element(parser)));
+        }
+        for (int i = 0; parser.nextToken() != JsonToken.END_ARRAY; i++) {
+            int from = (int) parser.currentTokenLocation().getByteOffset();
+            JsonNode node = element(parser);
+            int to = (int) parser.currentLocation().getByteOffset();
+            Resource r = resource(node, Json.path(lp, i), from, to);
+            String earlier = ids.putIfAbsent(r.id(), Json.path(Json.path(lp, i), "id"));
+            if (earlier != null) {
+                throw fault(Json.path(Json.path(lp, i), "id"), "duplicate id \"" + r.id() + "\" (also at " + earlier + ")");
+            }
+            into.add(r);
+        }
+    }
+
+    private void scopes(JsonParser parser, JsonToken value, String sp, List<ScopeDef> into, Map<String, String> ids)
+            throws IOException {
+        if (value == JsonToken.VALUE_NULL) {
+            return;
+        }
+        if (value != JsonToken.START_ARRAY) {
+            throw fault(sp, "expected an array of scopes, found " + Json.typeName(element(parser)));
+        }
+        for (int i = 0; parser.nextToken() != JsonToken.END_ARRAY; i++) {
+            String cp = Json.path(sp, i);
+            if (parser.currentToken() != JsonToken.START_OBJECT) {
+                throw fault(cp, "expected a scope {\"name\", \"resources\", \"scopes\"}, found "
+                        + Json.typeName(element(parser)));
+            }
+            ScopeDef child = scope(parser, "", cp);
+            String earlier = ids.putIfAbsent(child.name(), Json.path(cp, "name"));
+            if (earlier != null) {
+                throw fault(Json.path(cp, "name"), "\"" + child.name() + "\" is already used at " + earlier
+                        + " (a scope's record lives beside the resources, under its name)");
+            }
+            into.add(child);
+        }
+    }
+
+    private static JsonNode element(JsonParser parser) throws IOException {
+        return ELEMENT.readValue(parser);
+    }
+
+    /** A string or null where the parser is. */
+    private String text(JsonParser parser, JsonToken value, String p) throws IOException {
+        if (value == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        if (value != JsonToken.VALUE_STRING) {
+            throw fault(p, "expected a string, found " + Json.typeName(element(parser)));
+        }
+        return parser.getText();
+    }
+
+    /** Checks the resource at bytes {@code [from, to)} of the file, already parsed as {@code node}. */
+    private Resource resource(JsonNode node, String p, int from, int to) {
         if (!node.isObject()) {
             throw fault(p, "expected a resource {\"id\", \"kind\", \"props\"}, found " + Json.typeName(node));
         }
@@ -141,19 +238,34 @@ final class Stack {
             throw fault(pp, "expected an object, found " + Json.typeName(props));
         }
         ObjectNode given = props == null || props.isNull() ? Json.object() : (ObjectNode) props;
-        Object typed = switch (kind) {
+        Supplier<?> typed = switch (kind) {
             case "fs::File" -> {
                 keys(given, pp, Set.of("path", "content"), "path, content");
-                yield new FileProps(plainText(given, pp, "path"), plainText(given, pp, "content"));
+                FileProps file = new FileProps(plainText(given, pp, "path"), plainText(given, pp, "content"));
+                yield () -> file;
             }
             case "fs::Folder" -> {
                 keys(given, pp, Set.of("path", "delete", "clean"), "path, delete, clean");
-                yield new FolderProps(plainText(given, pp, "path"), bool(given, pp, "delete"), bool(given, pp, "clean"));
+                FolderProps folder = new FolderProps(plainText(given, pp, "path"), bool(given, pp, "delete"), bool(given, pp, "clean"));
+                yield () -> folder;
             }
-            default -> value(given, pp);
+            default -> {
+                value(given, pp);
+                yield () -> valueProps(from, to, pp);
+            }
         };
         count++;
-        return new Resource(id, provider, typed, p);
+        return new Resource(id, provider, p, typed);
+    }
+
+    /** An alchemy::Value's props parsed again from the file, as checked when it was read. */
+    private JsonNode valueProps(int from, int to, String pp) {
+        try {
+            JsonNode props = Json.MAPPER.readTree(bytes, from, to - from).get("props");
+            return value(props == null || props.isNull() ? Json.object() : props, pp);
+        } catch (IOException e) {
+            throw new IllegalStateException(source + ": " + pp + " parsed when checked but not again", e);
+        }
     }
 
     /** An alchemy::Value's props: any JSON, with {@code @secretEnv} objects turned into secrets. */
@@ -210,7 +322,9 @@ final class Stack {
             throw fault(p, "expected {\"" + SECRET_ENV + "\": \"NAME\"} with the name of an environment variable, and"
                     + " nothing else in the object");
         }
-        secrets.add(p);
+        if (!checked) {
+            secrets.add(p);
+        }
         if (!resolveSecrets) {
             return Json.NODES.pojoNode(Secret.of(""));
         }

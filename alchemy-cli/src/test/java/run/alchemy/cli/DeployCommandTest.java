@@ -272,6 +272,12 @@ class DeployCommandTest {
         cases.put("{\"app\": \"a\", \"extra\": 1}", "$.extra: unknown key (expected app, stage, resources, scopes)");
         cases.put("{\"app\": \"a\", \"app\": \"b\"}", "Duplicate field 'app'");
         cases.put("{\"resources\": []}", "no app: give \"app\" in the stack file or --app NAME");
+        cases.put("{\"app\": \"a\"} {}", "at line 1, column 14: trailing content after the stack's object");
+        cases.put("{\"app\": \"a\"} nope", "invalid JSON at line 1, column 14: Unrecognized token 'nope'");
+        cases.put("", "empty file, expected JSON");
+        cases.put("{\"app\": \"a\", \"scopes\": [{\"resources\": []}]}", "$.scopes[0].name: missing");
+        cases.put("{\"app\": \"a\", \"resources\": [{\"id\": \"x\", \"kind\": \"alchemy::Value\"}],"
+                + " \"scopes\": [{\"name\": \"x\"}]}", "$.scopes[0].name: \"x\" is already used at $.resources[0].id");
         int i = 0;
         for (Map.Entry<String, String> c : cases.entrySet()) {
             Path file = dir.resolve("bad-" + i++ + ".json");
