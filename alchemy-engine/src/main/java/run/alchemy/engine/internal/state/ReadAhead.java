@@ -14,6 +14,9 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
@@ -57,8 +60,8 @@ final class ReadAhead {
     private static final int MAX_CHUNK = 1024;
     /** How far the background read parses ahead of the program's reads (each tree is held until taken). */
     private static final int PARSE_LEAD = 256;
-    /** How long the background read waits for the program to catch up before it reads on without parsing. */
-    private static final long CATCH_UP_NANOS = 2_000_000;
+    /** How long the parse ahead waits for the program to read on before it stops: the program went on to other work. */
+    private static final long CATCH_UP_NANOS = 100_000_000L;
 
     private final StateStore store;
     private final StateSerde serde;
@@ -179,35 +182,48 @@ final class ReadAhead {
         return scope;
     }
 
+    /**
+     * Reads the listed records chunk by chunk, each chunk's bytes fetched by a second thread while
+     * this one hashes the chunk before it, and completes each record as soon as it is read; then
+     * parses ahead of the program, at most {@link #PARSE_LEAD} records ahead of its reads. A record
+     * the program reaches before its parse is parsed by the program; the read never waits for it.
+     */
     private void readInto(Scope scope, List<String> chain, List<String> ids, Map<String, String> versions,
                           List<CompletableFuture<Snapshot>> into) {
+        List<int[]> chunks = new ArrayList<>();
+        for (int from = 0, chunk = READ_CHUNK; from < ids.size(); from += chunk, chunk = Math.min(MAX_CHUNK, 2 * chunk)) {
+            chunks.add(new int[] {from, Math.min(ids.size(), from + chunk)});
+        }
+        // one chunk (a small scope, read by the program's own thread): no second thread
+        Executor fetcher = chunks.size() == 1 ? Runnable::run : Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "alchemy-state-fetcher");
+            t.setDaemon(true);
+            return t;
+        });
+        Snapshot[] read = new Snapshot[ids.size()];
         int done = 0;
+        int parsed = 0;
         try {
-            for (int from = 0, chunk = READ_CHUNK; from < ids.size(); from += chunk, chunk = Math.min(MAX_CHUNK, 2 * chunk)) {
-                int to = Math.min(ids.size(), from + chunk);
-                Map<String, Snapshot> knownHere = new HashMap<>();
-                List<String> toRead = new ArrayList<>(to - from);
-                for (String id : ids.subList(from, to)) {
-                    Snapshot hit = known.known(new Key(chain, id), versions.get(id));
-                    if (hit != null) {
-                        knownHere.put(id, hit);
-                    } else {
-                        toRead.add(id);
-                    }
+            CompletableFuture<Fetched> next = CompletableFuture.supplyAsync(() -> fetch(chain, ids, versions, chunks.get(0)), fetcher);
+            for (int c = 0; c < chunks.size(); c++) {
+                Fetched fetched = join(next);
+                if (c + 1 < chunks.size()) {
+                    int[] following = chunks.get(c + 1);
+                    next = CompletableFuture.supplyAsync(() -> fetch(chain, ids, versions, following), fetcher);
                 }
-                Map<String, byte[]> found = toRead.isEmpty() ? Map.of() : store.getBatch(chain, toRead);
-                for (int i = from; i < to; i++) {
+                for (int i = chunks.get(c)[0]; i < chunks.get(c)[1]; i++) {
                     String id = ids.get(i);
-                    Snapshot hit = knownHere.get(id);
-                    byte[] bytes = hit != null ? hit.bytes() : found.get(id);
+                    Snapshot hit = fetched.known().get(id);
+                    byte[] bytes = hit != null ? hit.bytes() : fetched.read().get(id);
                     String sha = hit != null ? hit.sha() : bytes != null && hashAhead ? Snapshot.sha256(bytes) : null;
                     if (hit == null && sha != null) {
                         known.observed(new Key(chain, id), versions.get(id), bytes, sha);
                     }
-                    into.get(i).complete(bytes == null ? null
-                            : new Snapshot(bytes, sha, scope.parseAt(i) ? serde.parseRecord(bytes) : null));
+                    read[i] = bytes == null ? null : new Snapshot(bytes, sha, null);
+                    into.get(i).complete(read[i]);
                     done = i + 1;
                 }
+                parsed = parseAhead(scope, read, parsed, done, false);
             }
         } catch (Throwable e) {
             // whoever waits for a record not read yet gets the failure (a typed store error)
@@ -217,7 +233,61 @@ final class ReadAhead {
             if (e instanceof Error error) {
                 throw error;
             }
+            return;
+        } finally {
+            if (fetcher instanceof ExecutorService threads) {
+                threads.shutdownNow();
+            }
         }
+        parseAhead(scope, read, parsed, read.length, true);
+    }
+
+    /**
+     * Parses the read records from {@code from} up to {@code to}, never more than
+     * {@link #PARSE_LEAD} ahead of the program's reads and never behind them (those it parsed
+     * itself). With {@code wait}, waits for the program to read on, until it stops reading for
+     * {@link #CATCH_UP_NANOS}. Returns where it stopped.
+     */
+    private int parseAhead(Scope scope, Snapshot[] read, int from, int to, boolean wait) {
+        int at = from;
+        while (at < to) {
+            int taken = scope.taken.get();
+            if (at < taken) {
+                at = taken;
+                continue;
+            }
+            if (at - taken >= PARSE_LEAD) {
+                if (!wait || System.nanoTime() - scope.lastTaken > CATCH_UP_NANOS) {
+                    return at;
+                }
+                LockSupport.parkNanos(100_000);
+                continue;
+            }
+            Snapshot s = read[at];
+            if (s != null && s.wantsTree()) {
+                s.offerTree(serde.parseRecord(s.bytes()));
+            }
+            at++;
+        }
+        return at;
+    }
+
+    /** A chunk's records: those whose listed version names known bytes, and the rest as read. */
+    private record Fetched(Map<String, Snapshot> known, Map<String, byte[]> read) {
+    }
+
+    private Fetched fetch(List<String> chain, List<String> ids, Map<String, String> versions, int[] range) {
+        Map<String, Snapshot> knownHere = new HashMap<>();
+        List<String> toRead = new ArrayList<>(range[1] - range[0]);
+        for (String id : ids.subList(range[0], range[1])) {
+            Snapshot hit = known.known(new Key(chain, id), versions.get(id));
+            if (hit != null) {
+                knownHere.put(id, hit);
+            } else {
+                toRead.add(id);
+            }
+        }
+        return new Fetched(knownHere, toRead.isEmpty() ? Map.of() : store.getBatch(chain, toRead));
     }
 
     /** A scope's snapshots as listed and read; each completed with null when a listed record was gone by its read. */
@@ -247,17 +317,6 @@ final class ReadAhead {
                 }
             });
             return new ArrayList<>(ids);
-        }
-
-        /**
-         * Whether the background read, at position {@code at}, should parse: only close ahead of the
-         * program, for which it waits while the program is taking records (not when it stopped).
-         */
-        boolean parseAt(int at) {
-            while (at - taken.get() > PARSE_LEAD && System.nanoTime() - lastTaken < CATCH_UP_NANOS) {
-                LockSupport.parkNanos(50_000);
-            }
-            return at - taken.get() <= PARSE_LEAD;
         }
     }
 

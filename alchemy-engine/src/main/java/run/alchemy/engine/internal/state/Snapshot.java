@@ -7,11 +7,18 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** A stored record: its bytes, their hash, and its parsed tree until a reader takes it (reviving changes it). */
+/**
+ * A stored record: its bytes, their hash, and a tree parsed ahead until the first reader takes it
+ * (reviving changes it; later readers parse their own).
+ */
 final class Snapshot {
+    /** In place of the tree once a reader took it: a tree offered after that is not kept. */
+    private static final Object TAKEN = new Object();
+
     private final byte[] bytes;
     private String sha; // computed on first use when not given; a race computes the same value twice
-    private final AtomicReference<ObjectNode> tree;
+    /** null (not parsed yet), the parsed tree, or {@link #TAKEN}. */
+    private final AtomicReference<Object> tree;
 
     Snapshot(byte[] bytes, String sha, ObjectNode tree) {
         this.bytes = bytes;
@@ -34,8 +41,19 @@ final class Snapshot {
         return sha;
     }
 
+    /** The tree parsed ahead, or null when there is none (then the reader parses the bytes itself). */
     ObjectNode takeTree() {
-        return tree.getAndSet(null);
+        return tree.getAndSet(TAKEN) instanceof ObjectNode parsed ? parsed : null;
+    }
+
+    /** Whether no reader took the record and no tree was parsed for it yet. */
+    boolean wantsTree() {
+        return tree.get() == null;
+    }
+
+    /** Keeps {@code parsed} for the first reader, unless a reader came first. */
+    void offerTree(ObjectNode parsed) {
+        tree.compareAndSet(null, parsed);
     }
 
     static String sha256(byte[] bytes) {
