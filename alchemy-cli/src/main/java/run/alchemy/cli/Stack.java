@@ -162,11 +162,8 @@ final class Stack {
 
     private void resources(JsonParser parser, JsonToken value, String lp, List<Resource> into, Map<String, String> ids)
             throws IOException {
-        if (value == JsonToken.VALUE_NULL) {
+        if (!arrayOf(parser, value, lp, "resources")) {
             return;
-        }
-        if (value != JsonToken.START_ARRAY) {
-            throw fault(lp, "expected an array of resources, found " + Json.typeName(element(parser)));
         }
         for (int i = 0; parser.nextToken() != JsonToken.END_ARRAY; i++) {
             int from = (int) parser.currentTokenLocation().getByteOffset();
@@ -183,11 +180,8 @@ final class Stack {
 
     private void scopes(JsonParser parser, JsonToken value, String sp, List<ScopeDef> into, Map<String, String> ids)
             throws IOException {
-        if (value == JsonToken.VALUE_NULL) {
+        if (!arrayOf(parser, value, sp, "scopes")) {
             return;
-        }
-        if (value != JsonToken.START_ARRAY) {
-            throw fault(sp, "expected an array of scopes, found " + Json.typeName(element(parser)));
         }
         for (int i = 0; parser.nextToken() != JsonToken.END_ARRAY; i++) {
             String cp = Json.path(sp, i);
@@ -203,6 +197,17 @@ final class Stack {
             }
             into.add(child);
         }
+    }
+
+    /** Whether an array starts where the parser is: false for null, a fault for anything else. */
+    private boolean arrayOf(JsonParser parser, JsonToken value, String p, String of) throws IOException {
+        if (value == JsonToken.VALUE_NULL) {
+            return false;
+        }
+        if (value != JsonToken.START_ARRAY) {
+            throw fault(p, "expected an array of " + of + ", found " + Json.typeName(element(parser)));
+        }
+        return true;
     }
 
     private static JsonNode element(JsonParser parser) throws IOException {
