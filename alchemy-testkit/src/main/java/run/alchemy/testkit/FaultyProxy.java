@@ -25,7 +25,7 @@ import java.util.function.Predicate;
  * injects faults a store client must survive: for each request its {@link Policy} chooses to pass
  * it on, drop the connection before forwarding it (the server never saw it), drop it after the
  * server answered (the request took effect, its answer was lost on the way back), answer 503
- * itself, or pass it on after a delay. One request per connection ({@code Connection: close} both
+ * itself or answer as the policy says (a store's own error document), or pass it on after a delay. One request per connection ({@code Connection: close} both
  * ways), and an {@code Expect: 100-continue} is answered here, so that whole requests and answers
  * are read before a fault is chosen. The JDK only: it serves any client (the AWS SDK, OkHttp).
  */
@@ -40,6 +40,8 @@ public final class FaultyProxy implements AutoCloseable {
         DROP_AFTER,
         /** Answered {@code 503 Service Unavailable} here, not forwarded. */
         ERROR_503,
+        /** Answered here with {@link Policy#answerOf}, not forwarded. */
+        ANSWER,
         /** Forwarded and answered after a pause (see {@link Policy#delayOf}). */
         DELAY
     }
@@ -62,6 +64,34 @@ public final class FaultyProxy implements AutoCloseable {
         }
     }
 
+    /**
+     * An answer the proxy gives itself.
+     *
+     * @param status  the status code, e.g. {@code 500}
+     * @param reason  its reason phrase, e.g. {@code Internal Server Error}
+     * @param headers further header lines, each {@code Name: value}
+     * @param type    the body's content type
+     * @param body    the body
+     */
+    public record Answer(int status, String reason, List<String> headers, String type, String body) {
+        /**
+         * An answer with unmodifiable headers.
+         *
+         * @param status  the status code
+         * @param reason  its reason phrase
+         * @param headers further header lines
+         * @param type    the body's content type
+         * @param body    the body
+         */
+        public Answer {
+            headers = List.copyOf(headers);
+        }
+    }
+
+    /** The answer of {@link Fault#ERROR_503}. */
+    private static final Answer UNAVAILABLE = new Answer(503, "Service Unavailable", List.of(), "text/plain",
+            "fault injected by the test proxy");
+
     /** Chooses the fault of each request; called from many threads at once. */
     @FunctionalInterface
     public interface Policy {
@@ -81,6 +111,16 @@ public final class FaultyProxy implements AutoCloseable {
          */
         default long delayOf(Request request) {
             return 200;
+        }
+
+        /**
+         * What a {@link Fault#ANSWER} of {@code request} answers.
+         *
+         * @param request the request answered
+         * @return the answer; a plain 503 unless overridden
+         */
+        default Answer answerOf(Request request) {
+            return UNAVAILABLE;
         }
     }
 
@@ -197,6 +237,15 @@ public final class FaultyProxy implements AutoCloseable {
     }
 
     /**
+     * How many requests the proxy read so far, with a fault or without.
+     *
+     * @return the count
+     */
+    public long requests() {
+        return counts.values().stream().mapToLong(AtomicLong::get).sum();
+    }
+
+    /**
      * How many requests got any fault but {@link Fault#NONE} so far.
      *
      * @return the count
@@ -244,12 +293,8 @@ public final class FaultyProxy implements AutoCloseable {
                 case DROP_BEFORE -> {
                     return;
                 }
-                case ERROR_503 -> {
-                    byte[] text = "fault injected by the test proxy".getBytes(StandardCharsets.US_ASCII);
-                    out.write(("HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\nContent-Length: "
-                            + text.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-                    out.write(text);
-                    out.flush();
+                case ERROR_503, ANSWER -> {
+                    answer(out, fault == Fault.ANSWER ? policy.answerOf(r) : UNAVAILABLE);
                     return;
                 }
                 case DELAY -> Thread.sleep(policy.delayOf(r));
@@ -274,6 +319,16 @@ public final class FaultyProxy implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private static void answer(OutputStream out, Answer a) throws IOException {
+        byte[] body = a.body().getBytes(StandardCharsets.UTF_8);
+        StringBuilder head = new StringBuilder("HTTP/1.1 ").append(a.status()).append(' ').append(a.reason())
+                .append("\r\nContent-Type: ").append(a.type()).append("\r\nContent-Length: ").append(body.length).append("\r\n");
+        a.headers().forEach(h -> head.append(h).append("\r\n"));
+        out.write(head.append("Connection: close\r\n\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
+        out.write(body);
+        out.flush();
     }
 
     /** Stops accepting; connections in flight end on their own. */
