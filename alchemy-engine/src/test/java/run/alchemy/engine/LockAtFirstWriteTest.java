@@ -5,6 +5,9 @@ import org.junit.jupiter.api.io.TempDir;
 import run.alchemy.api.AlchemyException;
 import run.alchemy.api.Phase;
 import run.alchemy.api.StageChangedException;
+import run.alchemy.api.StageLockLostException;
+import run.alchemy.api.spi.LogStore;
+import run.alchemy.store.fs.FileSystemStateStore;
 import run.alchemy.api.StageLockedException;
 
 import java.io.IOException;
@@ -125,5 +128,32 @@ class LockAtFirstWriteTest {
         try (History h = new Runs(dir).builder("dev", Phase.UP).history()) {
             assertTrue(h.lockHolder().isEmpty());
         }
+    }
+
+    @Test
+    void anAppendRefusedWhileTheRunHoldsTheLockIsALostLock() throws Exception {
+        Runs runs = new Runs(dir);
+        Thing thing = new Thing();
+        try (Alchemy app = runs.up()) {
+            app.apply("a", thing, new Thing.Props("a"));
+        }
+        LogStore log = new FileSystemStateStore(runs.root).logStore("app", "dev").orElseThrow();
+        AlchemyException e = assertThrows(AlchemyException.class, () -> {
+            try (Alchemy app = runs.builder("dev", Phase.UP).lockTimeout(Duration.ofSeconds(5)).open()) {
+                // a late write of a holder presumed dead lands after this run took the lock and read the head
+                long head = log.head();
+                byte[][] last = new byte[1][];
+                log.read(head - 1, (position, record) -> {
+                    last[0] = record;
+                    return true;
+                });
+                log.append(head, List.of(last[0]));
+                app.apply("b", thing, new Thing.Props("b"));
+                app.apply("c", thing, new Thing.Props("c"));
+            }
+        });
+        Throwable lost = e instanceof StageLockLostException ? e : e.getCause();
+        assertInstanceOf(StageLockLostException.class, lost, () -> "a typed lost lock, not a bare conflict: " + e);
+        assertTrue(lost.getMessage().contains("another writer appended"), lost.getMessage());
     }
 }

@@ -90,6 +90,16 @@ public final class StageLease implements StageGuard {
         }
     }
 
+    /** Another writer appended while this run held the lock: the lock is lost, and the run stops writing. */
+    @Override
+    public synchronized RuntimeException appendRefused(LogConflictException conflict) {
+        if (heldUntil == null) {
+            return conflict;
+        }
+        lose("another writer appended to the stage's log while this run held its lock (" + conflict.getMessage() + ")");
+        return lost;
+    }
+
     @Override
     public void beforeWrite() {
         ensureHeld();

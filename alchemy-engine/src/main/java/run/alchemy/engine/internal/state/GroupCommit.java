@@ -2,6 +2,7 @@ package run.alchemy.engine.internal.state;
 
 import run.alchemy.api.AlchemyException;
 import run.alchemy.api.event.Event;
+import run.alchemy.api.spi.LogConflictException;
 import run.alchemy.engine.internal.log.StageLog;
 import run.alchemy.api.spi.StateStore;
 import run.alchemy.engine.internal.log.EventCodec;
@@ -139,6 +140,8 @@ final class GroupCommit {
                 head = log.append(head, lines);
                 journal.appended();
                 appended.add(new Appended(ops, head));
+            } catch (LogConflictException e) {
+                throw fail(guard.appendRefused(e));
             } catch (RuntimeException e) {
                 throw fail(e);
             }

@@ -1,5 +1,6 @@
 package run.alchemy.engine.internal.state;
 
+import run.alchemy.api.spi.LogConflictException;
 import run.alchemy.engine.internal.log.StageLog;
 
 /**
@@ -27,4 +28,13 @@ public interface StageGuard {
      * in the writer's thread, so a write that would be refused fails before its provider is called.
      */
     void beforeWrite();
+
+    /**
+     * What a run that appended under this guard fails with when another writer appended first: the
+     * conflict itself, unless the guard held the stage's lock (then the lock was lost: taken over,
+     * or a dead holder's late write landed).
+     */
+    default RuntimeException appendRefused(LogConflictException conflict) {
+        return conflict;
+    }
 }
