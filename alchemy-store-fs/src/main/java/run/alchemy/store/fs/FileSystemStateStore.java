@@ -130,7 +130,7 @@ public final class FileSystemStateStore implements StateStore {
 
     @Override
     public void put(List<String> chain, String id, byte[] json) {
-        write(chain, id, json, true);
+        write(file(chain, id), json, true);
     }
 
     /**
@@ -190,9 +190,9 @@ public final class FileSystemStateStore implements StateStore {
     private void writeUnsynced(Write w) {
         Path file = file(w.chain(), w.id());
         if (w.json() == null) {
-            delete(w.chain(), w.id());
+            delete(file);
         } else {
-            write(w.chain(), w.id(), w.json(), false);
+            write(file, w.json(), false);
             unsynced.add(file);
         }
         unsynced.add(file.getParent());
@@ -204,8 +204,7 @@ public final class FileSystemStateStore implements StateStore {
         unsynced.sync();
     }
 
-    private void write(List<String> chain, String id, byte[] json, boolean durable) {
-        Path file = file(chain, id);
+    private void write(Path file, byte[] json, boolean durable) {
         Path dir = file.getParent();
         // not named after the record: a record's file name may take all of the 255 bytes a name holds
         Path temp = dir.resolve("." + UUID.randomUUID() + TEMP_SUFFIX);
@@ -242,7 +241,10 @@ public final class FileSystemStateStore implements StateStore {
 
     @Override
     public void delete(List<String> chain, String id) {
-        Path file = file(chain, id);
+        delete(file(chain, id));
+    }
+
+    private static void delete(Path file) {
         try {
             Files.deleteIfExists(file);
         } catch (IOException e) {
