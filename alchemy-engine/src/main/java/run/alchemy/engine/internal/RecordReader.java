@@ -17,6 +17,8 @@ import run.alchemy.engine.internal.secrets.SecretCodec;
 import run.alchemy.engine.internal.secrets.SecretFailure;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -29,6 +31,8 @@ import java.util.OptionalLong;
 final class RecordReader {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final String SECRET = "@secret";
+    /** The text of a {@code @secret} key after its opening quote. */
+    private static final byte[] SECRET_KEY = (SECRET + '"').getBytes(StandardCharsets.US_ASCII);
 
     private final ObjectMapper mapper;
 
@@ -39,22 +43,45 @@ final class RecordReader {
     /** The record in {@code bytes}, or in {@code parsed} (their tree, nobody else's) when not null. */
     ObjectNode read(byte[] bytes, ObjectNode parsed, String location, SecretCodec codec) {
         return (ObjectNode) revive(parsed != null ? parsed : parse(bytes, location), null, location, codec,
-                mayHoldTags(bytes));
+                tagsIn(bytes) != Tags.NONE);
     }
 
     /**
-     * Whether any key of the record may be a tag ({@code @secret}, {@code @date}, …): a key that
-     * starts with {@code @} shows in the text as {@code "@}, or behind a backslash-u escape. Most
-     * records have neither, and then no object of theirs is looked up for six tags.
+     * {@link #read} of {@code parsed} without a codec, for a record that cannot hold a secret (the
+     * background read revives such records ahead of the program, which knows the codec). Null, with
+     * {@code parsed} untouched, when its bytes may hold a secret; revives {@code parsed} in place
+     * otherwise, and when that fails (a date that is none) {@code parsed} is left half done.
      */
-    private static boolean mayHoldTags(byte[] bytes) {
+    ObjectNode readWithoutSecrets(byte[] bytes, ObjectNode parsed) {
+        Tags tags = tagsIn(bytes);
+        return tags == Tags.MAYBE_SECRETS ? null : (ObjectNode) revive(parsed, null, "", null, tags != Tags.NONE);
+    }
+
+    /** Which tags a record's text may hold. */
+    private enum Tags { NONE, NO_SECRETS, MAYBE_SECRETS }
+
+    /**
+     * Whether any key of the record may be a tag ({@code @secret}, {@code @date}, …) and which: a key
+     * that starts with {@code @} shows in the text as {@code "@}, or behind a backslash-u escape
+     * (which may spell any key, {@code @secret} too). Most records have neither, and then no object
+     * of theirs is looked up for six tags.
+     */
+    private static Tags tagsIn(byte[] bytes) {
+        Tags found = Tags.NONE;
         for (int i = 1; i < bytes.length; i++) {
             byte b = bytes[i];
-            if ((b == '@' && bytes[i - 1] == '"') || (b == 'u' && bytes[i - 1] == '\\')) {
-                return true;
+            if (b == 'u' && bytes[i - 1] == '\\' || b == '@' && bytes[i - 1] == '"' && startsSecret(bytes, i)) {
+                return Tags.MAYBE_SECRETS;
+            }
+            if (b == '@' && bytes[i - 1] == '"') {
+                found = Tags.NO_SECRETS;
             }
         }
-        return false;
+        return found;
+    }
+
+    private static boolean startsSecret(byte[] bytes, int at) {
+        return Arrays.equals(bytes, at, Math.min(bytes.length, at + SECRET_KEY.length), SECRET_KEY, 0, SECRET_KEY.length);
     }
 
     private JsonNode parse(byte[] bytes, String location) {

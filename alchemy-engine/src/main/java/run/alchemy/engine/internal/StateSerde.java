@@ -129,6 +129,12 @@ public final class StateSerde {
         if (tree == null || tree.isMissingNode()) {
             return null;
         }
+        if (type == Map.class) {
+            Map<String, Object> map = UntypedValues.map(tree);
+            if (map != null) {
+                return type.cast(map);
+            }
+        }
         JsonNode exposed = withPlainSecrets(tree);
         if (type.isInstance(exposed)) {
             return type.cast(exposed);
@@ -232,15 +238,44 @@ public final class StateSerde {
      * decrypted with {@code codec}. Errors name {@code location} (and the JSON path for secrets).
      */
     public ObjectNode readRecord(byte[] bytes, String location, SecretCodec codec) {
-        return readRecord(bytes, null, location, codec);
+        return reader.read(bytes, null, location, codec);
     }
 
     /**
-     * {@link #readRecord} of bytes already parsed by {@link #parseRecord} into {@code parsed} (a tree
-     * nobody else holds: reviving changes it in place), or null to parse them here.
+     * A stored record prepared ahead of its reader by {@link #parseAhead}: its tree, and whether that
+     * tree is already the record as {@link #readRecord} gives it.
+     *
+     * @param tree    the parsed tree, nobody else's
+     * @param revived whether the tree was deserialized too (the record holds no secret, so no codec was needed)
      */
-    public ObjectNode readRecord(byte[] bytes, ObjectNode parsed, String location, SecretCodec codec) {
-        return reader.read(bytes, parsed, location, codec);
+    public record Parsed(ObjectNode tree, boolean revived) {
+    }
+
+    /**
+     * As much of {@link #readRecord} as needs no codec: the bytes parsed, and deserialized too when
+     * they hold no secret. Null when they are not a JSON object or do not deserialize
+     * ({@link #readRecord} then says why).
+     */
+    public Parsed parseAhead(byte[] bytes) {
+        ObjectNode tree = parseRecord(bytes);
+        if (tree == null) {
+            return null;
+        }
+        ObjectNode revived;
+        try {
+            revived = reader.readWithoutSecrets(bytes, tree);
+        } catch (RuntimeException e) {
+            return null; // a bad value (a date that is none): the reader's own read names the record
+        }
+        return revived != null ? new Parsed(revived, true) : new Parsed(tree, false);
+    }
+
+    /** {@link #readRecord} of what {@link #parseAhead} prepared ({@code ahead}, or null when nothing was). */
+    public ObjectNode readRecord(byte[] bytes, Parsed ahead, String location, SecretCodec codec) {
+        if (ahead != null && ahead.revived()) {
+            return ahead.tree();
+        }
+        return reader.read(bytes, ahead == null ? null : ahead.tree(), location, codec);
     }
 
     /** The stored record's tree, or null when it is not a JSON object ({@link #readRecord} then says why). */

@@ -73,7 +73,7 @@ final class ProjectionIndex implements ReadAhead.KnownBodies {
     public Snapshot known(Key key, String version) {
         Known k = version == null ? null : known.get(key);
         return k != null && k.version().equals(version) && k.sha().equals(expected.get(key))
-                ? new Snapshot(k.bytes(), k.sha(), null) : null;
+                ? new Snapshot(k.bytes(), k.sha()) : null;
     }
 
     @Override

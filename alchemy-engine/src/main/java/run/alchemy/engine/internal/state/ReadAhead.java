@@ -4,13 +4,11 @@ import run.alchemy.api.spi.StateStore;
 import run.alchemy.engine.internal.StateSerde;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -152,7 +150,7 @@ final class ReadAhead {
             return readWhole(whole.get());
         }
         StateStore.Contents contents = store.contents(chain);
-        Scope scope = new Scope(contents.scopes());
+        Scope scope = new Scope(contents);
         List<String> ids = contents.ids();
         List<CompletableFuture<Snapshot>> futures = new ArrayList<>(ids.size());
         for (String id : ids) {
@@ -173,7 +171,7 @@ final class ReadAhead {
 
     /** A scope the store answered whole (one request): its trees are parsed as the program takes them. */
     private static Scope readWhole(StateStore.ScopeRead read) {
-        Scope scope = new Scope(read.contents().scopes());
+        Scope scope = new Scope(read.contents());
         for (String id : read.contents().ids()) {
             byte[] bytes = read.records().get(id);
             scope.records.put(id, CompletableFuture.completedFuture(bytes == null ? null
@@ -219,7 +217,7 @@ final class ReadAhead {
                     if (hit == null && sha != null) {
                         known.observed(new Key(chain, id), versions.get(id), bytes, sha);
                     }
-                    read[i] = bytes == null ? null : new Snapshot(bytes, sha, null);
+                    read[i] = bytes == null ? null : new Snapshot(bytes, sha);
                     into.get(i).complete(read[i]);
                     done = i + 1;
                 }
@@ -265,7 +263,7 @@ final class ReadAhead {
             }
             Snapshot s = read[at];
             if (s != null && s.wantsTree()) {
-                s.offerTree(serde.parseRecord(s.bytes()));
+                s.offerParsed(serde.parseAhead(s.bytes()));
             }
             at++;
         }
@@ -293,12 +291,15 @@ final class ReadAhead {
     /** A scope's snapshots as listed and read; each completed with null when a listed record was gone by its read. */
     private static final class Scope {
         final Set<String> scopes;
+        /** The listed ids, in the listing's order. */
+        final List<String> listed;
         final Map<String, CompletableFuture<Snapshot>> records = new ConcurrentHashMap<>();
         final AtomicInteger taken = new AtomicInteger();
         volatile long lastTaken = System.nanoTime();
 
-        Scope(Collection<String> scopes) {
-            this.scopes = Set.copyOf(scopes);
+        Scope(StateStore.Contents contents) {
+            this.scopes = Set.copyOf(contents.scopes());
+            this.listed = contents.ids();
         }
 
         /** The record as read, once the background read has reached it. */
@@ -310,13 +311,14 @@ final class ReadAhead {
 
         /** The ids of the records that exist, once every listed one has been read. */
         List<String> ids() {
-            TreeSet<String> ids = new TreeSet<>();
-            records.forEach((id, record) -> {
-                if (join(record) != null) {
+            List<String> ids = new ArrayList<>(listed.size());
+            for (String id : listed) {
+                if (join(records.get(id)) != null) {
                     ids.add(id);
                 }
-            });
-            return new ArrayList<>(ids);
+            }
+            ids.sort(null); // most stores list sorted: then one comparison per id
+            return ids;
         }
     }
 

@@ -1,6 +1,6 @@
 package run.alchemy.engine.internal.state;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import run.alchemy.engine.internal.StateSerde;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -8,8 +8,8 @@ import java.util.HexFormat;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A stored record: its bytes, their hash, and a tree parsed ahead until the first reader takes it
- * (reviving changes it; later readers parse their own).
+ * A stored record: its bytes, their hash, and what was parsed ahead until the first reader takes it
+ * (reviving changes the tree; later readers parse their own).
  */
 final class Snapshot {
     /** In place of the tree once a reader took it: a tree offered after that is not kept. */
@@ -17,17 +17,16 @@ final class Snapshot {
 
     private final byte[] bytes;
     private String sha; // computed on first use when not given; a race computes the same value twice
-    /** null (not parsed yet), the parsed tree, or {@link #TAKEN}. */
-    private final AtomicReference<Object> tree;
+    /** null (not parsed yet), what was parsed ahead, or {@link #TAKEN}. */
+    private final AtomicReference<Object> tree = new AtomicReference<>();
 
-    Snapshot(byte[] bytes, String sha, ObjectNode tree) {
+    Snapshot(byte[] bytes, String sha) {
         this.bytes = bytes;
         this.sha = sha;
-        this.tree = new AtomicReference<>(tree);
     }
 
     static Snapshot of(byte[] bytes) {
-        return new Snapshot(bytes, null, null);
+        return new Snapshot(bytes, null);
     }
 
     byte[] bytes() {
@@ -41,9 +40,9 @@ final class Snapshot {
         return sha;
     }
 
-    /** The tree parsed ahead, or null when there is none (then the reader parses the bytes itself). */
-    ObjectNode takeTree() {
-        return tree.getAndSet(TAKEN) instanceof ObjectNode parsed ? parsed : null;
+    /** What was parsed ahead, or null when nothing was (then the reader parses the bytes itself). */
+    StateSerde.Parsed takeParsed() {
+        return tree.getAndSet(TAKEN) instanceof StateSerde.Parsed parsed ? parsed : null;
     }
 
     /** Whether no reader took the record and no tree was parsed for it yet. */
@@ -52,7 +51,7 @@ final class Snapshot {
     }
 
     /** Keeps {@code parsed} for the first reader, unless a reader came first. */
-    void offerTree(ObjectNode parsed) {
+    void offerParsed(StateSerde.Parsed parsed) {
         tree.compareAndSet(null, parsed);
     }
 

@@ -1,0 +1,189 @@
+package run.alchemy.engine.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.POJONode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import run.alchemy.api.Secret;
+import run.alchemy.api.StateCorruptedException;
+import run.alchemy.engine.VectorSupport;
+import run.alchemy.engine.VectorSupport.Vector;
+import run.alchemy.engine.internal.secrets.SecretCodec;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The two shortcuts of a read give what the general path gives: a record deserialized ahead
+ * without a codec ({@link StateSerde#parseAhead}) is the record {@link StateSerde#readRecord} reads,
+ * and a tree bound to {@code Map.class} by {@link UntypedValues} is the map Jackson's
+ * {@code treeToValue} binds (checked against {@code LinkedHashMap.class}, which only the mapper
+ * binds), value by value and class by class.
+ */
+class ReadFastPathTest {
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private final StateSerde serde = new StateSerde();
+
+    static Stream<String[]> vectorFiles() {
+        return VectorSupport.NAMES.stream().flatMap(name -> VectorSupport.load(name).files().keySet().stream()
+                .map(path -> new String[] {name, path}));
+    }
+
+    @ParameterizedTest
+    @MethodSource("vectorFiles")
+    void everyVectorRecordReadsTheSameAheadAndAsAMap(String name, String path) throws Exception {
+        Vector v = VectorSupport.load(name);
+        byte[] bytes = v.bytes(path);
+        SecretCodec codec = new SecretCodec(v.password());
+        ObjectNode read = serde.readRecord(bytes, path, codec);
+        StateSerde.Parsed ahead = serde.parseAhead(bytes);
+        assertNotNull(ahead, path);
+        assertEquals(v.entry(path).has("secrets"), !ahead.revived(), "revived ahead only without secrets: " + path);
+        assertSameRecord(read, serde.readRecord(bytes, ahead, path, codec), path);
+        for (String field : List.of("props", "output")) {
+            JsonNode value = read.get(field);
+            if (value != null && value.isObject()) {
+                assertSameValue(serde.fromTree(value, LinkedHashMap.class), serde.fromTree(value, Map.class), path + " " + field);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "{\"kind\":\"k\",\"output\":{\"when\":{\"@date\":1700000000000},\"s\":{\"@symbol\":\"Symbol(x)\"},\"b\":{\"@buffer\":\"aGk=\"}}}",
+        "{\"output\":{\"Symbol(alchemy::ResourceScope)\":{\"@scope\":null},\"z\":1,\"2\":2,\"1\":1,\"Symbol(a)\":0}}",
+        "{\"output\":{\"gone\":{\"@symbol\":\"not a symbol\"},\"kept\":[{\"@schema\":{\"type\":\"string\"}}]}}",
+        "{\"props\":{\"plain\":\"\\\"@secret\\\" in a string\",\"n\":[1,2.5,null,true]}}",
+    })
+    void aRecordWithoutSecretsIsDeserializedAheadAsTheReaderWould(String json) {
+        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+        StateSerde.Parsed ahead = serde.parseAhead(bytes);
+        assertTrue(ahead.revived(), json);
+        assertSameRecord(serde.readRecord(bytes, "rec.json", null), ahead.tree(), json);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "{\"props\":{\"key\":{\"@secret\":\"x\"}}}",
+        "{\"props\":{\"key\":{\"\\u0040secret\":\"x\"}}}",
+        "{\"props\":{\"escaped\":\"caf\\u00e9\"}}",
+    })
+    void aRecordThatMayHoldASecretIsOnlyParsedAhead(String json) {
+        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+        StateSerde.Parsed ahead = serde.parseAhead(bytes);
+        assertEquals(false, ahead.revived(), json);
+        assertEquals(serde.parseRecord(bytes), ahead.tree(), "left as parsed: " + json);
+    }
+
+    @Test
+    void aRecordThatDoesNotDeserializeIsLeftToTheReaderWhichNamesIt() {
+        byte[] bytes = "{\"output\":{\"when\":{\"@date\":\"yesterday\"}}}".getBytes(StandardCharsets.UTF_8);
+        assertNull(serde.parseAhead(bytes));
+        StateCorruptedException e = assertThrows(StateCorruptedException.class,
+                () -> serde.readRecord(bytes, (StateSerde.Parsed) null, "app/stage/rec.json", null));
+        assertTrue(e.getMessage().contains("app/stage/rec.json") && e.getMessage().contains("/output/when"), e.getMessage());
+    }
+
+    @Test
+    void everyKindOfValueBindsToAMapAsTheMapperBindsIt() throws Exception {
+        ObjectNode tree = NODES.objectNode();
+        tree.put("int", 7).put("short", (short) 3).put("negative", -7).put("max", Integer.MAX_VALUE)
+                .put("long", Integer.MAX_VALUE + 1L).put("minLong", Long.MIN_VALUE)
+                .put("big", BigInteger.valueOf(Long.MAX_VALUE).add(BigInteger.ONE))
+                .put("double", 1.5).put("huge", 1e300).put("negativeZero", -0.0).put("nan", Double.NaN)
+                .put("text", "é\u2028\"").put("empty", "").put("yes", true).put("no", false).putNull("null");
+        tree.putObject("nested").putObject("deeper").putArray("list").add(1).addNull().add("x").addObject();
+        tree.putArray("emptyList");
+        tree.putObject("emptyObject");
+        tree.putPOJO("secret", Secret.of("hunter2"));
+        tree.set("sealed", NODES.pojoNode(new SealedSecret(Secret.of("sealed"), null, null)));
+        Map<String, Object> fast = UntypedValues.map(tree);
+        assertNotNull(fast, "a tree of these kinds is bound without the mapper");
+        assertSameValue(serde.fromTree(tree, LinkedHashMap.class), serde.fromTree(tree, Map.class), "");
+        assertEquals("sealed", ((Secret) fast.get("sealed")).reveal());
+    }
+
+    @Test
+    void aNodeKindTheWalkDoesNotMapIsLeftToTheMapper() throws Exception {
+        for (JsonNode odd : List.of(NODES.numberNode(1.5f), NODES.numberNode(new BigDecimal("1.10")),
+                NODES.binaryNode(new byte[] {1, 2}), NODES.pojoNode(List.of(1)))) {
+            ObjectNode tree = NODES.objectNode();
+            tree.putObject("inner").putArray("list").add(odd);
+            assertNull(UntypedValues.map(tree), odd.getClass().getSimpleName());
+            assertSameValue(serde.fromTree(tree, LinkedHashMap.class), serde.fromTree(tree, Map.class), odd.toString());
+        }
+    }
+
+    /** Equal records with their keys in the same order at every level (secrets compared by value). */
+    private static void assertSameRecord(JsonNode expected, JsonNode actual, String where) {
+        assertEquals(comparable(expected), comparable(actual), where);
+        assertEquals(comparable(expected).toString(), comparable(actual).toString(), "key order: " + where);
+    }
+
+    /** A copy with each secret replaced by a text naming its value (two reads open two equal secrets). */
+    private static JsonNode comparable(JsonNode node) {
+        if (node.isPojo()) {
+            Object pojo = ((POJONode) node).getPojo();
+            return pojo instanceof SealedSecret sealed ? NODES.textNode("secret " + sealed.secret.reveal()) : node;
+        }
+        if (node.isObject()) {
+            ObjectNode copy = NODES.objectNode();
+            node.properties().forEach(e -> copy.set(e.getKey(), comparable(e.getValue())));
+            return copy;
+        }
+        if (node.isArray()) {
+            ArrayNode copy = NODES.arrayNode();
+            node.forEach(child -> copy.add(comparable(child)));
+            return copy;
+        }
+        return node;
+    }
+
+    /** Equal values whose every map, list and leaf is of the same class, and maps in the same order. */
+    private static void assertSameValue(Object expected, Object actual, String where) {
+        if (expected == null || actual == null) {
+            assertSame(expected, actual, where);
+            return;
+        }
+        assertEquals(expected.getClass(), actual.getClass(), where);
+        if (expected instanceof Map<?, ?> e) {
+            Map<?, ?> a = (Map<?, ?>) actual;
+            assertEquals(List.copyOf(e.keySet()), List.copyOf(a.keySet()), where);
+            e.forEach((k, value) -> assertSameValue(value, a.get(k), where + "/" + k));
+        } else if (expected instanceof List<?> e) {
+            List<?> a = (List<?>) actual;
+            assertEquals(e.size(), a.size(), where);
+            Iterator<?> ai = a.iterator();
+            int i = 0;
+            for (Object value : e) {
+                assertSameValue(value, ai.next(), where + "/" + i++);
+            }
+        } else if (expected instanceof Secret e) {
+            assertEquals(e.reveal(), ((Secret) actual).reveal(), where);
+        } else if (expected instanceof byte[] e) {
+            assertTrue(java.util.Arrays.equals(e, (byte[]) actual), where);
+        } else if (!expected.equals(actual)) {
+            fail(where + ": " + expected + " != " + actual);
+        }
+    }
+}
