@@ -17,8 +17,6 @@ import run.alchemy.engine.internal.secrets.SecretCodec;
 import run.alchemy.engine.internal.secrets.SecretFailure;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -31,8 +29,6 @@ import java.util.OptionalLong;
 final class RecordReader {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final String SECRET = "@secret";
-    /** The text of a {@code @secret} key after its opening quote. */
-    private static final byte[] SECRET_KEY = (SECRET + '"').getBytes(StandardCharsets.US_ASCII);
 
     private final ObjectMapper mapper;
 
@@ -42,46 +38,28 @@ final class RecordReader {
 
     /** The record in {@code bytes}, or in {@code parsed} (their tree, nobody else's) when not null. */
     ObjectNode read(byte[] bytes, ObjectNode parsed, String location, SecretCodec codec) {
-        return (ObjectNode) revive(parsed != null ? parsed : parse(bytes, location), null, location, codec,
-                tagsIn(bytes) != Tags.NONE);
+        return (ObjectNode) revive(parsed != null ? parsed : parse(bytes, location), null, location, codec);
     }
 
     /**
-     * {@link #read} of {@code parsed} without a codec, for a record that cannot hold a secret (the
-     * background read revives such records ahead of the program, which knows the codec). Null, with
-     * {@code parsed} untouched, when its bytes may hold a secret; revives {@code parsed} in place
-     * otherwise, and when that fails (a date that is none) {@code parsed} is left half done.
+     * {@link #read} of {@code parsed} without a codec (the background read revives records ahead of
+     * the program, which knows the codec): null when the record holds a secret, which only a codec
+     * opens; {@code parsed}, revived in place, is then left half done. Throws what {@link #read} throws
+     * for a bad value, without the record's location.
      */
-    ObjectNode readWithoutSecrets(byte[] bytes, ObjectNode parsed) {
-        Tags tags = tagsIn(bytes);
-        return tags == Tags.MAYBE_SECRETS ? null : (ObjectNode) revive(parsed, null, "", null, tags != Tags.NONE);
-    }
-
-    /** Which tags a record's text may hold. */
-    private enum Tags { NONE, NO_SECRETS, MAYBE_SECRETS }
-
-    /**
-     * Whether any key of the record may be a tag ({@code @secret}, {@code @date}, …) and which: a key
-     * that starts with {@code @} shows in the text as {@code "@}, or behind a backslash-u escape
-     * (which may spell any key, {@code @secret} too). Most records have neither, and then no object
-     * of theirs is looked up for six tags.
-     */
-    private static Tags tagsIn(byte[] bytes) {
-        Tags found = Tags.NONE;
-        for (int i = 1; i < bytes.length; i++) {
-            byte b = bytes[i];
-            if (b == 'u' && bytes[i - 1] == '\\' || b == '@' && bytes[i - 1] == '"' && startsSecret(bytes, i)) {
-                return Tags.MAYBE_SECRETS;
-            }
-            if (b == '@' && bytes[i - 1] == '"') {
-                found = Tags.NO_SECRETS;
-            }
+    ObjectNode readWithoutSecrets(ObjectNode parsed) {
+        try {
+            return (ObjectNode) revive(parsed, null, "", null);
+        } catch (SecretNeedsCodec e) {
+            return null;
         }
-        return found;
     }
 
-    private static boolean startsSecret(byte[] bytes, int at) {
-        return Arrays.equals(bytes, at, Math.min(bytes.length, at + SECRET_KEY.length), SECRET_KEY, 0, SECRET_KEY.length);
+    /** Thrown by a revive without a codec that meets a secret. */
+    private static final class SecretNeedsCodec extends RuntimeException {
+        SecretNeedsCodec() {
+            super(null, null, false, false);
+        }
     }
 
     private JsonNode parse(byte[] bytes, String location) {
@@ -122,7 +100,7 @@ final class RecordReader {
      * Deserializes a freshly parsed tree in place (it is nobody else's): tags normalised, erased
      * secrets dropped, secrets opened, keys put in JS order. Only what changes is replaced.
      */
-    private JsonNode revive(JsonNode node, Pointer pointer, String location, SecretCodec codec, boolean tags) {
+    private JsonNode revive(JsonNode node, Pointer pointer, String location, SecretCodec codec) {
         if (node.isArray()) {
             ArrayNode array = (ArrayNode) node;
             for (int i = 0; i < array.size(); i++) {
@@ -130,7 +108,7 @@ final class RecordReader {
                 if (!child.isContainerNode()) {
                     continue;
                 }
-                JsonNode v = revive(child, new Pointer(pointer, null, i), location, codec, tags);
+                JsonNode v = revive(child, new Pointer(pointer, null, i), location, codec);
                 if (v != child) {
                     array.set(i, v.isMissingNode() ? NODES.nullNode() : v);
                 }
@@ -140,7 +118,7 @@ final class RecordReader {
         if (!node.isObject()) {
             return node;
         }
-        JsonNode tagged = tags ? revivedTag(node, pointer, location, codec) : null;
+        JsonNode tagged = hasTagKey(node) ? revivedTag(node, pointer, location, codec) : null;
         if (tagged != null) {
             return tagged;
         }
@@ -155,7 +133,7 @@ final class RecordReader {
             Map.Entry<String, JsonNode> e = it.next();
             JsonNode child = e.getValue();
             if (child.isContainerNode()) {
-                JsonNode v = revive(child, new Pointer(pointer, e.getKey(), 0), location, codec, tags);
+                JsonNode v = revive(child, new Pointer(pointer, e.getKey(), 0), location, codec);
                 if (v.isMissingNode()) {
                     it.remove();
                     continue;
@@ -179,10 +157,27 @@ final class RecordReader {
         return reorder ? StateSerde.reordered(object, true) : object;
     }
 
+    /**
+     * Whether a key of the object starts with {@code @}, as every tag does: most objects have none,
+     * and then they are not looked up for six tags.
+     */
+    private static boolean hasTagKey(JsonNode object) {
+        for (Map.Entry<String, JsonNode> e : object.properties()) {
+            String k = e.getKey();
+            if (!k.isEmpty() && k.charAt(0) == '@') {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** A tagged object ({@code @secret}, {@code @schema}, {@code @date}, …) deserialized, or null if it is none. */
     private JsonNode revivedTag(JsonNode node, Pointer pointer, String location, SecretCodec codec) {
         JsonNode secret = node.get(SECRET);
         if (secret != null && truthy(secret)) {
+            if (codec == null) {
+                throw new SecretNeedsCodec();
+            }
             return codec.erases() ? MissingNode.getInstance()
                     : NODES.pojoNode(openSecret(secret, Pointer.of(pointer), location, codec));
         }

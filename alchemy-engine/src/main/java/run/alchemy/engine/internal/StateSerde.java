@@ -263,11 +263,12 @@ public final class StateSerde {
         }
         ObjectNode revived;
         try {
-            revived = reader.readWithoutSecrets(bytes, tree);
+            revived = reader.readWithoutSecrets(tree);
         } catch (RuntimeException e) {
             return null; // a bad value (a date that is none): the reader's own read names the record
         }
-        return revived != null ? new Parsed(revived, true) : new Parsed(tree, false);
+        // a secret met: the tree is half revived, so the reader gets a fresh parse to open it in
+        return revived != null ? new Parsed(revived, true) : new Parsed(parseRecord(bytes), false);
     }
 
     /** {@link #readRecord} of what {@link #parseAhead} prepared ({@code ahead}, or null when nothing was). */
