@@ -259,8 +259,8 @@ class EventSourcingTest {
             app.apply("b", thing, new Thing.Props("b"));
         }
         Path index = runs.root.resolve(".alchemy-java/app/dev/index");
-        assertTrue(Files.readString(index).startsWith("alchemy-java-index 2 "), "written at the end of a run");
-        for (String damage : List.of("garbage", "alchemy-java-index 2 999999\n", "alchemy-java-index 9 1\n")) {
+        assertTrue(Files.readString(index).startsWith("alchemy-java-index 3 "), "written at the end of a run");
+        for (String damage : List.of("garbage", "alchemy-java-index 3 999999\n", "alchemy-java-index 9 1\n", "alchemy-java-index 2 1\n")) {
             Files.writeString(index, damage);
             String edited = runs.read("app/dev/a.json").replace("\"name\": \"a\"", "\"name\": \"x\"");
             Files.writeString(runs.file("app/dev/a.json"), edited);
@@ -272,7 +272,7 @@ class EventSourcingTest {
                     "a " + damage + " index falls back to the log, which still notices the edit");
         }
         try (History h = history(runs)) {
-            assertEquals(3, h.events().stream().filter(e -> is(e, Type.EXTERNAL_CHANGE)).count(), "one adopted edit per damaged index");
+            assertEquals(4, h.events().stream().filter(e -> is(e, Type.EXTERNAL_CHANGE)).count(), "one adopted edit per damaged index");
             assertTrue(h.verify().ok());
         }
     }

@@ -40,7 +40,7 @@ final class DriftDetection {
     /** {@code stored} as read for {@code key}; adopted when it is not what the log says it should be. */
     Optional<Snapshot> check(Key key, Optional<Snapshot> stored) {
         String want = index.expected(key);
-        String have = stored.map(Snapshot::sha).orElse(null);
+        String have = stored.map(Snapshot::digest).orElse(null);
         if (!Objects.equals(want, have)) {
             adopt(key, stored.map(Snapshot::bytes).orElse(null));
         }
@@ -84,6 +84,6 @@ final class DriftDetection {
         String text = found == null ? null : new String(found, StandardCharsets.UTF_8);
         String kind = found == null ? "" : journal.kindOf(found);
         commit.enqueue(new Op(key, null, journal.resource(Type.EXTERNAL_CHANGE, key, kind, text), Effect.NONE));
-        index.expect(key, found == null ? null : Snapshot.sha256(found));
+        index.expect(key, found == null ? null : Snapshot.digest(found));
     }
 }

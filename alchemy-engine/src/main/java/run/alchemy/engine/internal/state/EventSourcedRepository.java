@@ -105,7 +105,7 @@ final class EventSourcedRepository extends RecordAccess {
         Key key = new Key(chain, id);
         String text = new String(bytes, StandardCharsets.UTF_8);
         commit.enqueue(new Op(key, bytes, journal.resource(type, key, record.path("kind").asText(""), text), Effect.PROJECT));
-        index.expect(key, Snapshot.sha256(bytes));
+        index.expect(key, Snapshot.digest(bytes));
     }
 
     @Override
@@ -126,7 +126,7 @@ final class EventSourcedRepository extends RecordAccess {
         Key key = new Key(chain, id);
         commit.enqueue(new Op(key, bytes, journal.resource(Type.IMPORTED, key, journal.kindOf(bytes),
                 new String(bytes, StandardCharsets.UTF_8)), Effect.PROJECT));
-        index.expect(key, Snapshot.sha256(bytes));
+        index.expect(key, Snapshot.digest(bytes));
     }
 
     @Override
@@ -137,7 +137,7 @@ final class EventSourcedRepository extends RecordAccess {
         }
         commit.enqueue(new Op(key, bytes, journal.resource(type, key, kind,
                 bytes == null ? null : new String(bytes, StandardCharsets.UTF_8)), Effect.PROJECT));
-        index.expect(key, bytes == null ? null : Snapshot.sha256(bytes));
+        index.expect(key, bytes == null ? null : Snapshot.digest(bytes));
     }
 
     @Override

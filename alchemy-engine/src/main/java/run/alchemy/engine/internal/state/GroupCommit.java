@@ -251,7 +251,7 @@ final class GroupCommit {
         for (int i = 0; i < out.size(); i++) {
             StateStore.Write w = out.get(i);
             if (w.json() != null && versions.get(i) != null) {
-                known.observed(new Key(w.chain(), w.id()), versions.get(i), w.json(), Snapshot.sha256(w.json()));
+                known.observed(new Key(w.chain(), w.id()), versions.get(i), w.json(), Snapshot.digest(w.json()));
             }
         }
         emptied.forEach(store::deleteScope);

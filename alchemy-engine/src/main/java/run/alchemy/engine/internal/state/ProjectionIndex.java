@@ -15,7 +15,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * What the log says each snapshot should hold: the SHA-256 of every record's last projected bytes,
+ * What the log says each snapshot should hold: the {@link Snapshot#digest(byte[])} of every record's last projected bytes,
  * as of the log's head. Reads compare stored snapshots with it to notice changes made behind the
  * log's back. Cached in the log's index so that opening a stage need not read its whole history.
  *
@@ -27,7 +27,10 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class ProjectionIndex implements ReadAhead.KnownBodies {
     private static final String MAGIC = "alchemy-java-index ";
-    private static final String VERSION = "2";
+    /** The length of a {@link Snapshot#digest(byte[])}. */
+    private static final int DIGEST_LENGTH = 16;
+    /** Version 3: {@link Snapshot#digest(byte[])}s; 1 and 2 held SHA-256 hashes, which are unusable now (the log is read instead). */
+    private static final String VERSION = "3";
 
     private final Map<Key, String> expected = new ConcurrentHashMap<>();
     /** Projected bytes by record, with the listing's version for them. */
@@ -39,8 +42,8 @@ final class ProjectionIndex implements ReadAhead.KnownBodies {
     /** The ids expected in each scope, grouped on first use (later keys are this run's own writes). */
     private volatile Map<List<String>, List<String>> byChain;
 
-    /** A record's projected bytes (hashing to {@code sha}) and the version a listing showed for them. */
-    private record Known(String version, String sha, byte[] bytes) {
+    /** A record's projected bytes (of {@code digest}) and the version a listing showed for them. */
+    private record Known(String version, String digest, byte[] bytes) {
     }
 
     String expected(Key key) {
@@ -51,15 +54,15 @@ final class ProjectionIndex implements ReadAhead.KnownBodies {
         return expected.containsKey(key);
     }
 
-    /** The snapshot of {@code key} should now hold bytes hashing to {@code sha}; null: no snapshot. */
-    void expect(Key key, String sha) {
-        if (sha == null) {
+    /** The snapshot of {@code key} should now hold bytes of {@code digest}; null: no snapshot. */
+    void expect(Key key, String digest) {
+        if (digest == null) {
             expected.remove(key);
         } else {
-            expected.put(key, sha);
+            expected.put(key, digest);
         }
         Known k = known.get(key);
-        if (k != null && !k.sha().equals(sha)) {
+        if (k != null && !k.digest().equals(digest)) {
             known.remove(key, k);
         }
     }
@@ -72,16 +75,16 @@ final class ProjectionIndex implements ReadAhead.KnownBodies {
     @Override
     public Snapshot known(Key key, String version) {
         Known k = version == null ? null : known.get(key);
-        return k != null && k.version().equals(version) && k.sha().equals(expected.get(key))
-                ? new Snapshot(k.bytes(), k.sha()) : null;
+        return k != null && k.version().equals(version) && k.digest().equals(expected.get(key))
+                ? new Snapshot(k.bytes(), k.digest()) : null;
     }
 
     @Override
-    public void observed(Key key, String version, byte[] bytes, String sha) {
-        if (version == null || !storable(version) || !sha.equals(expected.get(key))) {
+    public void observed(Key key, String version, byte[] bytes, String digest) {
+        if (version == null || !storable(version) || !digest.equals(expected.get(key))) {
             return;
         }
-        Known before = known.put(key, new Known(version, sha, bytes));
+        Known before = known.put(key, new Known(version, digest, bytes));
         if (before == null || !before.version().equals(version)) {
             learned = true;
         }
@@ -123,8 +126,8 @@ final class ProjectionIndex implements ReadAhead.KnownBodies {
      * usable cache. A body whose bytes do not hash to its line's hash is left out.
      *
      * <p>Format: a line {@code alchemy-java-index 2 <position>}, then per record a line
-     * {@code <sha256> <key>}, followed, when its bytes are known, by a line {@code +<length> <version>}
-     * and the bytes and a newline. Version 1 has no bodies.
+     * {@code <digest> <key>}, followed, when its bytes are known, by a line {@code +<length> <version>}
+     * and the bytes and a newline.
      */
     long load(Optional<byte[]> bytes, long logHead) {
         if (bytes.isEmpty()) {
@@ -138,7 +141,7 @@ final class ProjectionIndex implements ReadAhead.KnownBodies {
                 return 0;
             }
             String[] versionAndPosition = header.substring(MAGIC.length()).split(" ", -1);
-            if (versionAndPosition.length != 2 || !List.of("1", VERSION).contains(versionAndPosition[0])) {
+            if (versionAndPosition.length != 2 || !VERSION.equals(versionAndPosition[0])) {
                 return 0;
             }
             long position = Long.parseLong(versionAndPosition[1]);
@@ -160,15 +163,15 @@ final class ProjectionIndex implements ReadAhead.KnownBodies {
                         return unusable(); // a cut or damaged index: never allocate what its line claims
                     }
                     byte[] body = Arrays.copyOfRange(in, end + 1, end + 1 + length);
-                    String sha = loaded.get(last);
-                    if (body.length == length && Snapshot.sha256(body).equals(sha)) {
-                        bodies.put(last, new Known(line.substring(space + 1), sha, body));
+                    String digest = loaded.get(last);
+                    if (body.length == length && Snapshot.digest(body).equals(digest)) {
+                        bodies.put(last, new Known(line.substring(space + 1), digest, body));
                     }
                     at = end + 1 + length + 1;
                     continue;
                 }
-                last = key(line.substring(65), chains);
-                loaded.put(last, line.substring(0, 64));
+                last = key(line.substring(DIGEST_LENGTH + 1), chains);
+                loaded.put(last, line.substring(0, DIGEST_LENGTH));
                 at = end + 1;
             }
             expected.putAll(loaded);
@@ -221,10 +224,10 @@ final class ProjectionIndex implements ReadAhead.KnownBodies {
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream(64 + expected.size() * 128);
         out.writeBytes((MAGIC + VERSION + " " + head + "\n").getBytes(StandardCharsets.UTF_8));
-        expected.forEach((k, sha) -> {
-            out.writeBytes((sha + ' ' + EventCodec.key(k.chain(), k.id()) + '\n').getBytes(StandardCharsets.UTF_8));
+        expected.forEach((k, digest) -> {
+            out.writeBytes((digest + ' ' + EventCodec.key(k.chain(), k.id()) + '\n').getBytes(StandardCharsets.UTF_8));
             Known body = known.get(k);
-            if (body != null && Objects.equals(body.sha(), sha)) {
+            if (body != null && Objects.equals(body.digest(), digest)) {
                 out.writeBytes(("+" + body.bytes().length + ' ' + body.version() + '\n').getBytes(StandardCharsets.UTF_8));
                 out.writeBytes(body.bytes());
                 out.write('\n');

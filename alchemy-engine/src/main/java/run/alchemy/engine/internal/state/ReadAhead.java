@@ -37,7 +37,7 @@ final class ReadAhead {
             }
 
             @Override
-            public void observed(Key key, String version, byte[] bytes, String sha) {
+            public void observed(Key key, String version, byte[] bytes, String digest) {
             }
         };
 
@@ -45,7 +45,7 @@ final class ReadAhead {
         Snapshot known(Key key, String version);
 
         /** The record, listed with {@code version} (null: the store names none), was read: these bytes. */
-        void observed(Key key, String version, byte[] bytes, String sha);
+        void observed(Key key, String version, byte[] bytes, String digest);
     }
 
     /**
@@ -213,11 +213,11 @@ final class ReadAhead {
                     String id = ids.get(i);
                     Snapshot hit = fetched.known().get(id);
                     byte[] bytes = hit != null ? hit.bytes() : fetched.read().get(id);
-                    String sha = hit != null ? hit.sha() : bytes != null && hashAhead ? Snapshot.sha256(bytes) : null;
-                    if (hit == null && sha != null) {
-                        known.observed(new Key(chain, id), versions.get(id), bytes, sha);
+                    String digest = hit != null ? hit.digest() : bytes != null && hashAhead ? Snapshot.digest(bytes) : null;
+                    if (hit == null && digest != null) {
+                        known.observed(new Key(chain, id), versions.get(id), bytes, digest);
                     }
-                    read[i] = bytes == null ? null : new Snapshot(bytes, sha);
+                    read[i] = bytes == null ? null : new Snapshot(bytes, digest);
                     into.get(i).complete(read[i]);
                     done = i + 1;
                 }

@@ -85,7 +85,7 @@ final class Recovery {
         });
         long head = last[0];
         commit.startAt(head);
-        latest.forEach((k, v) -> index.expect(k, v == null ? null : Snapshot.sha256(v.getBytes(StandardCharsets.UTF_8))));
+        latest.forEach((k, v) -> index.expect(k, v == null ? null : Snapshot.digest(v.getBytes(StandardCharsets.UTF_8))));
         if (!toProject.isEmpty() || projected != head) {
             commit.checkGuard(); // a repair is a write: under the stage lock
             List<StateStore.Write> writes = new ArrayList<>();
@@ -110,7 +110,7 @@ final class Recovery {
                 }
                 commit.enqueue(new Op(k, null, journal.resource(Type.IMPORTED, k, journal.kindOf(bytes),
                         new String(bytes, StandardCharsets.UTF_8)), Effect.NONE));
-                index.expect(k, Snapshot.sha256(bytes));
+                index.expect(k, Snapshot.digest(bytes));
                 imported++;
             }
         }
