@@ -58,7 +58,14 @@ final class ReadAhead {
     private static final int MAX_CHUNK = 1024;
     /** How far the background read parses ahead of the program's reads (each tree is held until taken). */
     private static final int PARSE_LEAD = 256;
-    /** How long the parse ahead waits for the program to read on before it stops: the program went on to other work. */
+    /**
+     * How far the background read fetches ahead of the program's reads: the bytes of records read
+     * and not yet taken are held, so a read that ran to the end of a large scope held all of it
+     * (10,000 records: a third of the whole process's live heap). A chunk is fetched once the
+     * program is this close to it, which leaves the fetch a thousand decisions' time to answer.
+     */
+    private static final int FETCH_LEAD = 1024;
+    /** How long the background read waits for the program to read on before it stops waiting: the program went on to other work. */
     private static final long CATCH_UP_NANOS = 100_000_000L;
 
     private final StateStore store;
@@ -68,11 +75,21 @@ final class ReadAhead {
     private final KnownBodies known;
     private final Map<List<String>, CompletableFuture<Scope>> scopes = new ConcurrentHashMap<>();
 
+    private final int fetchLead;
+    private final long catchUpNanos;
+
     ReadAhead(StateStore store, StateSerde serde, boolean hashAhead, KnownBodies known) {
+        this(store, serde, hashAhead, known, FETCH_LEAD, CATCH_UP_NANOS);
+    }
+
+    /** With the lead and the wait a test sets. */
+    ReadAhead(StateStore store, StateSerde serde, boolean hashAhead, KnownBodies known, int fetchLead, long catchUpNanos) {
         this.store = store;
         this.serde = serde;
         this.hashAhead = hashAhead;
         this.known = known;
+        this.fetchLead = fetchLead;
+        this.catchUpNanos = catchUpNanos;
     }
 
     /** The record as stored, or empty. */
@@ -81,9 +98,8 @@ final class ReadAhead {
             return store.get(key.chain(), key.id()).map(Snapshot::of);
         }
         Scope scope = scope(key.chain());
-        CompletableFuture<Snapshot> record = scope.records.get(key.id());
-        Snapshot found = record == null ? null : scope.take(record);
-        if (found == null && store.confirmsAbsenceByReading(key.id(), scope.scopes)) {
+        Snapshot found = scope.take(key.id());
+        if (found == scope.letGo || found == null && store.confirmsAbsenceByReading(key.id(), scope.scopes)) {
             return store.get(key.chain(), key.id()).map(Snapshot::of);
         }
         return Optional.ofNullable(found);
@@ -182,9 +198,11 @@ final class ReadAhead {
 
     /**
      * Reads the listed records chunk by chunk, each chunk's bytes fetched by a second thread while
-     * this one hashes the chunk before it, and completes each record as soon as it is read; then
-     * parses ahead of the program, at most {@link #PARSE_LEAD} records ahead of its reads. A record
-     * the program reaches before its parse is parsed by the program; the read never waits for it.
+     * this one hashes the chunk before it, and completes each record as soon as it is read; a chunk
+     * is fetched once the program has taken records to within {@link #fetchLead} of it. Meanwhile
+     * it parses ahead of the program, at most {@link #PARSE_LEAD} records ahead of its reads. A
+     * record the program reaches before its parse is parsed by the program; a program that waits
+     * for a record, or stops reading, never waits for the read.
      */
     private void readInto(Scope scope, List<String> chain, List<String> ids, Map<String, String> versions,
                           List<CompletableFuture<Snapshot>> into) {
@@ -198,35 +216,27 @@ final class ReadAhead {
             t.setDaemon(true);
             return t;
         });
-        Snapshot[] read = new Snapshot[ids.size()];
         int done = 0;
         int parsed = 0;
         try {
             CompletableFuture<Fetched> next = CompletableFuture.supplyAsync(() -> fetch(chain, ids, versions, chunks.get(0)), fetcher);
             for (int c = 0; c < chunks.size(); c++) {
-                Fetched fetched = join(next);
+                int[] range = chunks.get(c);
+                complete(chain, ids, versions, into, join(next), range);
+                next = null;
+                done = range[1];
                 if (c + 1 < chunks.size()) {
                     int[] following = chunks.get(c + 1);
+                    parsed = parseAhead(scope, ids, parsed, done, Math.max(0, following[0] - fetchLead));
                     next = CompletableFuture.supplyAsync(() -> fetch(chain, ids, versions, following), fetcher);
                 }
-                for (int i = chunks.get(c)[0]; i < chunks.get(c)[1]; i++) {
-                    String id = ids.get(i);
-                    Snapshot hit = fetched.known().get(id);
-                    byte[] bytes = hit != null ? hit.bytes() : fetched.read().get(id);
-                    String digest = hit != null ? hit.digest() : bytes != null && hashAhead ? Snapshot.digest(bytes) : null;
-                    if (hit == null && digest != null) {
-                        known.observed(new Key(chain, id), versions.get(id), bytes, digest);
-                    }
-                    read[i] = bytes == null ? null : new Snapshot(bytes, digest);
-                    into.get(i).complete(read[i]);
-                    done = i + 1;
-                }
-                parsed = parseAhead(scope, read, parsed, done, false);
             }
         } catch (Throwable e) {
             // whoever waits for a record not read yet gets the failure (a typed store error)
             for (int i = done; i < into.size(); i++) {
-                into.get(i).completeExceptionally(e);
+                if (into.get(i) != null) {
+                    into.get(i).completeExceptionally(e);
+                }
             }
             if (e instanceof Error error) {
                 throw error;
@@ -237,37 +247,54 @@ final class ReadAhead {
                 threads.shutdownNow();
             }
         }
-        parseAhead(scope, read, parsed, read.length, true);
+        parseAhead(scope, ids, parsed, ids.size(), -1);
+    }
+
+    /** Completes the chunk's records with their bytes as fetched, hashed where drift detection will compare them. */
+    private void complete(List<String> chain, List<String> ids, Map<String, String> versions,
+                          List<CompletableFuture<Snapshot>> into, Fetched fetched, int[] range) {
+        for (int i = range[0]; i < range[1]; i++) {
+            String id = ids.get(i);
+            Snapshot hit = fetched.known().get(id);
+            byte[] bytes = hit != null ? hit.bytes() : fetched.read().get(id);
+            String digest = hit != null ? hit.digest() : bytes != null && hashAhead ? Snapshot.digest(bytes) : null;
+            if (hit == null && digest != null) {
+                known.observed(new Key(chain, id), versions.get(id), bytes, digest);
+            }
+            into.get(i).complete(bytes == null ? null : new Snapshot(bytes, digest));
+            into.set(i, null); // the scope holds the record until the program takes it, and no longer
+        }
     }
 
     /**
      * Parses the read records from {@code from} up to {@code to}, never more than
      * {@link #PARSE_LEAD} ahead of the program's reads and never behind them (those it parsed
-     * itself). With {@code wait}, waits for the program to read on, until it stops reading for
-     * {@link #CATCH_UP_NANOS}. Returns where it stopped.
+     * itself). With {@code resumeAt} at 0 or more, returns once the program has taken that many
+     * records, waits for a record, or stopped reading for {@link #catchUpNanos}; otherwise once it
+     * parsed up to {@code to}, or the program stopped reading. Returns where it stopped parsing.
      */
-    private int parseAhead(Scope scope, Snapshot[] read, int from, int to, boolean wait) {
+    private int parseAhead(Scope scope, List<String> ids, int from, int to, int resumeAt) {
         int at = from;
-        while (at < to) {
-            int taken = scope.taken.get();
+        while (true) {
+            int taken = scope.takes.get();
+            boolean stopped = System.nanoTime() - scope.lastTaken > catchUpNanos;
+            if (resumeAt < 0 ? at >= to || stopped : taken >= resumeAt || stopped || scope.waitsForUnread()) {
+                return at;
+            }
             if (at < taken) {
                 at = taken;
                 continue;
             }
-            if (at - taken >= PARSE_LEAD) {
-                if (!wait || System.nanoTime() - scope.lastTaken > CATCH_UP_NANOS) {
-                    return at;
-                }
+            if (at >= to || at - taken >= PARSE_LEAD) {
                 LockSupport.parkNanos(100_000);
                 continue;
             }
-            Snapshot s = read[at];
-            if (s != null && s.wantsTree()) {
+            Snapshot s = scope.records.get(ids.get(at)).getNow(null);
+            if (s != null && s != scope.letGo && s.wantsTree()) {
                 s.offerParsed(serde.parseAhead(s.bytes()));
             }
             at++;
         }
-        return at;
     }
 
     /** A chunk's records: those whose listed version names known bytes, and the rest as read. */
@@ -288,13 +315,23 @@ final class ReadAhead {
         return new Fetched(knownHere, toRead.isEmpty() ? Map.of() : store.getBatch(chain, toRead));
     }
 
-    /** A scope's snapshots as listed and read; each completed with null when a listed record was gone by its read. */
+    /**
+     * A scope's snapshots as listed and read; each completed with null when a listed record was gone
+     * by its read. A record taken by the program is let go (its bytes are not held for the run): a
+     * second read of it asks the store. A scope's own record is kept: the engine reads it when the
+     * scope opens and again when it closes (for the replaced resources it queued), and such records are few.
+     */
     private static final class Scope {
         final Set<String> scopes;
         /** The listed ids, in the listing's order. */
         final List<String> listed;
         final Map<String, CompletableFuture<Snapshot>> records = new ConcurrentHashMap<>();
-        final AtomicInteger taken = new AtomicInteger();
+        /** In place of a record the program took. */
+        final Snapshot letGo = Snapshot.of(new byte[0]);
+        private final CompletableFuture<Snapshot> taken = CompletableFuture.completedFuture(letGo);
+        final AtomicInteger takes = new AtomicInteger();
+        /** What readers wait for: while one waits for a record not read yet, the background read does not hold back. */
+        private final Set<CompletableFuture<Snapshot>> awaited = ConcurrentHashMap.newKeySet();
         volatile long lastTaken = System.nanoTime();
 
         Scope(StateStore.Contents contents) {
@@ -302,23 +339,56 @@ final class ReadAhead {
             this.listed = contents.ids();
         }
 
-        /** The record as read, once the background read has reached it. */
-        Snapshot take(CompletableFuture<Snapshot> record) {
-            taken.incrementAndGet();
+        /**
+         * The record as read, once the background read has reached it; null when not listed or gone;
+         * {@link #letGo} when taken before.
+         */
+        Snapshot take(String id) {
+            CompletableFuture<Snapshot> record = records.get(id);
+            if (record == null) {
+                return null;
+            }
+            takes.incrementAndGet();
             lastTaken = System.nanoTime();
-            return join(record);
+            Snapshot found = await(record);
+            if (found != null && !scopes.contains(id)) {
+                records.replace(id, record, taken);
+            }
+            return found;
         }
 
         /** The ids of the records that exist, once every listed one has been read. */
         List<String> ids() {
             List<String> ids = new ArrayList<>(listed.size());
             for (String id : listed) {
-                if (join(records.get(id)) != null) {
+                if (await(records.get(id)) != null) {
                     ids.add(id);
                 }
             }
             ids.sort(null); // most stores list sorted: then one comparison per id
             return ids;
+        }
+
+        private Snapshot await(CompletableFuture<Snapshot> future) {
+            if (future.isDone()) {
+                return join(future);
+            }
+            awaited.add(future);
+            try {
+                return join(future);
+            } finally {
+                awaited.remove(future);
+            }
+        }
+
+        /** Whether a reader waits for a record the background read has not completed. */
+        boolean waitsForUnread() {
+            for (CompletableFuture<Snapshot> record : awaited) {
+                if (!record.isDone()) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 
