@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.DoubleNode;
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -44,6 +45,7 @@ public final class StateSerde {
     private final ObjectMapper mapper;
     private final CanonicalJson canonicalJson;
     private final RecordReader reader;
+    private final RecordValues records = new RecordValues();
 
     public StateSerde() {
         this.mapper = new ObjectMapper()
@@ -76,10 +78,11 @@ public final class StateSerde {
 
     /**
      * The tree {@code valueToTree} makes of JDK maps (string keys), lists, strings, ints, longs,
-     * booleans and secrets, built directly (no token buffer); null when the value holds anything
-     * else (a null too: map nulls are left out by the mapper), which then goes through Jackson.
+     * doubles, booleans, secrets and plain records ({@link RecordValues}), built directly (no token
+     * buffer); null when the value holds anything else (a null too: map nulls are left out by the
+     * mapper), which then goes through Jackson.
      */
-    private static JsonNode plainTree(Object v) {
+    private JsonNode plainTree(Object v) {
         if (v instanceof String s) {
             return TextNode.valueOf(s);
         }
@@ -92,8 +95,14 @@ public final class StateSerde {
         if (v instanceof Boolean b) {
             return BooleanNode.valueOf(b);
         }
+        if (v instanceof Double d) {
+            return DoubleNode.valueOf(d);
+        }
         if (v instanceof Secret) {
             return NODES.pojoNode(v);
+        }
+        if (v instanceof Record r) {
+            return records.tree(r, this::plainTree);
         }
         boolean jdk = v != null && v.getClass().getName().startsWith("java.util.");
         if (jdk && v instanceof Map<?, ?> map) {
@@ -133,6 +142,11 @@ public final class StateSerde {
             Map<String, Object> map = UntypedValues.map(tree);
             if (map != null) {
                 return type.cast(map);
+            }
+        } else if (type.isRecord()) {
+            Object value = records.value(tree, type);
+            if (value != RecordValues.UNMAPPED) {
+                return type.cast(value);
             }
         }
         JsonNode exposed = withPlainSecrets(tree);
