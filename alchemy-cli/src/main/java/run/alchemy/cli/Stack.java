@@ -3,11 +3,13 @@ package run.alchemy.cli;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import run.alchemy.api.ResourceProvider;
 import run.alchemy.api.Secret;
 import run.alchemy.providers.fs.FileProps;
@@ -38,6 +40,7 @@ final class Stack {
     private static final ObjectReader ELEMENT = Json.MAPPER.readerFor(JsonNode.class)
             .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
+
     /** The built-in kinds, in the order they are listed in messages. */
     static final Map<String, ResourceProvider<?, ?>> KINDS = kinds(FsResources.FILE, FsResources.FOLDER, Values.VALUE);
 
@@ -51,8 +54,8 @@ final class Stack {
 
     /**
      * One resource: its provider and typed props (secrets resolved when asked to). An
-     * {@code alchemy::Value}'s props are parsed again from the file's bytes when asked for, so
-     * that a large stack is never held as one tree: only the resource being applied is.
+     * {@code alchemy::Value}'s props are parsed from the file's bytes when asked for, so that a
+     * large stack is never held as one tree: only the resource being applied is.
      */
     record Resource(String id, ResourceProvider<?, ?> provider, String path, Supplier<?> propsSource) {
         Object props() {
@@ -74,14 +77,16 @@ final class Stack {
     private final String source;
     private final Map<String, String> env;
     private final boolean resolveSecrets;
+    /** Stands, in a resource read from the file, for a props object that was scanned, not parsed. */
+    private final ObjectNode scanned = Json.object();
     /** Set once the whole file is checked: props parsed again later add no secret paths. */
     private boolean checked;
     private String topApp;
     private String topStage;
 
     /**
-     * Reads the file as a stream of tokens, one resource's tree at a time, checking everything
-     * before anything is deployed.
+     * Reads the file as a stream of tokens, one resource at a time, checking everything before
+     * anything is deployed.
      */
     private Stack(byte[] bytes, String source, Map<String, String> env, boolean resolveSecrets) {
         this.bytes = bytes;
@@ -166,10 +171,7 @@ final class Stack {
             return;
         }
         for (int i = 0; parser.nextToken() != JsonToken.END_ARRAY; i++) {
-            int from = (int) parser.currentTokenLocation().getByteOffset();
-            JsonNode node = element(parser);
-            int to = (int) parser.currentLocation().getByteOffset();
-            Resource r = resource(node, Json.path(lp, i), from, to);
+            Resource r = resource(parser, Json.path(lp, i));
             String earlier = ids.putIfAbsent(r.id(), Json.path(Json.path(lp, i), "id"));
             if (earlier != null) {
                 throw fault(Json.path(Json.path(lp, i), "id"), "duplicate id \"" + r.id() + "\" (also at " + earlier + ")");
@@ -225,10 +227,30 @@ final class Stack {
         return parser.getText();
     }
 
-    /** Checks the resource at bytes {@code [from, to)} of the file, already parsed as {@code node}. */
-    private Resource resource(JsonNode node, String p, int from, int to) {
-        if (!node.isObject()) {
-            throw fault(p, "expected a resource {\"id\", \"kind\", \"props\"}, found " + Json.typeName(node));
+    /**
+     * Reads and checks the resource whose first token the parser is on. Its {@code props} object
+     * is only scanned for {@code @secretEnv} and {@code @secret} keys, not made a tree: an
+     * {@code alchemy::Value}'s props without them need no check and are parsed when applied; other
+     * props are parsed from the file's bytes here (the kind may come after them).
+     */
+    private Resource resource(JsonParser parser, String p) throws IOException {
+        if (parser.currentToken() != JsonToken.START_OBJECT) {
+            throw fault(p, "expected a resource {\"id\", \"kind\", \"props\"}, found " + Json.typeName(element(parser)));
+        }
+        ObjectNode node = Json.object();
+        int propsFrom = -1;
+        int propsTo = -1;
+        boolean marked = false;
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String key = parser.currentName();
+            if (parser.nextToken() == JsonToken.START_OBJECT && key.equals("props")) {
+                propsFrom = (int) parser.currentTokenLocation().getByteOffset();
+                marked = scanForSecrets(parser);
+                propsTo = (int) parser.currentLocation().getByteOffset();
+                node.set(key, scanned); // a later "props" key replaces it, as in a tree
+            } else {
+                node.set(key, parser.currentToken() == JsonToken.VALUE_STRING ? TextNode.valueOf(parser.getText()) : element(parser));
+            }
         }
         keys(node, p, Set.of("id", "kind", "props"), "id, kind, props");
         String id = requiredText(node, p, "id");
@@ -239,6 +261,15 @@ final class Stack {
         }
         String pp = Json.path(p, "props");
         JsonNode props = node.get("props");
+        int from = propsFrom;
+        int to = propsTo;
+        if (props == scanned && !marked && kind.equals(Values.VALUE.kind())) {
+            count++;
+            return new Resource(id, provider, p, () -> valueProps(from, to, pp));
+        }
+        if (props == scanned) {
+            props = Json.MAPPER.readTree(bytes, from, to - from);
+        }
         if (props != null && !props.isNull() && !props.isObject()) {
             throw fault(pp, "expected an object, found " + Json.typeName(props));
         }
@@ -256,18 +287,39 @@ final class Stack {
             }
             default -> {
                 value(given, pp);
-                yield () -> valueProps(from, to, pp);
+                yield props == null || props.isNull() ? () -> Json.object() : () -> valueProps(from, to, pp);
             }
         };
         count++;
         return new Resource(id, provider, p, typed);
     }
 
-    /** An alchemy::Value's props parsed again from the file, as checked when it was read. */
+    /**
+     * Reads the object whose start the parser is on to its end, token by token; whether it holds a
+     * {@code @secretEnv} or {@code @secret} key at any depth.
+     */
+    private static boolean scanForSecrets(JsonParser parser) throws IOException {
+        boolean marked = false;
+        for (int depth = 1; depth > 0; ) {
+            JsonToken t = parser.nextToken();
+            if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
+                depth++;
+            } else if (t == JsonToken.END_OBJECT || t == JsonToken.END_ARRAY) {
+                depth--;
+            } else if (t == JsonToken.FIELD_NAME && !marked) {
+                String name = parser.currentName();
+                marked = name.equals(SECRET_ENV) || name.equals("@secret");
+            } else if (t == null) {
+                throw new JsonEOFException(parser, null, "unexpected end of the file inside an object");
+            }
+        }
+        return marked;
+    }
+
+    /** An alchemy::Value's props, the object at bytes {@code [from, to)} of the file, parsed and resolved (its markers were checked when the file was read). */
     private JsonNode valueProps(int from, int to, String pp) {
         try {
-            JsonNode props = Json.MAPPER.readTree(bytes, from, to - from).get("props");
-            return value(props == null || props.isNull() ? Json.object() : props, pp);
+            return value(Json.MAPPER.readTree(bytes, from, to - from), pp);
         } catch (IOException e) {
             throw new IllegalStateException(source + ": " + pp + " parsed when checked but not again", e);
         }

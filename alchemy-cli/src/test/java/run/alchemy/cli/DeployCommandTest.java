@@ -269,6 +269,19 @@ class DeployCommandTest {
                 + " {\"id\": \"x\", \"kind\": \"alchemy::Value\"}]}", "$.resources[1].id: duplicate id \"x\" (also at $.resources[0].id)");
         cases.put("{\"app\": \"a\", \"scopes\": [{\"name\": \"s\", \"scopes\": [{\"name\": \"t\", \"resources\": [{\"id\": \"v\","
                 + " \"kind\": \"nope\"}]}]}]}", "$.scopes[0].scopes[0].resources[0].kind: unknown kind \"nope\"");
+        // props are scanned, not parsed, while the file is checked: what the scan sees must still be refused
+        cases.put("{\"app\": \"a\", \"resources\": [{\"id\": \"x\", \"kind\": \"alchemy::Value\", \"props\":"
+                + " {\"a\": [1, {\"b\": {\"@secret\": \"x\"}}]}}]}", "$.resources[0].props.a[1].b: secrets are never written inline");
+        cases.put("{\"app\": \"a\", \"resources\": [{\"props\": {\"mode\": 1}, \"id\": \"x\", \"kind\": \"fs::File\"}]}",
+                "$.resources[0].props.mode: unknown key (expected path, content)");
+        cases.put("{\"app\": \"a\", \"resources\": [{\"id\": \"x\", \"kind\": \"alchemy::Value\", \"props\": [1]}]}",
+                "$.resources[0].props: expected an object, found an array");
+        cases.put("{\"app\": \"a\", \"resources\": [{\"id\": \"x\", \"kind\": \"alchemy::Value\", \"props\": {\"a\": {}, \"a\": 1}}]}",
+                "Duplicate field 'a'");
+        cases.put("{\"app\": \"a\", \"resources\": [{\"id\": \"x\", \"kind\": \"alchemy::Value\", \"props\": {\"a\": [nope]}}]}",
+                "invalid JSON at line 1, column 82: Unrecognized token 'nope'");
+        cases.put("{\"app\": \"a\", \"resources\": [{\"id\": \"x\", \"kind\": \"alchemy::Value\", \"props\": {\"k\": {\"@secretEnv\": 1}}}]}",
+                "$.resources[0].props.k: expected {\"@secretEnv\": \"NAME\"}");
         cases.put("{\"app\": \"a\", \"extra\": 1}", "$.extra: unknown key (expected app, stage, resources, scopes)");
         cases.put("{\"app\": \"a\", \"app\": \"b\"}", "Duplicate field 'app'");
         cases.put("{\"resources\": []}", "no app: give \"app\" in the stack file or --app NAME");
