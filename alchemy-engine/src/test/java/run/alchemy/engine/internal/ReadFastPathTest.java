@@ -18,7 +18,6 @@ import run.alchemy.engine.internal.secrets.SecretCodec;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,10 +26,9 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
+import static run.alchemy.engine.internal.SameValues.assertSameValue;
 
 /**
  * The two shortcuts of a read give what the general path gives: a record deserialized ahead
@@ -154,33 +152,5 @@ class ReadFastPathTest {
             return copy;
         }
         return node;
-    }
-
-    /** Equal values whose every map, list and leaf is of the same class, and maps in the same order. */
-    private static void assertSameValue(Object expected, Object actual, String where) {
-        if (expected == null || actual == null) {
-            assertSame(expected, actual, where);
-            return;
-        }
-        assertEquals(expected.getClass(), actual.getClass(), where);
-        if (expected instanceof Map<?, ?> e) {
-            Map<?, ?> a = (Map<?, ?>) actual;
-            assertEquals(List.copyOf(e.keySet()), List.copyOf(a.keySet()), where);
-            e.forEach((k, value) -> assertSameValue(value, a.get(k), where + "/" + k));
-        } else if (expected instanceof List<?> e) {
-            List<?> a = (List<?>) actual;
-            assertEquals(e.size(), a.size(), where);
-            Iterator<?> ai = a.iterator();
-            int i = 0;
-            for (Object value : e) {
-                assertSameValue(value, ai.next(), where + "/" + i++);
-            }
-        } else if (expected instanceof Secret e) {
-            assertEquals(e.reveal(), ((Secret) actual).reveal(), where);
-        } else if (expected instanceof byte[] e) {
-            assertTrue(java.util.Arrays.equals(e, (byte[]) actual), where);
-        } else if (!expected.equals(actual)) {
-            fail(where + ": " + expected + " != " + actual);
-        }
     }
 }

@@ -10,11 +10,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import run.alchemy.api.Secret;
 
-import java.lang.reflect.RecordComponent;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import static run.alchemy.engine.internal.SameValues.assertSameValue;
 
 /**
  * {@link RecordValues} binds plain records exactly as the mapper does, both ways: each value's
@@ -263,41 +262,6 @@ class RecordValuesTest {
             for (int i = 0; i < expected.size(); i++) {
                 assertSameOrder(expected.get(i), actual.get(i), where + "/" + i);
             }
-        }
-    }
-
-    /** Equal values whose every record, map, list and leaf is of the same class, and maps in the same order. */
-    private static void assertSameValue(Object expected, Object actual, String where) throws Exception {
-        if (expected == null || actual == null) {
-            assertSame(expected, actual, where);
-            return;
-        }
-        assertEquals(expected.getClass(), actual.getClass(), where);
-        if (expected instanceof Record) {
-            for (RecordComponent rc : expected.getClass().getRecordComponents()) {
-                rc.getAccessor().setAccessible(true);
-                assertSameValue(rc.getAccessor().invoke(expected), rc.getAccessor().invoke(actual), where + "." + rc.getName());
-            }
-        } else if (expected instanceof Map<?, ?> e) {
-            Map<?, ?> a = (Map<?, ?>) actual;
-            assertEquals(List.copyOf(e.keySet()), List.copyOf(a.keySet()), where);
-            for (Map.Entry<?, ?> entry : e.entrySet()) {
-                assertSameValue(entry.getValue(), a.get(entry.getKey()), where + "/" + entry.getKey());
-            }
-        } else if (expected instanceof List<?> e) {
-            List<?> a = (List<?>) actual;
-            assertEquals(e.size(), a.size(), where);
-            Iterator<?> ai = a.iterator();
-            int i = 0;
-            for (Object value : e) {
-                assertSameValue(value, ai.next(), where + "/" + i++);
-            }
-        } else if (expected instanceof Secret e) {
-            assertEquals(e.reveal(), ((Secret) actual).reveal(), where);
-        } else if (expected instanceof Double e) {
-            assertEquals(Double.doubleToRawLongBits(e), Double.doubleToRawLongBits((Double) actual), where);
-        } else if (!expected.equals(actual)) {
-            fail(where + ": " + expected + " != " + actual);
         }
     }
 }
