@@ -35,11 +35,12 @@ import java.util.function.Supplier;
  */
 final class Stack {
     static final String SECRET_ENV = "@secretEnv";
+    /** An inline secret's tag, as state holds one: refused in a stack file. */
+    private static final String INLINE_SECRET = "@secret";
     private static final String HINT = "'alchemy deploy --help' shows the shape of a stack file";
     /** Reads one value of the file where the parser is, the rest of the file after it. */
     private static final ObjectReader ELEMENT = Json.MAPPER.readerFor(JsonNode.class)
             .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-
 
     /** The built-in kinds, in the order they are listed in messages. */
     static final Map<String, ResourceProvider<?, ?>> KINDS = kinds(FsResources.FILE, FsResources.FOLDER, Values.VALUE);
@@ -263,11 +264,11 @@ final class Stack {
         JsonNode props = node.get("props");
         int from = propsFrom;
         int to = propsTo;
-        if (props == scanned && !marked && kind.equals(Values.VALUE.kind())) {
-            count++;
-            return new Resource(id, provider, p, () -> valueProps(from, to, pp));
-        }
         if (props == scanned) {
+            if (!marked && kind.equals(Values.VALUE.kind())) {
+                count++;
+                return new Resource(id, provider, p, () -> valueProps(from, to, pp));
+            }
             props = Json.MAPPER.readTree(bytes, from, to - from);
         }
         if (props != null && !props.isNull() && !props.isObject()) {
@@ -308,8 +309,8 @@ final class Stack {
                 depth--;
             } else if (t == JsonToken.FIELD_NAME && !marked) {
                 String name = parser.currentName();
-                marked = name.equals(SECRET_ENV) || name.equals("@secret");
-            } else if (t == null) {
+                marked = name.equals(SECRET_ENV) || name.equals(INLINE_SECRET);
+            } else if (t == null) { // Jackson throws at an end of input inside an object first; this keeps the loop finite
                 throw new JsonEOFException(parser, null, "unexpected end of the file inside an object");
             }
         }
@@ -334,7 +335,7 @@ final class Stack {
             if (node.has(SECRET_ENV)) {
                 return secret(node, p);
             }
-            if (node.has("@secret")) {
+            if (node.has(INLINE_SECRET)) {
                 throw fault(p, "secrets are never written inline: use {\"" + SECRET_ENV + "\": \"NAME\"} to read one"
                         + " from the environment variable NAME");
             }
@@ -359,7 +360,7 @@ final class Stack {
     /** Whether {@code node} holds a {@code @secretEnv} or {@code @secret} key at any depth. */
     private static boolean marked(JsonNode node) {
         if (node.isObject()) {
-            if (node.has(SECRET_ENV) || node.has("@secret")) {
+            if (node.has(SECRET_ENV) || node.has(INLINE_SECRET)) {
                 return true;
             }
         } else if (!node.isArray()) {

@@ -80,7 +80,7 @@ final class RecordValues {
 
     /** The plain record {@code type} bound from the object node {@code tree}, or {@link #UNMAPPED}. */
     Object value(JsonNode tree, Class<?> type) {
-        Plan plan = type.isRecord() ? plans.get(type) : null;
+        Plan plan = plans.get(type);
         return plan == null || !tree.isObject() ? UNMAPPED : record(plan, tree);
     }
 
@@ -241,29 +241,13 @@ final class RecordValues {
     private enum Scalar implements Shape {
         STRING, INT, INTEGER, LONG, LONG_BOXED, BOOLEAN, BOOLEAN_BOXED, DOUBLE, DOUBLE_BOXED, SECRET;
 
+        private static final Map<Class<?>, Scalar> BY_TYPE = Map.of(String.class, STRING, int.class, INT,
+                Integer.class, INTEGER, long.class, LONG, Long.class, LONG_BOXED, boolean.class, BOOLEAN,
+                Boolean.class, BOOLEAN_BOXED, double.class, DOUBLE, Double.class, DOUBLE_BOXED, Secret.class, SECRET);
+
+        /** The scalar of the class, or null when it is none of these. */
         static Scalar of(Class<?> c) {
-            if (c == String.class) {
-                return STRING;
-            } else if (c == int.class) {
-                return INT;
-            } else if (c == Integer.class) {
-                return INTEGER;
-            } else if (c == long.class) {
-                return LONG;
-            } else if (c == Long.class) {
-                return LONG_BOXED;
-            } else if (c == boolean.class) {
-                return BOOLEAN;
-            } else if (c == Boolean.class) {
-                return BOOLEAN_BOXED;
-            } else if (c == double.class) {
-                return DOUBLE;
-            } else if (c == Double.class) {
-                return DOUBLE_BOXED;
-            } else if (c == Secret.class) {
-                return SECRET;
-            }
-            return null;
+            return BY_TYPE.get(c);
         }
 
         @Override
