@@ -6,6 +6,13 @@ import run.alchemy.engine.Alchemy;
 import run.alchemy.store.s3.S3StateStore.RequestCounts;
 import run.alchemy.store.s3.testkit.LocalS3;
 
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +29,7 @@ import static run.alchemy.store.s3.LocalStores.store;
  * The S3 store end to end against a real S3 API server in this process (S3Proxy, in memory):
  * cold deploy, no-op redeploy, a listing of the stage scope, {@code all()} (list + parallel reads of it) and
  * destroy of N resources, with wall time and the number of requests of each. Run it with
- * {@code benchmarks/s3 [--n 1000] [--reps 3] [--out FILE]}; it is not part of {@code mvn verify}.
+ * {@code benchmarks/s3 [--n 1000] [--reps 3] [--rtt MS] [--out FILE]}; it is not part of {@code mvn verify}.
  *
  * <p>The resources have 10-field props (strings, numbers, a list, a map), one in ten with a
  * secret. Times include S3Proxy's own work on the same two cores, so they measure the store's
@@ -55,11 +62,16 @@ public final class S3Benchmark {
         int reps = Integer.parseInt(o.getOrDefault("reps", "3"));
         Path out = Path.of(o.getOrDefault("out", "benchmarks/results/s3-latest.json"));
         boolean alchemy = args.length > 0 && List.of(args).contains("--alchemy");
+        long rttMillis = Long.parseLong(o.getOrDefault("rtt", "0"));
+        if (rttMillis > 0 && alchemy) {
+            throw new IllegalArgumentException("--rtt delays alchemy-java's requests only: it cannot be compared"
+                    + " with --alchemy, whose client sends straight to the server");
+        }
         List<List<Measured>> rounds = new ArrayList<>();
         List<Map<String, Long>> alchemyRounds = new ArrayList<>();
-        try (LocalS3 s3 = LocalS3.start()) {
+        try (LocalS3 s3 = LocalS3.start(); Stores stores = new Stores(s3, rttMillis)) {
             for (int rep = 0; rep < reps; rep++) {
-                rounds.add(round(s3, n));
+                rounds.add(round(stores, n));
                 if (alchemy) {
                     alchemyRounds.add(RealAlchemyOnS3.round(s3, n));
                 }
@@ -67,8 +79,9 @@ public final class S3Benchmark {
         }
         StringBuilder json = new StringBuilder("{\n  \"n\": " + n + ",\n  \"reps\": " + reps + ",\n  \"java\": \""
                 + System.getProperty("java.version") + "\",\n  \"cpus\": " + Runtime.getRuntime().availableProcessors()
-                + ",\n  \"workloads\": [\n");
-        System.out.printf("%nS3 store, N = %d, median of %d (in-process S3Proxy on loopback)%n", n, reps);
+                + ",\n  \"rtt_ms\": " + rttMillis + ",\n  \"workloads\": [\n");
+        System.out.printf("%nS3 store, N = %d, median of %d (in-process S3Proxy on loopback%s)%n", n, reps,
+                rttMillis > 0 ? ", each request sent " + rttMillis + " ms late" : "");
         System.out.printf("%-16s %10s %10s %8s %8s %14s %7s%n", "workload", "median ms", "requests", "lists", "writes",
                 "Alchemy ms", "ratio");
         for (int w = 0; w < rounds.get(0).size(); w++) {
@@ -98,15 +111,55 @@ public final class S3Benchmark {
         System.out.println("wrote " + out);
     }
 
-    private static List<Measured> round(LocalS3 s3, int n) throws IOException {
+    /**
+     * Store builders on the server. With a round trip time, every request waits that long before
+     * it is sent (an SDK interceptor), as it would for its answer from S3 in another region: what
+     * the number of requests one waits for in turn costs, which loopback does not show.
+     */
+    private record Stores(LocalS3 s3, long rttMillis, List<S3Client> clients) implements AutoCloseable {
+        Stores(LocalS3 s3, long rttMillis) {
+            this(s3, rttMillis, new ArrayList<>());
+        }
+
+        S3StateStore.Builder on(String bucket) {
+            S3StateStore.Builder builder = store(s3, bucket);
+            if (rttMillis == 0) {
+                return builder;
+            }
+            ExecutionInterceptor late = new ExecutionInterceptor() {
+                @Override
+                public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+                    try {
+                        Thread.sleep(rttMillis);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            };
+            S3Client client = S3Client.builder().endpointOverride(s3.endpoint()).forcePathStyle(true)
+                    .region(Region.of(LocalS3.REGION)).credentialsProvider(s3.credentials())
+                    .httpClientBuilder(Apache5HttpClient.builder().maxConnections(50))
+                    .overrideConfiguration(c -> c.addExecutionInterceptor(late)).build();
+            clients.add(client); // a store does not close a client it was given
+            return builder.client(client);
+        }
+
+        @Override
+        public void close() {
+            clients.forEach(S3Client::close);
+        }
+    }
+
+    private static List<Measured> round(Stores stores, int n) throws IOException {
+        LocalS3 s3 = stores.s3();
         String bucket = s3.newBucket();
         Echo<Props> resource = new Echo<>("bench::Resource", Props.class);
         AtomicReference<S3StateStore> last = new AtomicReference<>();
         List<Measured> measured = new ArrayList<>();
-        measured.add(timed("cold deploy", last, () -> program(s3, bucket, last, Phase.UP, resource, n)));
-        measured.add(timed("no-op redeploy", last, () -> program(s3, bucket, last, Phase.UP, resource, n)));
+        measured.add(timed("cold deploy", last, () -> program(stores, bucket, last, Phase.UP, resource, n)));
+        measured.add(timed("no-op redeploy", last, () -> program(stores, bucket, last, Phase.UP, resource, n)));
         measured.add(timed("list", last, () -> {
-            S3StateStore store = store(s3, bucket).build();
+            S3StateStore store = stores.on(bucket).build();
             last.set(store);
             try (store) {
                 int listed = store.contents(List.of("bench", "dev")).ids().size();
@@ -116,7 +169,7 @@ public final class S3Benchmark {
             }
         }));
         measured.add(timed("all()", last, () -> {
-            S3StateStore store = store(s3, bucket).build();
+            S3StateStore store = stores.on(bucket).build();
             last.set(store);
             try (store) {
                 List<String> stage = List.of("bench", "dev");
@@ -126,16 +179,16 @@ public final class S3Benchmark {
                 }
             }
         }));
-        measured.add(timed("destroy", last, () -> program(s3, bucket, last, Phase.DESTROY, resource, n)));
+        measured.add(timed("destroy", last, () -> program(stores, bucket, last, Phase.DESTROY, resource, n)));
         return measured;
     }
 
-    private static void program(LocalS3 s3, String bucket, AtomicReference<S3StateStore> last, Phase phase,
+    private static void program(Stores stores, String bucket, AtomicReference<S3StateStore> last, Phase phase,
                                 Echo<Props> resource, int n) {
         Alchemy.app("bench").stage("dev").phase(phase).password("bench-password").environment(Map.of())
                 .provider(resource)
                 .stateStore(scope -> {
-                    S3StateStore store = store(s3, bucket).build();
+                    S3StateStore store = stores.on(bucket).build();
                     last.set(store);
                     return store;
                 })
