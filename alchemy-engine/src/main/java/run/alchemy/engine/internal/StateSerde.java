@@ -260,17 +260,19 @@ public final class StateSerde {
      * tree is already the record as {@link #readRecord} gives it.
      *
      * @param tree    the parsed tree, nobody else's
-     * @param revived whether the tree was deserialized too (the record holds no secret, so no codec was needed)
+     * @param revived whether the tree was deserialized too
+     * @param codec   the codec that opened its secrets, or null when it holds none (or is not revived)
      */
-    public record Parsed(ObjectNode tree, boolean revived) {
+    public record Parsed(ObjectNode tree, boolean revived, SecretCodec codec) {
     }
 
     /**
-     * As much of {@link #readRecord} as needs no codec: the bytes parsed, and deserialized too when
-     * they hold no secret. Null when they are not a JSON object or do not deserialize
-     * ({@link #readRecord} then says why).
+     * As much of {@link #readRecord} as can be done ahead of its reader: the bytes parsed, and
+     * deserialized too when they hold no secret or {@code codec} (null: none known) opens every one.
+     * Null when they are not a JSON object or do not deserialize ({@link #readRecord} then says why);
+     * a secret the codec cannot open leaves the tree parsed only, for the reader to report.
      */
-    public Parsed parseAhead(byte[] bytes) {
+    public Parsed parseAhead(byte[] bytes, SecretCodec codec) {
         ObjectNode tree = parseRecord(bytes);
         if (tree == null) {
             return null;
@@ -281,16 +283,27 @@ public final class StateSerde {
         } catch (RuntimeException e) {
             return null; // a bad value (a date that is none): the reader's own read names the record
         }
-        // a secret met: the tree is half revived, so the reader gets a fresh parse to open it in
-        return revived != null ? new Parsed(revived, true) : new Parsed(parseRecord(bytes), false);
+        if (revived != null) {
+            return new Parsed(revived, true, null);
+        }
+        // a secret met: the tree is half revived, so a fresh parse is opened, or left to the reader
+        if (codec != null) {
+            try {
+                return new Parsed(reader.read(bytes, parseRecord(bytes), "", codec), true, codec);
+            } catch (RuntimeException e) {
+                // a wrong password, a damaged envelope: the reader's own read names the record
+            }
+        }
+        return new Parsed(parseRecord(bytes), false, null);
     }
 
     /** {@link #readRecord} of what {@link #parseAhead} prepared ({@code ahead}, or null when nothing was). */
     public ObjectNode readRecord(byte[] bytes, Parsed ahead, String location, SecretCodec codec) {
-        if (ahead != null && ahead.revived()) {
+        if (ahead != null && ahead.revived() && (ahead.codec() == null || ahead.codec() == codec)) {
             return ahead.tree();
         }
-        return reader.read(bytes, ahead == null ? null : ahead.tree(), location, codec);
+        // a tree whose secrets another codec opened is parsed again: each secret is bound to its codec
+        return reader.read(bytes, ahead == null || ahead.revived() ? null : ahead.tree(), location, codec);
     }
 
     /** The stored record's tree, or null when it is not a JSON object ({@link #readRecord} then says why). */

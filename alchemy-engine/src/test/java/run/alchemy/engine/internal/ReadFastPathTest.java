@@ -10,6 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import run.alchemy.api.Secret;
+import run.alchemy.api.SecretException;
 import run.alchemy.api.StateCorruptedException;
 import run.alchemy.engine.VectorSupport;
 import run.alchemy.engine.VectorSupport.Vector;
@@ -32,7 +33,8 @@ import static run.alchemy.engine.internal.SameValues.assertSameValue;
 
 /**
  * The two shortcuts of a read give what the general path gives: a record deserialized ahead
- * without a codec ({@link StateSerde#parseAhead}) is the record {@link StateSerde#readRecord} reads,
+ * ({@link StateSerde#parseAhead}, without a codec or with the reader's) is the record
+ * {@link StateSerde#readRecord} reads,
  * and a tree bound to {@code Map.class} by {@link UntypedValues} is the map Jackson's
  * {@code treeToValue} binds (checked against {@code LinkedHashMap.class}, which only the mapper
  * binds), value by value and class by class.
@@ -54,10 +56,15 @@ class ReadFastPathTest {
         byte[] bytes = v.bytes(path);
         SecretCodec codec = new SecretCodec(v.password());
         ObjectNode read = serde.readRecord(bytes, path, codec);
-        StateSerde.Parsed ahead = serde.parseAhead(bytes);
+        StateSerde.Parsed ahead = serde.parseAhead(bytes, null);
         assertNotNull(ahead, path);
-        assertEquals(v.entry(path).has("secrets"), !ahead.revived(), "revived ahead only without secrets: " + path);
+        assertEquals(v.entry(path).has("secrets"), !ahead.revived(), "revived ahead without a codec only without secrets: " + path);
         assertSameRecord(read, serde.readRecord(bytes, ahead, path, codec), path);
+        StateSerde.Parsed opened = serde.parseAhead(bytes, codec);
+        assertTrue(opened.revived(), "revived ahead with the codec: " + path);
+        assertSameRecord(read, serde.readRecord(bytes, opened, path, codec), "opened ahead: " + path);
+        assertSameRecord(read, serde.readRecord(bytes, serde.parseAhead(bytes, codec), path, new SecretCodec(v.password())),
+                "opened ahead with another codec, read again: " + path);
         for (String field : List.of("props", "output")) {
             JsonNode value = read.get(field);
             if (value != null && value.isObject()) {
@@ -84,7 +91,7 @@ class ReadFastPathTest {
     @MethodSource("records")
     void aRecordIsDeserializedAheadAsTheReaderWouldUnlessItHoldsASecret(String json, boolean holdsSecret) {
         byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
-        StateSerde.Parsed ahead = serde.parseAhead(bytes);
+        StateSerde.Parsed ahead = serde.parseAhead(bytes, null);
         assertEquals(!holdsSecret, ahead.revived(), json);
         JsonNode expected = holdsSecret ? serde.parseRecord(bytes) : serde.readRecord(bytes, "rec.json", null);
         assertSameRecord(expected, ahead.tree(), (holdsSecret ? "as parsed, not half revived: " : "revived: ") + json);
@@ -93,10 +100,44 @@ class ReadFastPathTest {
     @Test
     void aRecordThatDoesNotDeserializeIsLeftToTheReaderWhichNamesIt() {
         byte[] bytes = "{\"output\":{\"when\":{\"@date\":\"yesterday\"}}}".getBytes(StandardCharsets.UTF_8);
-        assertNull(serde.parseAhead(bytes));
+        assertNull(serde.parseAhead(bytes, null));
         StateCorruptedException e = assertThrows(StateCorruptedException.class,
                 () -> serde.readRecord(bytes, (StateSerde.Parsed) null, "app/stage/rec.json", null));
         assertTrue(e.getMessage().contains("app/stage/rec.json") && e.getMessage().contains("/output/when"), e.getMessage());
+    }
+
+    @Test
+    void aSecretOpenedAheadIsBoundToItsCodecAndAnotherCodecsReaderOpensItAgain() throws Exception {
+        SecretCodec sealer = new SecretCodec("the-password");
+        byte[] bytes = ("{\"props\":{\"key\":{\"@secret\":" + sealer.seal("hunter2", false) + "}}}").getBytes(StandardCharsets.UTF_8);
+        SecretCodec mine = new SecretCodec("the-password");
+        SecretCodec theirs = new SecretCodec("the-password");
+
+        StateSerde.Parsed ahead = serde.parseAhead(bytes, mine);
+        assertTrue(ahead.revived());
+        assertEquals(mine, ahead.codec());
+        assertEquals(mine, sealed(serde.readRecord(bytes, ahead, "rec.json", mine)).codec, "taken as opened");
+        SealedSecret reopened = sealed(serde.readRecord(bytes, serde.parseAhead(bytes, mine), "rec.json", theirs));
+        assertEquals(theirs, reopened.codec, "opened again by the reader's codec");
+        assertEquals("hunter2", reopened.secret.reveal());
+    }
+
+    @Test
+    void aSecretTheCodecCannotOpenIsLeftParsedForTheReaderWhichNamesTheRecord() throws Exception {
+        byte[] bytes = ("{\"props\":{\"key\":{\"@secret\":" + new SecretCodec("the-password").seal("hunter2", false) + "}}}")
+                .getBytes(StandardCharsets.UTF_8);
+        SecretCodec wrong = new SecretCodec("another-password");
+
+        StateSerde.Parsed ahead = serde.parseAhead(bytes, wrong);
+        assertEquals(false, ahead.revived());
+        assertSameRecord(serde.parseRecord(bytes), ahead.tree(), "as parsed, not half revived");
+        SecretException e = assertThrows(SecretException.class, () -> serde.readRecord(bytes, ahead, "app/stage/rec.json", wrong));
+        assertTrue(e.getMessage().contains("app/stage/rec.json") && e.getMessage().contains("/props/key"), e.getMessage());
+        assertTrue(!e.getMessage().contains("hunter2"), e.getMessage());
+    }
+
+    private static SealedSecret sealed(ObjectNode record) {
+        return (SealedSecret) ((POJONode) record.get("props").get("key")).getPojo();
     }
 
     @Test

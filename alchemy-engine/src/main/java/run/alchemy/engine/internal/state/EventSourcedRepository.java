@@ -60,7 +60,7 @@ final class EventSourcedRepository extends RecordAccess {
 
     @Override
     public Optional<ObjectNode> read(List<String> chain, String id, SecretCodec codec) {
-        return snapshot(new Key(chain, id)).map(s -> serde.readRecord(s.bytes(), s.takeParsed(), store.locate(chain, id), codec));
+        return snapshot(new Key(chain, id), codec).map(s -> serde.readRecord(s.bytes(), s.takeParsed(), store.locate(chain, id), codec));
     }
 
     @Override
@@ -72,12 +72,13 @@ final class EventSourcedRepository extends RecordAccess {
         return out;
     }
 
-    private Optional<Snapshot> snapshot(Key key) {
+    /** The record as the run sees it; {@code codec} (or null) opens the secrets of the scope's records read ahead. */
+    private Optional<Snapshot> snapshot(Key key, SecretCodec codec) {
         Written own = writes.written(key);
         if (own != null) {
             return Optional.ofNullable(own.bytes()).map(Snapshot::of);
         }
-        return drift.check(key, readAhead.stored(key));
+        return drift.check(key, readAhead.stored(key, codec));
     }
 
     @Override
@@ -117,7 +118,7 @@ final class EventSourcedRepository extends RecordAccess {
 
     @Override
     public Optional<byte[]> bytes(List<String> chain, String id) {
-        return snapshot(new Key(chain, id)).map(Snapshot::bytes);
+        return snapshot(new Key(chain, id), null).map(Snapshot::bytes);
     }
 
     @Override

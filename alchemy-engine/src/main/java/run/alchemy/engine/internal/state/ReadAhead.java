@@ -2,6 +2,7 @@ package run.alchemy.engine.internal.state;
 
 import run.alchemy.api.spi.StateStore;
 import run.alchemy.engine.internal.StateSerde;
+import run.alchemy.engine.internal.secrets.SecretCodec;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -94,10 +95,18 @@ final class ReadAhead {
 
     /** The record as stored, or empty. */
     Optional<Snapshot> stored(Key key) {
+        return stored(key, null);
+    }
+
+    /**
+     * The record as stored, or empty. The first read of a scope names the codec its reader opens
+     * secrets with (null: none known): the background read opens the records' secrets with it.
+     */
+    Optional<Snapshot> stored(Key key, SecretCodec codec) {
         if (!store.prefersBatchReads()) {
             return store.get(key.chain(), key.id()).map(Snapshot::of);
         }
-        Scope scope = scope(key.chain());
+        Scope scope = scope(key.chain(), codec);
         Snapshot found = scope.take(key.id());
         if (found == scope.letGo || found == null && store.confirmsAbsenceByReading(key.id(), scope.scopes)) {
             return store.get(key.chain(), key.id()).map(Snapshot::of);
@@ -111,7 +120,7 @@ final class ReadAhead {
             return store.list(chain);
         }
         if (scopes.containsKey(chain)) {
-            return scope(chain).ids();
+            return scope(chain, null).ids();
         }
         return knownEmpty(chain) ? List.of() : store.list(chain);
     }
@@ -137,14 +146,14 @@ final class ReadAhead {
      * The scope's read-ahead, started by the first caller; the listing is taken outside the map's
      * own locking, so that a slow store blocks only those who wait for this scope.
      */
-    private Scope scope(List<String> chain) {
+    private Scope scope(List<String> chain, SecretCodec codec) {
         CompletableFuture<Scope> mine = new CompletableFuture<>();
         CompletableFuture<Scope> first = scopes.putIfAbsent(chain, mine);
         if (first != null) {
             return join(first);
         }
         try {
-            Scope scope = startReading(chain);
+            Scope scope = startReading(chain, codec);
             mine.complete(scope);
             return scope;
         } catch (RuntimeException | Error e) {
@@ -160,13 +169,13 @@ final class ReadAhead {
         return scope == null || !scope.isDone() || scope.isCompletedExceptionally() ? null : scope.join();
     }
 
-    private Scope startReading(List<String> chain) {
+    private Scope startReading(List<String> chain, SecretCodec codec) {
         Optional<StateStore.ScopeRead> whole = store.readScope(chain);
         if (whole.isPresent()) {
             return readWhole(whole.get());
         }
         StateStore.Contents contents = store.contents(chain);
-        Scope scope = new Scope(contents);
+        Scope scope = new Scope(contents, codec);
         List<String> ids = contents.ids();
         List<CompletableFuture<Snapshot>> futures = new ArrayList<>(ids.size());
         for (String id : ids) {
@@ -187,7 +196,7 @@ final class ReadAhead {
 
     /** A scope the store answered whole (one request): its trees are parsed as the program takes them. */
     private static Scope readWhole(StateStore.ScopeRead read) {
-        Scope scope = new Scope(read.contents());
+        Scope scope = new Scope(read.contents(), null);
         for (String id : read.contents().ids()) {
             byte[] bytes = read.records().get(id);
             scope.records.put(id, CompletableFuture.completedFuture(bytes == null ? null
@@ -198,9 +207,10 @@ final class ReadAhead {
 
     /**
      * Reads the listed records chunk by chunk, each chunk's bytes fetched by a second thread while
-     * this one hashes the chunk before it, and completes each record as soon as it is read; a chunk
-     * is fetched once the program has taken records to within {@link #fetchLead} of it. Meanwhile
-     * it parses ahead of the program, at most {@link #PARSE_LEAD} records ahead of its reads. A
+     * this one parses the chunks before it ahead of the program, and completes each record as soon
+     * as it is read; a chunk is fetched once the program has taken records to within
+     * {@link #fetchLead} of it. It parses at most {@link #PARSE_LEAD} records ahead of its reads,
+     * with the codec of the read that started the scope (secrets opened too). A
      * record the program reaches before its parse is parsed by the program; a program that waits
      * for a record, or stops reading, never waits for the read.
      */
@@ -222,6 +232,7 @@ final class ReadAhead {
             CompletableFuture<Fetched> next = CompletableFuture.supplyAsync(() -> fetch(chain, ids, versions, chunks.get(0)), fetcher);
             for (int c = 0; c < chunks.size(); c++) {
                 int[] range = chunks.get(c);
+                parsed = parseWhileFetching(scope, ids, parsed, done, next);
                 complete(chain, ids, versions, into, join(next), range);
                 next = null;
                 done = range[1];
@@ -289,11 +300,38 @@ final class ReadAhead {
                 LockSupport.parkNanos(100_000);
                 continue;
             }
-            Snapshot s = scope.records.get(ids.get(at)).getNow(null);
-            if (s != null && s != scope.letGo && s.wantsTree()) {
-                s.offerParsed(serde.parseAhead(s.bytes()));
+            parseOne(scope, ids.get(at++));
+        }
+    }
+
+    /**
+     * Parses the read records from {@code from} up to {@code to} ahead of the program, as
+     * {@link #parseAhead} does, while {@code fetching} (the next chunk) is fetched: the wait for a
+     * store is when the program has the most records before it. Returns where it stopped parsing,
+     * once the fetch is done, nothing read is left to parse, or the program stopped reading.
+     */
+    private int parseWhileFetching(Scope scope, List<String> ids, int from, int to, CompletableFuture<?> fetching) {
+        int at = from;
+        while (!fetching.isDone() && at < to) {
+            int taken = scope.takes.get();
+            if (System.nanoTime() - scope.lastTaken > catchUpNanos) {
+                return at;
             }
-            at++;
+            if (at < taken) {
+                at = taken;
+            } else if (at - taken >= PARSE_LEAD) {
+                LockSupport.parkNanos(100_000);
+            } else {
+                parseOne(scope, ids.get(at++));
+            }
+        }
+        return at;
+    }
+
+    private void parseOne(Scope scope, String id) {
+        Snapshot s = scope.records.get(id).getNow(null);
+        if (s != null && s != scope.letGo && s.wantsTree()) {
+            s.offerParsed(serde.parseAhead(s.bytes(), scope.codec));
         }
     }
 
@@ -333,10 +371,13 @@ final class ReadAhead {
         /** What readers wait for: while one waits for a record not read yet, the background read does not hold back. */
         private final Set<CompletableFuture<Snapshot>> awaited = ConcurrentHashMap.newKeySet();
         volatile long lastTaken = System.nanoTime();
+        /** What the background read opens secrets with: the codec of the read that started it, or null. */
+        final SecretCodec codec;
 
-        Scope(StateStore.Contents contents) {
+        Scope(StateStore.Contents contents, SecretCodec codec) {
             this.scopes = Set.copyOf(contents.scopes());
             this.listed = contents.ids();
+            this.codec = codec;
         }
 
         /**

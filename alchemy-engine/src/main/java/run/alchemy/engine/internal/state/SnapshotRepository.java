@@ -63,7 +63,7 @@ final class SnapshotRepository extends RecordAccess {
         if (own != null) {
             return own.map(bytes -> serde.readRecord(bytes, store.locate(chain, id), codec));
         }
-        return readAhead.stored(new Key(chain, id))
+        return readAhead.stored(new Key(chain, id), codec)
                 .map(s -> serde.readRecord(s.bytes(), s.takeParsed(), store.locate(chain, id), codec));
     }
 

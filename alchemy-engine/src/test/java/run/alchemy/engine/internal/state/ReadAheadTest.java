@@ -7,22 +7,26 @@ import run.alchemy.engine.internal.StateSerde;
 import java.lang.ref.WeakReference;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The background read of a large scope holds at most a bounded lead of records the program has not
- * taken, and lets go of those it took; it never makes the program wait for it.
+ * taken, and lets go of those it took; it never makes the program wait for it, and it parses the
+ * records it read while it waits for the store.
  */
 class ReadAheadTest {
     private static final List<String> STAGE = List.of("app", "dev");
@@ -99,6 +103,40 @@ class ReadAheadTest {
         assertEquals(N, store.read.get(), "the read went on without the program");
     }
 
+    @Test
+    void theRecordsReadAreParsedAheadWhileTheNextChunkIsFetched() throws InterruptedException {
+        BatchStore store = new BatchStore(N);
+        store.holdLater = new CountDownLatch(1);
+        // a lead of the whole scope: the second chunk is asked as soon as the first is read
+        ReadAhead reads = new ReadAhead(store, new StateSerde(), true, ReadAhead.KnownBodies.NONE, N, PATIENT);
+        try {
+            assertTrue(reads.stored(key(0)).isPresent());
+            assertTrue(store.laterAsked.await(30, TimeUnit.SECONDS), "the second chunk asked");
+            awaitReaderWaitingForTheFetch();
+            for (int i = 1; i < 64; i++) {
+                Snapshot s = reads.stored(key(i)).orElseThrow();
+                assertNotNull(s.takeParsed(), "record " + i + " parsed while the next chunk was fetched");
+            }
+        } finally {
+            store.holdLater.countDown();
+        }
+    }
+
+    /** Until the background read waits for the held fetch: it parses nothing more before that returns. */
+    private static void awaitReaderWaitingForTheFetch() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            for (Map.Entry<Thread, StackTraceElement[]> t : Thread.getAllStackTraces().entrySet()) {
+                if (t.getKey().getName().equals("alchemy-state-reader") && t.getKey().getState() == Thread.State.WAITING
+                        && Arrays.stream(t.getValue()).anyMatch(f -> f.getMethodName().equals("readInto"))) {
+                    return;
+                }
+            }
+            Thread.sleep(5);
+        }
+        throw new AssertionError("the background read never waited for the held fetch");
+    }
+
     private static Key key(int i) {
         return new Key(STAGE, id(i));
     }
@@ -120,6 +158,9 @@ class ReadAheadTest {
         final AtomicInteger taken = new AtomicInteger();
         /** Each batch asked: its first record's position, and how many records the program had taken. */
         final List<int[]> batches = new CopyOnWriteArrayList<>();
+        /** When set, holds every batch after the first until it is counted down. */
+        volatile CountDownLatch holdLater;
+        final CountDownLatch laterAsked = new CountDownLatch(1);
         private final List<String> ids = new ArrayList<>();
 
         BatchStore(int n) {
@@ -142,6 +183,15 @@ class ReadAheadTest {
         public Map<String, byte[]> getBatch(List<String> chain, Collection<String> wanted) {
             int first = ids.indexOf(wanted.iterator().next());
             batches.add(new int[] {first, taken.get()});
+            CountDownLatch hold = holdLater;
+            if (first > 0 && hold != null) {
+                laterAsked.countDown();
+                try {
+                    hold.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             Map<String, byte[]> out = new LinkedHashMap<>();
             for (String id : wanted) {
                 out.put(id, record(ids.indexOf(id)).getBytes(StandardCharsets.UTF_8));
