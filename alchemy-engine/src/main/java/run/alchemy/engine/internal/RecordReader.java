@@ -42,8 +42,8 @@ final class RecordReader {
     }
 
     /**
-     * {@link #read} of {@code parsed} without a codec (the background read revives records ahead of
-     * the program, which knows the codec): null when the record holds a secret, which only a codec
+     * {@link #read} of {@code parsed} without a codec (the background read's first try: most records
+     * hold no secret, and then need none): null when the record holds a secret, which only a codec
      * opens; {@code parsed}, revived in place, is then left half done. Throws what {@link #read} throws
      * for a bad value, without the record's location.
      */
