@@ -202,6 +202,29 @@ class LifecycleTest {
     }
 
     @Test
+    void aChildReplacedWhileItsParentUpdatesIsQueuedInTheParentsRecordAndDeleted() throws Exception {
+        Runs runs = new Runs(dir);
+        Thing thing = new Thing();
+        thing.bodies.put("parent", (ctx, p) -> ctx.scope().apply("kid", thing, new Thing.Props("kid-" + p.name())));
+        try (Alchemy app = runs.up()) {
+            app.apply("parent", thing, new Thing.Props("gen1"));
+        }
+        thing.replaceOn.put("kid", false);
+        thing.calls.clear();
+        try (Alchemy app = runs.up()) {
+            app.apply("parent", thing, new Thing.Props("gen2"));
+        }
+        // the parent's record was written before its provider ran and changed by the kid's
+        // replacement since: only if its settled write kept what was queued is the old kid deleted
+        assertEquals(List.of("update app/dev/parent", "update app/dev/parent/kid",
+                "create app/dev/parent/kid (replacement)", "delete app/dev/parent/kid"), thing.briefs());
+        assertEquals("kid-gen1", thing.calls.get(3).props().name(), "the old copy is deleted with its old props");
+        JsonNode parent = json(runs, "app/dev/parent.json");
+        assertEquals("[]", parent.get("data").get("pendingDeletions").toString());
+        assertEquals("updated", parent.get("status").asText());
+    }
+
+    @Test
     void forcedReplaceDeletesTheOldCopyFirst() {
         Runs runs = new Runs(dir);
         Thing thing = new Thing();

@@ -226,7 +226,7 @@ public final class Engine implements AutoCloseable {
         record.put("status", (operation == Operation.CREATE ? Status.CREATING : Status.UPDATING).wireName());
         setOrRemove(record, "props", newProps);
         setOrRemove(record, "oldProps", previousProps);
-        repo.write(chain, id, record, codec, operation == Operation.CREATE ? Type.CREATING : Type.UPDATING);
+        byte[] started = repo.write(chain, id, record, codec, operation == Operation.CREATE ? Type.CREATING : Type.UPDATING);
         scope.appliedAnything = true;
 
         ScopeImpl own = scope.resourceScope(id);
@@ -246,7 +246,10 @@ public final class Engine implements AutoCloseable {
         finalizeScope(own, false);
         own.orphansDone = true;
 
-        JsonNode data = repo.read(chain, id, codec).map(r -> r.get("data")).orElse(null);
+        // A child replaced in the resource's scope queues its old copy in this record meanwhile;
+        // otherwise the record is still the tree written before the provider ran.
+        JsonNode data = repo.unchangedSince(chain, id, started) ? record.get("data")
+                : repo.read(chain, id, codec).map(r -> r.get("data")).orElse(null);
         JsonNode outputTree = serde.toTree(output);
         if (outputTree != null && !outputTree.isObject()) {
             throw new AlchemyException("the provider of " + kind + " returned " + outputTree.getNodeType()
@@ -424,6 +427,9 @@ public final class Engine implements AutoCloseable {
 
     /** Deletes the old copies of replaced resources queued in the scope's record. */
     private void drainPendingDeletions(ScopeImpl scope) {
+        if (!repo.bytes(scope.ownerChain(), scope.ownerId()).map(Records::mayQueueDeletions).orElse(false)) {
+            return; // most records queue none: not parsed for it
+        }
         Optional<ObjectNode> owner = repo.read(scope.ownerChain(), scope.ownerId(), scope.ownerCodec);
         JsonNode pending = owner.map(r -> r.path("data").path("pendingDeletions")).orElse(null);
         if (pending == null || !pending.isArray() || pending.isEmpty()) {

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import run.alchemy.api.DestroyStrategy;
 import run.alchemy.api.StateCorruptedException;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Map;
 
 /** State records with the fields and key orders Alchemy 0.94 writes (spec §2.3). */
@@ -19,6 +21,7 @@ final class Records {
     static final String DESTROY_STRATEGY = "Symbol(alchemy::DestroyStrategy)";
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final byte[] PENDING_DELETIONS = "pendingDeletions".getBytes(StandardCharsets.US_ASCII);
 
     private Records() {
     }
@@ -157,5 +160,25 @@ final class Records {
         JsonNode output = record.get("output");
         JsonNode seq = output != null && output.has(SEQ) ? output.get(SEQ) : record.get("seq");
         return seq != null && seq.isNumber() ? seq.doubleValue() : Double.NEGATIVE_INFINITY;
+    }
+
+    /**
+     * Whether a record's bytes may hold a {@code data.pendingDeletions} queue: they name it, or
+     * hold a Unicode escape (a backslash and a {@code u}), which could spell the key. False means
+     * certainly not, without a parse.
+     */
+    static boolean mayQueueDeletions(byte[] json) {
+        int last = json.length - PENDING_DELETIONS.length;
+        for (int i = 0; i < json.length; i++) {
+            byte b = json[i];
+            if (b == '\\' && i + 1 < json.length && json[i + 1] == 'u') {
+                return true;
+            }
+            if (b == 'p' && i <= last && Arrays.equals(json, i, i + PENDING_DELETIONS.length,
+                    PENDING_DELETIONS, 0, PENDING_DELETIONS.length)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

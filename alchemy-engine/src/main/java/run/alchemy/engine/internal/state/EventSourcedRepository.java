@@ -101,12 +101,13 @@ final class EventSourcedRepository extends RecordAccess {
     }
 
     @Override
-    public void write(List<String> chain, String id, ObjectNode record, SecretCodec codec, Type type) {
+    public byte[] write(List<String> chain, String id, ObjectNode record, SecretCodec codec, Type type) {
         byte[] bytes = serialize(chain, id, record, codec);
         Key key = new Key(chain, id);
         String text = new String(bytes, StandardCharsets.UTF_8);
         commit.enqueue(new Op(key, bytes, journal.resource(type, key, record.path("kind").asText(""), text), Effect.PROJECT));
         index.expect(key, Snapshot.digest(bytes));
+        return bytes;
     }
 
     @Override

@@ -95,10 +95,11 @@ final class SnapshotRepository extends RecordAccess {
     }
 
     @Override
-    public void write(List<String> chain, String id, ObjectNode record, SecretCodec codec, Type type) {
+    public byte[] write(List<String> chain, String id, ObjectNode record, SecretCodec codec, Type type) {
         byte[] bytes = serialize(chain, id, record, codec);
         remember(chain, id, bytes);
         store.put(chain, id, bytes);
+        return bytes;
     }
 
     @Override

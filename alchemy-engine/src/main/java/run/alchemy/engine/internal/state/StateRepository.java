@@ -75,8 +75,19 @@ public interface StateRepository {
     /** Where a record lives, for messages. */
     String locate(List<String> chain, String id);
 
-    /** Writes the record; {@code type} names the event it is (ignored without a log). */
-    void write(List<String> chain, String id, ObjectNode record, SecretCodec codec, Type type);
+    /**
+     * Writes the record; {@code type} names the event it is (ignored without a log). Returns the
+     * bytes written, which the caller must not change: {@link #unchangedSince} knows them.
+     */
+    byte[] write(List<String> chain, String id, ObjectNode record, SecretCodec codec, Type type);
+
+    /**
+     * Whether the record still holds the bytes of {@code written} (what {@link #write} returned):
+     * nothing wrote or deleted it since, so the tree written is still the record, without a parse.
+     */
+    default boolean unchangedSince(List<String> chain, String id, byte[] written) {
+        return bytes(chain, id).orElse(null) == written; // this run's own write answers, never the store
+    }
 
     void delete(List<String> chain, String id, String kind);
 
