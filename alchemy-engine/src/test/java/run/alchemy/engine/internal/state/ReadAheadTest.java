@@ -3,6 +3,7 @@ package run.alchemy.engine.internal.state;
 import org.junit.jupiter.api.Test;
 import run.alchemy.api.spi.StateStore;
 import run.alchemy.engine.internal.StateSerde;
+import run.alchemy.engine.internal.secrets.SecretCodec;
 
 import java.lang.ref.WeakReference;
 import java.nio.charset.StandardCharsets;
@@ -17,10 +18,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -122,6 +125,28 @@ class ReadAheadTest {
         }
     }
 
+    @Test
+    void theRecordsReadAheadHaveTheirSecretsOpenedWithTheCodecOfTheFirstRead() throws Exception {
+        SecretCodec codec = new SecretCodec("the-password");
+        String sealed = codec.seal("hunter2", false).toString();
+        BatchStore store = new BatchStore(N, i -> record(i).replace("\"props\":{}", "\"props\":{\"token\":{\"@secret\":" + sealed + "}}"));
+        store.holdLater = new CountDownLatch(1);
+        ReadAhead reads = new ReadAhead(store, new StateSerde(), true, ReadAhead.KnownBodies.NONE, N, PATIENT);
+        try {
+            assertTrue(reads.stored(key(0), codec).isPresent());
+            assertTrue(store.laterAsked.await(30, TimeUnit.SECONDS), "the second chunk asked");
+            awaitReaderWaitingForTheFetch();
+            for (int i = 1; i < 64; i++) {
+                StateSerde.Parsed parsed = reads.stored(key(i), codec).orElseThrow().takeParsed();
+                assertNotNull(parsed, "record " + i + " parsed ahead");
+                assertTrue(parsed.revived(), "record " + i + ": its secret opened ahead, not left to the program");
+                assertSame(codec, parsed.codec(), "record " + i + " opened with the codec of the scope's first read");
+            }
+        } finally {
+            store.holdLater.countDown();
+        }
+    }
+
     /** Until the background read waits for the held fetch: it parses nothing more before that returns. */
     private static void awaitReaderWaitingForTheFetch() throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -162,8 +187,14 @@ class ReadAheadTest {
         volatile CountDownLatch holdLater;
         final CountDownLatch laterAsked = new CountDownLatch(1);
         private final List<String> ids = new ArrayList<>();
+        private final IntFunction<String> records;
 
         BatchStore(int n) {
+            this(n, ReadAheadTest::record);
+        }
+
+        BatchStore(int n, IntFunction<String> records) {
+            this.records = records;
             for (int i = 0; i < n; i++) {
                 ids.add(id(i));
             }
@@ -194,7 +225,7 @@ class ReadAheadTest {
             }
             Map<String, byte[]> out = new LinkedHashMap<>();
             for (String id : wanted) {
-                out.put(id, record(ids.indexOf(id)).getBytes(StandardCharsets.UTF_8));
+                out.put(id, records.apply(ids.indexOf(id)).getBytes(StandardCharsets.UTF_8));
                 read.incrementAndGet();
             }
             return out;
@@ -204,7 +235,7 @@ class ReadAheadTest {
         public Optional<byte[]> get(List<String> chain, String id) {
             gets.incrementAndGet();
             int i = ids.indexOf(id);
-            return i < 0 ? Optional.empty() : Optional.of(record(i).getBytes(StandardCharsets.UTF_8));
+            return i < 0 ? Optional.empty() : Optional.of(records.apply(i).getBytes(StandardCharsets.UTF_8));
         }
 
         @Override
