@@ -50,9 +50,12 @@ class LifecycleTest {
         return JSON.readTree(runs.read(relative));
     }
 
-    /** Snapshots are projected a few milliseconds after a write (group commit); wait for one mid-run. */
+    /**
+     * Snapshots are projected a few milliseconds after a write (group commit); wait for one mid-run,
+     * up to 30 s, so that a loaded machine does not fail it.
+     */
     private JsonNode awaitJson(Runs runs, String relative) throws Exception {
-        for (int i = 0; i < 400 && !Files.exists(runs.file(relative)); i++) {
+        for (int i = 0; i < 6_000 && !Files.exists(runs.file(relative)); i++) {
             Thread.sleep(5);
         }
         return json(runs, relative);
