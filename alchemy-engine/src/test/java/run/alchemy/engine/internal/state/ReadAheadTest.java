@@ -108,20 +108,9 @@ class ReadAheadTest {
 
     @Test
     void theRecordsReadAreParsedAheadWhileTheNextChunkIsFetched() throws InterruptedException {
-        BatchStore store = new BatchStore(N);
-        store.holdLater = new CountDownLatch(1);
-        // a lead of the whole scope: the second chunk is asked as soon as the first is read
-        ReadAhead reads = new ReadAhead(store, new StateSerde(), true, ReadAhead.KnownBodies.NONE, N, PATIENT);
-        try {
-            assertTrue(reads.stored(key(0)).isPresent());
-            assertTrue(store.laterAsked.await(30, TimeUnit.SECONDS), "the second chunk asked");
-            awaitReaderWaitingForTheFetch();
-            for (int i = 1; i < 64; i++) {
-                Snapshot s = reads.stored(key(i)).orElseThrow();
-                assertNotNull(s.takeParsed(), "record " + i + " parsed while the next chunk was fetched");
-            }
-        } finally {
-            store.holdLater.countDown();
+        List<StateSerde.Parsed> parsed = parsedWhileTheSecondChunkIsHeld(new BatchStore(N), null);
+        for (int i = 0; i < parsed.size(); i++) {
+            assertNotNull(parsed.get(i), "record " + (i + 1) + " parsed while the next chunk was fetched");
         }
     }
 
@@ -130,18 +119,34 @@ class ReadAheadTest {
         SecretCodec codec = new SecretCodec("the-password");
         String sealed = codec.seal("hunter2", false).toString();
         BatchStore store = new BatchStore(N, i -> record(i).replace("\"props\":{}", "\"props\":{\"token\":{\"@secret\":" + sealed + "}}"));
+        List<StateSerde.Parsed> parsed = parsedWhileTheSecondChunkIsHeld(store, codec);
+        for (int i = 0; i < parsed.size(); i++) {
+            String record = "record " + (i + 1);
+            assertNotNull(parsed.get(i), record + " parsed ahead");
+            assertTrue(parsed.get(i).revived(), record + ": its secret opened ahead, not left to the program");
+            assertSame(codec, parsed.get(i).codec(), record + " opened with the codec of the scope's first read");
+        }
+    }
+
+    /**
+     * Reads the first record with {@code codec}, holds the fetch of the second chunk until the
+     * background read waits for it, and takes what was parsed ahead for records 1 to 63 meanwhile
+     * (null where nothing was).
+     */
+    private static List<StateSerde.Parsed> parsedWhileTheSecondChunkIsHeld(BatchStore store, SecretCodec codec)
+            throws InterruptedException {
         store.holdLater = new CountDownLatch(1);
+        // a lead of the whole scope: the second chunk is asked as soon as the first is read
         ReadAhead reads = new ReadAhead(store, new StateSerde(), true, ReadAhead.KnownBodies.NONE, N, PATIENT);
         try {
             assertTrue(reads.stored(key(0), codec).isPresent());
             assertTrue(store.laterAsked.await(30, TimeUnit.SECONDS), "the second chunk asked");
             awaitReaderWaitingForTheFetch();
+            List<StateSerde.Parsed> parsed = new ArrayList<>();
             for (int i = 1; i < 64; i++) {
-                StateSerde.Parsed parsed = reads.stored(key(i), codec).orElseThrow().takeParsed();
-                assertNotNull(parsed, "record " + i + " parsed ahead");
-                assertTrue(parsed.revived(), "record " + i + ": its secret opened ahead, not left to the program");
-                assertSame(codec, parsed.codec(), "record " + i + " opened with the codec of the scope's first read");
+                parsed.add(reads.stored(key(i), codec).orElseThrow().takeParsed());
             }
+            return parsed;
         } finally {
             store.holdLater.countDown();
         }
