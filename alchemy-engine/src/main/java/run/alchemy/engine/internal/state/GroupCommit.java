@@ -53,8 +53,15 @@ final class GroupCommit {
     private final ReadAhead.KnownBodies known;
     /** Serialises appends and guards {@link #head} and {@link #appended}: one batch is appended at a time. */
     private final Object appendLock = new Object();
-    /** Serialises projections, in the order of the appends, and guards {@link #marked} and {@link #projected}. */
+    /** Serialises projections, in the order of the appends, and guards {@link #projected}. */
     private final Object projectLock = new Object();
+    /**
+     * Serialises moves of the projection mark and guards {@link #marked} and {@link #markedAtNanos}.
+     * Apart from {@link #projectLock}: a move syncs the snapshots first (on the file system a
+     * syncfs, which waits for every dirty page of the file system), and projections must go on
+     * meanwhile, else the program's thread, projecting a backlog, waits for the disk.
+     */
+    private final Object markLock = new Object();
     private long head;
     private final Deque<Appended> appended = new ArrayDeque<>();
     /** The head after the last projected batch. */
@@ -84,11 +91,13 @@ final class GroupCommit {
 
     /** The position the log had when opened, before this run appends. */
     void startAt(long position) {
-        synchronized (projectLock) {
-            synchronized (appendLock) {
-                head = position;
-                projected = position;
-                marked = position;
+        synchronized (markLock) {
+            synchronized (projectLock) {
+                synchronized (appendLock) {
+                    head = position;
+                    projected = position;
+                    marked = position;
+                }
             }
         }
     }
@@ -109,10 +118,11 @@ final class GroupCommit {
         }
     }
 
-    /** Appends what is queued and projects every appended batch. */
+    /** Appends what is queued, projects every appended batch, and moves the mark when it is due. */
     void flush() {
         append();
         project();
+        mark(false);
     }
 
     private void append() {
@@ -148,7 +158,7 @@ final class GroupCommit {
         }
     }
 
-    /** Projects the appended batches in order, moving the mark every {@link #MARK_EVERY_NANOS}. */
+    /** Projects the appended batches in order. */
     private void project() {
         synchronized (projectLock) {
             while (true) {
@@ -164,9 +174,6 @@ final class GroupCommit {
                 try {
                     project(next.ops());
                     projected = next.head();
-                    if (System.nanoTime() - markedAtNanos >= MARK_EVERY_NANOS) {
-                        mark();
-                    }
                 } catch (RuntimeException e) {
                     throw fail(e);
                 }
@@ -185,23 +192,36 @@ final class GroupCommit {
             return;
         }
         project();
-        synchronized (projectLock) {
-            if (failure == null && marked != projected) {
-                try {
-                    mark();
-                } catch (RuntimeException e) {
-                    throw fail(e);
-                }
-            }
-        }
+        mark(true);
     }
 
-    /** Under {@link #projectLock}: the snapshots made durable, then the mark moved (never ahead of them after a power loss). */
-    private void mark() {
-        store.sync();
-        log.markProjected(projected);
-        marked = projected;
-        markedAtNanos = System.nanoTime();
+    /**
+     * Moves the mark to what is projected, if it lags and {@code always} or {@link #MARK_EVERY_NANOS}
+     * passed since it last moved: the snapshots written so far made durable first, then the mark
+     * moved, so that it is never ahead of them after a power loss. Batches projected during the
+     * sync wait for the next move.
+     */
+    private void mark(boolean always) {
+        synchronized (markLock) {
+            if (failure != null || !always && System.nanoTime() - markedAtNanos < MARK_EVERY_NANOS) {
+                return;
+            }
+            long upTo;
+            synchronized (projectLock) {
+                upTo = projected;
+            }
+            if (upTo == marked) {
+                return;
+            }
+            try {
+                store.sync();
+                log.markProjected(upTo);
+            } catch (RuntimeException e) {
+                throw fail(e);
+            }
+            marked = upTo;
+            markedAtNanos = System.nanoTime();
+        }
     }
 
     /** Writes snapshots the log already holds (a rebuild) and marks everything up to the head projected. */
@@ -209,8 +229,8 @@ final class GroupCommit {
         flush();
         synchronized (projectLock) {
             store.writeAll(snapshots);
-            mark();
         }
+        mark(true);
     }
 
     /** Runs {@code action} with the head as of the last append, while nothing is queued or waits for projection. */
