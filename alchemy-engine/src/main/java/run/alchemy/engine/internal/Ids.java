@@ -23,7 +23,13 @@ public final class Ids {
 
     /** What two ids of one scope must not share: one file on a case-insensitive file system (macOS, Windows). */
     public static String fold(String id) {
-        return id.toUpperCase(Locale.ROOT).toLowerCase(Locale.ROOT);
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            if (c >= 0x80 || c >= 'A' && c <= 'Z') {
+                return id.toUpperCase(Locale.ROOT).toLowerCase(Locale.ROOT);
+            }
+        }
+        return id; // ASCII without capitals folds to itself: no two copies per declared resource
     }
 
     public static void check(String id, String where) {
@@ -33,12 +39,14 @@ public final class Ids {
         if (id.indexOf(':') >= 0) {
             throw new InvalidIdException(id, where, "must not contain ':' (Alchemy stores '/' as ':' in keys)");
         }
+        boolean ascii = true;
         for (int i = 0; i < id.length(); i++) {
             char c = id.charAt(i);
             if (c < 0x20 || c == 0x7f) {
                 throw new InvalidIdException(id, where, "must not contain control characters (found U+"
                         + String.format("%04X", (int) c) + ")");
             }
+            ascii &= c < 0x80;
         }
         if (id.startsWith("/") || id.endsWith("/") || id.contains("//")) {
             throw new InvalidIdException(id, where, "must not start or end with '/' or contain '//'");
@@ -49,12 +57,12 @@ public final class Ids {
                         "must not contain '.' or '..' path segments: it would escape the state directory");
             }
         }
-        int bytes = utf8Length(id);
+        int bytes = ascii ? id.length() : utf8Length(id);
         if (bytes > MAX_UTF8_BYTES) {
             throw new InvalidIdException(id, where, "is " + bytes + " bytes in UTF-8; at most " + MAX_UTF8_BYTES
                     + " (a file name holds 255 bytes, and a record's adds .json)");
         }
-        if (!Normalizer.isNormalized(id, Normalizer.Form.NFC)) {
+        if (!ascii && !Normalizer.isNormalized(id, Normalizer.Form.NFC)) { // ASCII is NFC
             throw new InvalidIdException(id, where, "is not in Unicode normal form NFC (it is written "
                     + codePoints(id) + "): file systems that normalise names store it as "
                     + codePoints(Normalizer.normalize(id, Normalizer.Form.NFC)) + ", the name of another id");

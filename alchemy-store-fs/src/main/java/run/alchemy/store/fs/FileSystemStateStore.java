@@ -263,37 +263,54 @@ public final class FileSystemStateStore implements StateStore {
     @Override
     public Contents contents(List<String> chain) {
         Path dir = dir(chain);
-        List<String> ids = new ArrayList<>();
-        List<String> scopes = new ArrayList<>();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
-            boolean noSubdirectories = linkCount(dir) == 2;
-            for (Path p : entries) {
-                String name = p.getFileName().toString();
-                boolean json = name.endsWith(SUFFIX);
-                if (json && noSubdirectories) {
-                    ids.add(idOf(name));
-                    continue;
-                }
-                BasicFileAttributes a;
-                try {
-                    a = Files.readAttributes(p, BasicFileAttributes.class);
-                } catch (NoSuchFileException gone) {
-                    continue; // removed since the listing, or a dangling link
-                }
-                if (a.isDirectory()) {
-                    scopes.add(name);
-                } else if (json && a.isRegularFile()) {
-                    ids.add(idOf(name));
-                }
-            }
-        } catch (NoSuchFileException e) {
+        // One native call for the whole directory: at 10,000 entries a third of what a
+        // DirectoryStream costs (a call and a Path per entry), on the critical path of every run.
+        String[] names = dir.toFile().list();
+        if (names == null && (names = namesOrWhyNot(dir)) == null) {
             return new Contents(List.of(), List.of());
-        } catch (IOException e) {
-            throw failure("cannot list " + dir, e);
+        }
+        List<String> ids = new ArrayList<>(names.length);
+        List<String> scopes = new ArrayList<>();
+        boolean noSubdirectories = linkCount(dir) == 2;
+        for (String name : names) {
+            boolean json = name.endsWith(SUFFIX);
+            if (json && noSubdirectories) {
+                ids.add(idOf(name));
+                continue;
+            }
+            BasicFileAttributes a;
+            try {
+                a = Files.readAttributes(dir.resolve(name), BasicFileAttributes.class);
+            } catch (NoSuchFileException gone) {
+                continue; // removed since the listing, or a dangling link
+            } catch (IOException e) {
+                throw failure("cannot list " + dir, e);
+            }
+            if (a.isDirectory()) {
+                scopes.add(name);
+            } else if (json && a.isRegularFile()) {
+                ids.add(idOf(name));
+            }
         }
         Collections.sort(ids);
         Collections.sort(scopes);
         return new Contents(ids, scopes);
+    }
+
+    /**
+     * The names in {@code dir} read again where {@link File#list} returned none, which it does
+     * without saying why: null when the directory does not exist, else what the failure was, thrown.
+     */
+    private static String[] namesOrWhyNot(Path dir) {
+        List<String> names = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            entries.forEach(p -> names.add(p.getFileName().toString()));
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException e) {
+            throw failure("cannot list " + dir, e);
+        }
+        return names.toArray(String[]::new);
     }
 
     private static String idOf(String fileName) {

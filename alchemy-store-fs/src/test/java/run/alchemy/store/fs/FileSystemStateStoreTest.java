@@ -95,6 +95,15 @@ class FileSystemStateStoreTest extends StateStoreContract {
     }
 
     @Test
+    void aScopeWithoutADirectoryListsEmptyAndAFileInItsPlaceIsAnErrorNamingIt() throws Exception {
+        assertEquals(new StateStore.Contents(List.of(), List.of()), store.contents(STAGE));
+        Files.createDirectories(root().resolve("app"));
+        Files.writeString(root().resolve("app/dev"), "not a directory");
+        StoreException e = assertThrows(StoreException.class, () -> store.contents(STAGE));
+        assertTrue(e.getMessage().contains("cannot list") && e.getMessage().contains("app/dev"), e.getMessage());
+    }
+
+    @Test
     void aBatchReadReturnsWhatExistsInTheOrderAsked() {
         for (int i = 0; i < 200; i++) {
             store.put(STAGE, "r" + i, json("{\"i\":" + i + "}"));
