@@ -149,6 +149,9 @@ final class EventSourcedRepository extends RecordAccess {
 
     @Override
     public void deleteScope(List<String> chain) {
+        if (readAhead.knownWithoutContainer(chain) && !writes.wroteWithin(chain)) {
+            return; // nothing to remove: spares a destroy a store call per resource (a stat each on the file system)
+        }
         commit.enqueue(new Op(new Key(chain, ""), null, null, Effect.DELETE_SCOPE));
     }
 

@@ -126,6 +126,14 @@ final class ReadAhead {
     }
 
     /**
+     * Whether the store is known to hold no container for a scope below the stage, as
+     * {@link #knownEmpty} tells (what this run wrote there is for the caller to know).
+     */
+    boolean knownWithoutContainer(List<String> chain) {
+        return store.prefersBatchReads() && knownEmpty(chain);
+    }
+
+    /**
      * Whether a scope below the stage is known to hold no records without asking the store: its
      * parent was read ahead with no child container of that name (what this run wrote there is
      * merged into the listing by the caller). Every resource is a scope (for its children), so this

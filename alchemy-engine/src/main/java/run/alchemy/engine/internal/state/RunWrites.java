@@ -5,6 +5,7 @@ import run.alchemy.api.event.Event;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -33,17 +34,31 @@ final class RunWrites {
     private final Object lock = new Object();
     private List<Op> batch = new ArrayList<>();
     private final Map<List<String>, Map<String, Written>> written = new ConcurrentHashMap<>();
+    /** Each chain the run wrote a record in and each chain above one: the scopes whose containers its writes made. */
+    private final Set<List<String>> containing = ConcurrentHashMap.newKeySet();
 
     /** Queues {@code op}; returns whether the batch is full and should be flushed now. */
     boolean queue(Op op) {
         synchronized (lock) {
             batch.add(op);
             if (op.effect() == Effect.PROJECT) {
-                written.computeIfAbsent(op.key().chain(), c -> new ConcurrentHashMap<>())
+                written.computeIfAbsent(op.key().chain(), this::firstWriteIn)
                         .put(op.key().id(), new Written(op.bytes()));
             }
             return batch.size() >= BATCH_LIMIT;
         }
+    }
+
+    private Map<String, Written> firstWriteIn(List<String> chain) {
+        for (int i = 1; i <= chain.size(); i++) {
+            containing.add(List.copyOf(chain.subList(0, i)));
+        }
+        return new ConcurrentHashMap<>();
+    }
+
+    /** Whether the run wrote a record in the scope or below it (and so may have made its container). */
+    boolean wroteWithin(List<String> chain) {
+        return containing.contains(chain);
     }
 
     /** Takes the queued batch (empty when nothing is queued). */
