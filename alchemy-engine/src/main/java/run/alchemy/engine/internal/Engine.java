@@ -23,10 +23,8 @@ import run.alchemy.api.event.ResourceEvent.Type;
 import run.alchemy.engine.internal.secrets.SecretCodec;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -71,6 +69,7 @@ public final class Engine implements AutoCloseable {
     private final StageLease lease;
     /** Set for a plan: applies decide and report, and nothing is called or written. */
     private final Planner planner;
+    private final Teardown teardown;
 
     public Engine(String app, String stage, Phase phase, boolean force, int concurrency, StateSerde serde,
                   StateRepository repo, ProviderRegistry providers, RunListener listener, String password,
@@ -89,6 +88,7 @@ public final class Engine implements AutoCloseable {
         this.stage = new ScopeImpl(this, List.of(app, stage), ScopeImpl.Type.STAGE, codec, codec);
         this.lease = lease;
         this.planner = planning ? new Planner(serde, repo, force) : null;
+        this.teardown = new Teardown(this, repo, providers, pool);
         this.housekeeping = daemon("alchemy-state-committer");
         this.leaseKeeper = daemon("alchemy-stage-lease");
         if (repo.log().isPresent()) {
@@ -297,11 +297,11 @@ public final class Engine implements AutoCloseable {
                         true, own), props));
     }
 
-    private interface ProviderCall<T> {
+    interface ProviderCall<T> {
         T run() throws Exception;
     }
 
-    private <T> T call(String fqn, Operation operation, ProviderCall<T> body) {
+    <T> T call(String fqn, Operation operation, ProviderCall<T> body) {
         try {
             return body.run();
         } catch (ReplaceSignal e) {
@@ -325,7 +325,7 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    private <T> T typed(JsonNode tree, Class<T> type, String fqn, String field) {
+    <T> T typed(JsonNode tree, Class<T> type, String fqn, String field) {
         try {
             return serde.fromTree(tree, type);
         } catch (JsonProcessingException e) {
@@ -335,7 +335,7 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    private void report(List<String> chain, String id, String kind, Action action) {
+    void report(List<String> chain, String id, String kind, Action action) {
         counts.computeIfAbsent(action, a -> new AtomicInteger()).incrementAndGet();
         LOG.log(System.Logger.Level.DEBUG, () -> action.tag() + " " + StateRepository.fqn(chain, id));
         listener.onOutcome(new Outcome(chain, id, kind, action));
@@ -403,9 +403,7 @@ public final class Engine implements AutoCloseable {
             return;
         }
         if (forced) {
-            drainPendingDeletions(scope);
-        }
-        if (forced) {
+            teardown.drainPendingDeletions(scope);
             for (ScopeImpl child : scope.children) {
                 finalizeScope(child, true);
             }
@@ -420,45 +418,8 @@ public final class Engine implements AutoCloseable {
             }
         }
         if (!orphans.isEmpty()) {
-            destroyRecords(scope.chain(), repo.readBatch(scope.chain(), orphans, scope.codec),
+            teardown.destroyRecords(scope.chain(), repo.readBatch(scope.chain(), orphans, scope.codec),
                     DestroyStrategy.SEQUENTIAL, scope.codec);
-        }
-    }
-
-    /** Deletes the old copies of replaced resources queued in the scope's record. */
-    private void drainPendingDeletions(ScopeImpl scope) {
-        if (!repo.bytes(scope.ownerChain(), scope.ownerId()).map(Records::mayQueueDeletions).orElse(false)) {
-            return; // most records queue none: not parsed for it
-        }
-        Optional<ObjectNode> owner = repo.read(scope.ownerChain(), scope.ownerId(), scope.ownerCodec);
-        JsonNode pending = owner.map(r -> r.path("data").path("pendingDeletions")).orElse(null);
-        if (pending == null || !pending.isArray() || pending.isEmpty()) {
-            return;
-        }
-        int done = 0;
-        try {
-            for (JsonNode entry : pending) {
-                JsonNode resource = entry.path("resource");
-                String kind = resource.path(Records.KIND).asText();
-                String id = resource.path(Records.ID).asText();
-                String fqn = resource.path(Records.FQN).asText(StateRepository.fqn(scope.chain(), id));
-                deleteWithProvider(providers.require(kind, fqn), id, fqn, entry.get("oldProps"), resource, scope);
-                done++;
-            }
-        } finally {
-            int processed = done;
-            if (processed > 0) {
-                repo.update(scope.ownerChain(), scope.ownerId(), scope.ownerCodec, Type.UPDATED, rec -> {
-                    if (rec == null) {
-                        return null;
-                    }
-                    ArrayNode list = (ArrayNode) rec.path("data").path("pendingDeletions");
-                    for (int i = 0; i < processed && !list.isEmpty(); i++) {
-                        list.remove(0);
-                    }
-                    return rec;
-                });
-            }
         }
     }
 
@@ -466,61 +427,7 @@ public final class Engine implements AutoCloseable {
 
     /** Phase DESTROY: pending deletions, every record of the stage, then the stage record and directory. */
     public void destroyStage() {
-        drainPendingDeletions(stage);
-        destroyContents(stage.chain(), DestroyStrategy.SEQUENTIAL, stage.codec);
-        repo.delete(stage.ownerChain(), stage.ownerId(), Records.SCOPE_KIND);
-        repo.deleteScope(stage.chain());
-    }
-
-    private void destroyContents(List<String> chain, DestroyStrategy strategy, SecretCodec codec) {
-        List<String> ids = repo.list(chain);
-        if (!ids.isEmpty()) {
-            destroyRecords(chain, repo.readBatch(chain, ids, codec), strategy, codec);
-        }
-    }
-
-    private void destroyRecords(List<String> chain, Map<String, ObjectNode> records, DestroyStrategy strategy,
-                                SecretCodec codec) {
-        List<Map.Entry<String, ObjectNode>> ordered = new ArrayList<>(records.entrySet());
-        ordered.sort(Comparator.comparingDouble((Map.Entry<String, ObjectNode> e) -> Records.destroySeq(e.getValue()))
-                .reversed());
-        if (strategy == DestroyStrategy.PARALLEL && ordered.size() > 1) {
-            CompletableFuture.allOf(ordered.stream()
-                    .map(e -> CompletableFuture.runAsync(() -> destroyRecord(chain, e.getKey(), e.getValue(), codec), pool))
-                    .toArray(CompletableFuture[]::new)).join();
-            return;
-        }
-        for (Map.Entry<String, ObjectNode> e : ordered) {
-            destroyRecord(chain, e.getKey(), e.getValue(), codec);
-        }
-    }
-
-    private void destroyRecord(List<String> chain, String id, ObjectNode record, SecretCodec codec) {
-        String location = repo.locate(chain, id);
-        String kind = Records.text(record, "kind", location);
-        List<String> own = StateRepository.child(chain, id);
-        String fqn = StateRepository.fqn(chain, id);
-        DestroyStrategy strategy = DestroyStrategy.SEQUENTIAL;
-        if (!Records.SCOPE_KIND.equals(kind)) {
-            ResourceProvider<?, ?> provider = providers.require(kind, fqn);
-            deleteWithProvider(provider, id, fqn, record.get("props"), record.get("output"),
-                    new ScopeImpl(this, own, ScopeImpl.Type.RESOURCE, codec, codec));
-            strategy = provider.destroyStrategy();
-        }
-        destroyContents(own, strategy, codec);
-        repo.delete(chain, id, kind);
-        repo.deleteScope(own);
-        report(chain, id, kind, Action.DELETED);
-    }
-
-    private <P, O> void deleteWithProvider(ResourceProvider<P, O> provider, String id, String fqn, JsonNode props,
-                                           JsonNode output, ScopeImpl own) {
-        P p = typed(props, provider.propsType(), fqn, "props");
-        O o = typed(output, provider.outputType(), fqn, "output");
-        call(fqn, Operation.DELETE, () -> {
-            provider.delete(new ResourceContext<>(id, fqn, Operation.DELETE, p, o, false, own), p, o);
-            return null;
-        });
+        teardown.destroyStage(stage);
     }
 
     /** The failure that stopped the run's writes, if one did: every write after it rethrew it. */
