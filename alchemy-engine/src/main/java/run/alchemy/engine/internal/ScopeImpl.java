@@ -29,8 +29,8 @@ public final class ScopeImpl implements Scope {
 
     private final Engine engine;
     private final List<String> chain;
-    /** The chain as errors name it, joined on first use (a benign race joins it twice). */
-    private String path;
+    /** The chain as messages name it. */
+    private final String path;
     private final Type type;
     /** Opens and seals the secrets of records in this scope. */
     final SecretCodec codec;
@@ -51,6 +51,7 @@ public final class ScopeImpl implements Scope {
     ScopeImpl(Engine engine, List<String> chain, Type type, SecretCodec codec, SecretCodec ownerCodec) {
         this.engine = engine;
         this.chain = List.copyOf(chain);
+        this.path = String.join("/", this.chain);
         this.type = type;
         this.codec = codec;
         this.ownerCodec = ownerCodec;
@@ -132,7 +133,7 @@ public final class ScopeImpl implements Scope {
                     }
                     if (!Records.SCOPE_KIND.equals(existing.path("kind").asText())) {
                         throw new ConfigurationException("cannot open scope \"" + name + "\" in "
-                                + path() + ": a resource of kind "
+                                + path + ": a resource of kind "
                                 + existing.path("kind").asText() + " already has that id");
                     }
                     return null;
@@ -151,26 +152,18 @@ public final class ScopeImpl implements Scope {
 
     /** Registers a declaration and returns its seq; the same id twice needs the same kind. */
     private int declare(String id, String kind) {
-        Ids.check(id, path());
+        Ids.check(id, path);
         String alike = foldedIds.putIfAbsent(Ids.fold(id), id);
         if (alike != null && !alike.equals(id)) {
-            throw new InvalidIdException(id, path(), "differs from \"" + alike + "\", declared in"
+            throw new InvalidIdException(id, path, "differs from \"" + alike + "\", declared in"
                     + " the same scope, only in case: on a case-insensitive file system (macOS, Windows) both are one file");
         }
         String previous = declared.putIfAbsent(id, kind);
         if (previous != null && !previous.equals(kind)) {
-            throw new ConfigurationException("\"" + id + "\" is declared twice in " + path()
+            throw new ConfigurationException("\"" + id + "\" is declared twice in " + path
                     + " with different kinds (" + previous + " and " + kind + ")");
         }
         return nextSeq();
-    }
-
-    private String path() {
-        String p = path;
-        if (p == null) {
-            path = p = String.join("/", chain);
-        }
-        return p;
     }
 
     ScopeImpl resourceScope(String id) {
@@ -182,14 +175,14 @@ public final class ScopeImpl implements Scope {
     /** Makes the stage's own record, which Alchemy creates the first time the stage stores data. */
     ObjectNode synthesizeOwnRecord() {
         if (type != Type.STAGE) {
-            throw new AlchemyException("the record of scope " + path() + " is missing");
+            throw new AlchemyException("the record of scope " + path + " is missing");
         }
         int recordSeq = nextSeq();
-        return Records.stage(stage(), path(), recordSeq, nextSeq());
+        return Records.stage(stage(), path, recordSeq, nextSeq());
     }
 
     @Override
     public String toString() {
-        return "Scope(" + path() + ")";
+        return "Scope(" + path + ")";
     }
 }
