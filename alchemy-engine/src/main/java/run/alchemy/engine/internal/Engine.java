@@ -204,20 +204,21 @@ public final class Engine implements AutoCloseable {
         }
         JsonNode newProps = serde.toTree(props);
         ObjectNode record;
+        Status status;
         if (stored.isEmpty()) {
             record = Records.initial(kind, id, fqn, seq, provider.destroyStrategy());
+            status = Status.CREATING;
             repo.write(chain, id, record, codec, Type.DECLARED);
         } else {
             record = stored.get();
-            Status status = Records.status(record, repo.locate(chain, id));
+            status = Records.status(record, () -> repo.locate(chain, id));
             if (status.isSettled() && !force && !options.alwaysUpdate() && !provider.alwaysUpdate()
                     && serde.sameCanonical(record.get("props"), newProps, fqn)) {
                 report(chain, id, kind, Action.SKIPPED);
                 return typed(record.get("output"), provider.outputType(), fqn, "output");
             }
         }
-        Operation operation = Records.status(record, repo.locate(chain, id)) == Status.CREATING
-                ? Operation.CREATE : Operation.UPDATE;
+        Operation operation = status == Status.CREATING ? Operation.CREATE : Operation.UPDATE;
         JsonNode previousProps = record.get("props");
         JsonNode previousOutput = record.get("output");
         // Sealed after the skip decision (a skip pays no crypto) and before the first write, so

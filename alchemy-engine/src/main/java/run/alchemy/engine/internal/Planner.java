@@ -53,7 +53,7 @@ final class Planner {
         }
         ObjectNode record = stored.get();
         JsonNode oldProps = record.get("props");
-        boolean settled = Records.status(record, repo.locate(chain, id)).isSettled();
+        boolean settled = Records.status(record, () -> repo.locate(chain, id)).isSettled();
         List<Change> changes = new ArrayList<>();
         compare(address, fqn, "/props", oldProps, newProps, changes);
         boolean update = !settled || force || options.alwaysUpdate() || provider.alwaysUpdate()

@@ -9,6 +9,7 @@ import run.alchemy.api.StateCorruptedException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /** State records with the fields and key orders Alchemy 0.94 writes (spec §2.3). */
 final class Records {
@@ -139,20 +140,29 @@ final class Records {
     }
 
     static String text(ObjectNode record, String field, String location) {
-        JsonNode v = record.get(field);
-        if (v == null || !v.isTextual()) {
-            throw new StateCorruptedException(location, "field \"" + field + "\" is missing or not a string");
-        }
-        return v.textValue();
+        return text(record, field, () -> location);
     }
 
     static Status status(ObjectNode record, String location) {
+        return status(record, () -> location);
+    }
+
+    /** As {@link #status(ObjectNode, String)}; the location, needed only for the error, is made only then. */
+    static Status status(ObjectNode record, Supplier<String> location) {
         String s = text(record, "status", location);
         try {
             return Status.fromWireName(s);
         } catch (IllegalArgumentException e) {
-            throw new StateCorruptedException(location, "unknown status \"" + s + "\"");
+            throw new StateCorruptedException(location.get(), "unknown status \"" + s + "\"");
         }
+    }
+
+    private static String text(ObjectNode record, String field, Supplier<String> location) {
+        JsonNode v = record.get(field);
+        if (v == null || !v.isTextual()) {
+            throw new StateCorruptedException(location.get(), "field \"" + field + "\" is missing or not a string");
+        }
+        return v.textValue();
     }
 
     /** Destroy order key: the output's seq as Alchemy sorts by it, else the record's. */

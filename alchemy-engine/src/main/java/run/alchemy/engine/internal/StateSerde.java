@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Alchemy's {@code serialize}/{@code deserialize} (spec §3) over Jackson trees.
@@ -297,13 +298,16 @@ public final class StateSerde {
         return new Parsed(parseRecord(bytes), false, null);
     }
 
-    /** {@link #readRecord} of what {@link #parseAhead} prepared ({@code ahead}, or null when nothing was). */
-    public ObjectNode readRecord(byte[] bytes, Parsed ahead, String location, SecretCodec codec) {
+    /**
+     * {@link #readRecord} of what {@link #parseAhead} prepared ({@code ahead}, or null when nothing was);
+     * the location is made only when the bytes are read here, where an error may need it.
+     */
+    public ObjectNode readRecord(byte[] bytes, Parsed ahead, Supplier<String> location, SecretCodec codec) {
         if (ahead != null && ahead.revived() && (ahead.codec() == null || ahead.codec() == codec)) {
             return ahead.tree();
         }
         // a tree whose secrets another codec opened is parsed again: each secret is bound to its codec
-        return reader.read(bytes, ahead == null || ahead.revived() ? null : ahead.tree(), location, codec);
+        return reader.read(bytes, ahead == null || ahead.revived() ? null : ahead.tree(), location.get(), codec);
     }
 
     /** The stored record's tree, or null when it is not a JSON object ({@link #readRecord} then says why). */

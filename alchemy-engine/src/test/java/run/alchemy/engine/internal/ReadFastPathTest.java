@@ -59,11 +59,11 @@ class ReadFastPathTest {
         StateSerde.Parsed ahead = serde.parseAhead(bytes, null);
         assertNotNull(ahead, path);
         assertEquals(v.entry(path).has("secrets"), !ahead.revived(), "revived ahead without a codec only without secrets: " + path);
-        assertSameRecord(read, serde.readRecord(bytes, ahead, path, codec), path);
+        assertSameRecord(read, serde.readRecord(bytes, ahead, () -> path, codec), path);
         StateSerde.Parsed opened = serde.parseAhead(bytes, codec);
         assertTrue(opened.revived(), "revived ahead with the codec: " + path);
-        assertSameRecord(read, serde.readRecord(bytes, opened, path, codec), "opened ahead: " + path);
-        assertSameRecord(read, serde.readRecord(bytes, serde.parseAhead(bytes, codec), path, new SecretCodec(v.password())),
+        assertSameRecord(read, serde.readRecord(bytes, opened, () -> path, codec), "opened ahead: " + path);
+        assertSameRecord(read, serde.readRecord(bytes, serde.parseAhead(bytes, codec), () -> path, new SecretCodec(v.password())),
                 "opened ahead with another codec, read again: " + path);
         for (String field : List.of("props", "output")) {
             JsonNode value = read.get(field);
@@ -98,11 +98,25 @@ class ReadFastPathTest {
     }
 
     @Test
+    void aRecordDeserializedAheadIsTakenWithoutMakingItsLocation() {
+        byte[] bytes = "{\"kind\":\"k\",\"status\":\"created\",\"output\":{\"n\":1}}".getBytes(StandardCharsets.UTF_8);
+        StateSerde.Parsed ahead = serde.parseAhead(bytes, null);
+        assertTrue(ahead.revived());
+        ObjectNode read = serde.readRecord(bytes, ahead, () -> {
+            throw new AssertionError("the location is made only for an error");
+        }, null);
+        assertEquals(1, read.get("output").get("n").intValue());
+        assertEquals(Status.CREATED, Records.status(read, () -> {
+            throw new AssertionError("the location is made only for an error");
+        }));
+    }
+
+    @Test
     void aRecordThatDoesNotDeserializeIsLeftToTheReaderWhichNamesIt() {
         byte[] bytes = "{\"output\":{\"when\":{\"@date\":\"yesterday\"}}}".getBytes(StandardCharsets.UTF_8);
         assertNull(serde.parseAhead(bytes, null));
         StateCorruptedException e = assertThrows(StateCorruptedException.class,
-                () -> serde.readRecord(bytes, (StateSerde.Parsed) null, "app/stage/rec.json", null));
+                () -> serde.readRecord(bytes, null, () -> "app/stage/rec.json", null));
         assertTrue(e.getMessage().contains("app/stage/rec.json") && e.getMessage().contains("/output/when"), e.getMessage());
     }
 
@@ -116,8 +130,8 @@ class ReadFastPathTest {
         StateSerde.Parsed ahead = serde.parseAhead(bytes, mine);
         assertTrue(ahead.revived());
         assertEquals(mine, ahead.codec());
-        assertEquals(mine, sealed(serde.readRecord(bytes, ahead, "rec.json", mine)).codec, "taken as opened");
-        SealedSecret reopened = sealed(serde.readRecord(bytes, serde.parseAhead(bytes, mine), "rec.json", theirs));
+        assertEquals(mine, sealed(serde.readRecord(bytes, ahead, () -> "rec.json", mine)).codec, "taken as opened");
+        SealedSecret reopened = sealed(serde.readRecord(bytes, serde.parseAhead(bytes, mine), () -> "rec.json", theirs));
         assertEquals(theirs, reopened.codec, "opened again by the reader's codec");
         assertEquals("hunter2", reopened.secret.reveal());
     }
@@ -131,7 +145,7 @@ class ReadFastPathTest {
         StateSerde.Parsed ahead = serde.parseAhead(bytes, wrong);
         assertEquals(false, ahead.revived());
         assertSameRecord(serde.parseRecord(bytes), ahead.tree(), "as parsed, not half revived");
-        SecretException e = assertThrows(SecretException.class, () -> serde.readRecord(bytes, ahead, "app/stage/rec.json", wrong));
+        SecretException e = assertThrows(SecretException.class, () -> serde.readRecord(bytes, ahead, () -> "app/stage/rec.json", wrong));
         assertTrue(e.getMessage().contains("app/stage/rec.json") && e.getMessage().contains("/props/key"), e.getMessage());
         assertTrue(!e.getMessage().contains("hunter2"), e.getMessage());
     }

@@ -60,7 +60,7 @@ final class EventSourcedRepository extends RecordAccess {
 
     @Override
     public Optional<ObjectNode> read(List<String> chain, String id, SecretCodec codec) {
-        return snapshot(new Key(chain, id), codec).map(s -> serde.readRecord(s.bytes(), s.takeParsed(), store.locate(chain, id), codec));
+        return snapshot(new Key(chain, id), codec).map(s -> serde.readRecord(s.bytes(), s.takeParsed(), () -> store.locate(chain, id), codec));
     }
 
     @Override

@@ -64,7 +64,7 @@ final class SnapshotRepository extends RecordAccess {
             return own.map(bytes -> serde.readRecord(bytes, store.locate(chain, id), codec));
         }
         return readAhead.stored(new Key(chain, id), codec)
-                .map(s -> serde.readRecord(s.bytes(), s.takeParsed(), store.locate(chain, id), codec));
+                .map(s -> serde.readRecord(s.bytes(), s.takeParsed(), () -> store.locate(chain, id), codec));
     }
 
     @Override
