@@ -20,6 +20,7 @@ public final class Targets {
     /** The targets' class names. */
     public static final List<String> ALL = List.of(
             "run.alchemy.fuzz.RecordTarget",
+            "run.alchemy.fuzz.TreeParserTarget",
             "run.alchemy.fuzz.SecretTarget",
             "run.alchemy.fuzz.EventTarget",
             "run.alchemy.fuzz.SegmentTarget",

@@ -13,6 +13,7 @@ import run.alchemy.api.StateCorruptedException;
 import run.alchemy.engine.internal.json.JsBase64;
 import run.alchemy.engine.internal.json.JsDates;
 import run.alchemy.engine.internal.json.JsKeys;
+import run.alchemy.engine.internal.json.TreeParser;
 import run.alchemy.engine.internal.secrets.SecretCodec;
 import run.alchemy.engine.internal.secrets.SecretFailure;
 
@@ -38,7 +39,15 @@ final class RecordReader {
 
     /** The record in {@code bytes}, or in {@code parsed} (their tree, nobody else's) when not null. */
     ObjectNode read(byte[] bytes, ObjectNode parsed, String location, SecretCodec codec) {
-        return (ObjectNode) revive(parsed != null ? parsed : parse(bytes, location), null, location, codec);
+        JsonNode tree = parsed;
+        if (tree == null) {
+            TreeParser.Tree fast = TreeParser.parseObject(bytes);
+            if (fast != null && fast.plain()) {
+                return fast.root(); // reviving it would change nothing
+            }
+            tree = fast != null ? fast.root() : parse(bytes, location);
+        }
+        return (ObjectNode) revive(tree, null, location, codec);
     }
 
     /**

@@ -18,6 +18,7 @@ import run.alchemy.api.Secret;
 import run.alchemy.api.SecretException;
 import run.alchemy.engine.internal.json.JsKeys;
 import run.alchemy.engine.internal.json.JsonWriter;
+import run.alchemy.engine.internal.json.TreeParser;
 import run.alchemy.engine.internal.secrets.SecretCodec;
 import run.alchemy.engine.internal.secrets.SecretFailure;
 
@@ -274,7 +275,11 @@ public final class StateSerde {
      * a secret the codec cannot open leaves the tree parsed only, for the reader to report.
      */
     public Parsed parseAhead(byte[] bytes, SecretCodec codec) {
-        ObjectNode tree = parseRecord(bytes);
+        TreeParser.Tree plain = TreeParser.parseObject(bytes);
+        if (plain != null && plain.plain()) {
+            return new Parsed(plain.root(), true, null); // reviving it would change nothing
+        }
+        ObjectNode tree = plain != null ? plain.root() : parseRecord(bytes);
         if (tree == null) {
             return null;
         }
@@ -312,6 +317,10 @@ public final class StateSerde {
 
     /** The stored record's tree, or null when it is not a JSON object ({@link #readRecord} then says why). */
     public ObjectNode parseRecord(byte[] bytes) {
+        TreeParser.Tree fast = TreeParser.parseObject(bytes);
+        if (fast != null) {
+            return fast.root();
+        }
         try {
             return mapper.readTree(bytes) instanceof ObjectNode o ? o : null;
         } catch (IOException | RuntimeException e) {
