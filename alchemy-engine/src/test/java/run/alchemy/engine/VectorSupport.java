@@ -54,6 +54,11 @@ public final class VectorSupport {
         }
     }
 
+    /** Every record file of every vector, as {vector name, relative path}: a {@code @MethodSource}. */
+    public static Stream<String[]> recordFiles() {
+        return NAMES.stream().flatMap(name -> load(name).files().keySet().stream().map(path -> new String[] {name, path}));
+    }
+
     public static Vector load(String name) {
         return load(resources().resolve(name), name);
     }

@@ -44,13 +44,8 @@ class ReadFastPathTest {
 
     private final StateSerde serde = new StateSerde();
 
-    static Stream<String[]> vectorFiles() {
-        return VectorSupport.NAMES.stream().flatMap(name -> VectorSupport.load(name).files().keySet().stream()
-                .map(path -> new String[] {name, path}));
-    }
-
     @ParameterizedTest
-    @MethodSource("vectorFiles")
+    @MethodSource("run.alchemy.engine.VectorSupport#recordFiles")
     void everyVectorRecordReadsTheSameAheadAndAsAMap(String name, String path) throws Exception {
         Vector v = VectorSupport.load(name);
         byte[] bytes = v.bytes(path);

@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -33,13 +32,8 @@ class TreeParserTest {
     private final StateSerde serde = new StateSerde();
     private final ObjectMapper jackson = serde.mapper();
 
-    static Stream<String[]> vectorFiles() {
-        return VectorSupport.NAMES.stream().flatMap(name -> VectorSupport.load(name).files().keySet().stream()
-                .map(path -> new String[] {name, path}));
-    }
-
     @ParameterizedTest
-    @MethodSource("vectorFiles")
+    @MethodSource("run.alchemy.engine.VectorSupport#recordFiles")
     void everyRecordAlchemyWroteThatItTakesParsesAsJacksonParsesIt(String name, String path) throws Exception {
         byte[] bytes = VectorSupport.load(name).bytes(path);
         TreeParser.Tree tree = TreeParser.parseObject(bytes);
@@ -51,7 +45,7 @@ class TreeParserTest {
 
     @Test
     void itTakesMostRecordsAlchemyWrote() {
-        List<String[]> files = vectorFiles().toList();
+        List<String[]> files = VectorSupport.recordFiles().toList();
         long taken = files.stream().filter(f -> TreeParser.parseObject(VectorSupport.load(f[0]).bytes(f[1])) != null).count();
         assertTrue(taken * 2 > files.size(), "taken " + taken + " of " + files.size());
     }
