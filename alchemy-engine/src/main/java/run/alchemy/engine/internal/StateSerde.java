@@ -275,11 +275,11 @@ public final class StateSerde {
      * a secret the codec cannot open leaves the tree parsed only, for the reader to report.
      */
     public Parsed parseAhead(byte[] bytes, SecretCodec codec) {
-        TreeParser.Tree plain = TreeParser.parseObject(bytes);
-        if (plain != null && plain.plain()) {
-            return new Parsed(plain.root(), true, null); // reviving it would change nothing
+        TreeParser.Tree fast = TreeParser.parseObject(bytes);
+        if (fast != null && fast.plain()) {
+            return new Parsed(fast.root(), true, null); // reviving it would change nothing
         }
-        ObjectNode tree = plain != null ? plain.root() : parseRecord(bytes);
+        ObjectNode tree = fast != null ? fast.root() : jacksonTree(bytes);
         if (tree == null) {
             return null;
         }
@@ -318,9 +318,11 @@ public final class StateSerde {
     /** The stored record's tree, or null when it is not a JSON object ({@link #readRecord} then says why). */
     public ObjectNode parseRecord(byte[] bytes) {
         TreeParser.Tree fast = TreeParser.parseObject(bytes);
-        if (fast != null) {
-            return fast.root();
-        }
+        return fast != null ? fast.root() : jacksonTree(bytes);
+    }
+
+    /** {@link #parseRecord} for bytes outside {@link TreeParser}'s subset. */
+    private ObjectNode jacksonTree(byte[] bytes) {
         try {
             return mapper.readTree(bytes) instanceof ObjectNode o ? o : null;
         } catch (IOException | RuntimeException e) {

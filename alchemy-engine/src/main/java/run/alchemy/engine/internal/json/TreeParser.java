@@ -207,10 +207,15 @@ public final class TreeParser {
             }
         }
         at += n;
-        return at == in.length || !isWordByte(in[at]);
+        return !atWordByte();
     }
 
-    private static boolean isWordByte(byte c) {
+    /** Whether a letter, digit, {@code _} or {@code $} follows: a literal or number that runs on (an exponent too) is none. */
+    private boolean atWordByte() {
+        if (at >= in.length) {
+            return false;
+        }
+        byte c = in[at];
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$';
     }
 
@@ -232,7 +237,7 @@ public final class TreeParser {
         }
         boolean fraction = at < in.length && in[at] == '.';
         if (!fraction) {
-            if (at < in.length && (in[at] == 'e' || in[at] == 'E' || isWordByte(in[at]))) {
+            if (atWordByte()) {
                 return null;
             }
             if (negative && value == 0) {
@@ -246,14 +251,10 @@ public final class TreeParser {
         while (at < in.length && in[at] >= '0' && in[at] <= '9') {
             at++;
         }
-        if (at == fractionStart || (at < in.length && (in[at] == 'e' || in[at] == 'E' || isWordByte(in[at])))) {
+        if (at == fractionStart || atWordByte()) {
             return null;
         }
-        char[] text = new char[at - start];
-        for (int i = 0; i < text.length; i++) {
-            text[i] = (char) in[start + i];
-        }
-        return NODES.numberNode(Double.parseDouble(new String(text)));
+        return NODES.numberNode(Double.parseDouble(new String(in, start, at - start, StandardCharsets.ISO_8859_1)));
     }
 
     /** At the opening quote; the string, or null when it holds what this parser does not take. */
